@@ -1,0 +1,33 @@
+// One flat config for the whole workspace: typescript-eslint's strict rules, with the type checker.
+import js from "@eslint/js"
+import tseslint from "typescript-eslint"
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "docs/api/**", "examples/consumer/**", ".tmp/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: {
+      parserOptions: { projectService: false }
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-namespace": "off",
+      "@typescript-eslint/no-empty-object-type": "off",
+      "@typescript-eslint/no-invalid-void-type": "off",
+      "no-console": "error",
+      eqeqeq: ["error", "always", { null: "ignore" }],
+      "prefer-const": "error",
+      "no-var": "error"
+    }
+  },
+  {
+    files: ["**/test/**", "**/bench/**", "scripts/**", "**/*.config.*", "vitest.shared.ts", "apps/demo/src/**", "packages/emulator/src/bin.ts"],
+    rules: { "no-console": "off" }
+  },
+  {
+    files: ["**/*.mjs", "**/*.js"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } }
+  }
+)
