@@ -1,4 +1,9 @@
 /**
  * @since 0.1.0
  */
-export {}
+export * as RestorePoint from "./RestorePoint.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Wire from "./Wire.js"
