@@ -1,0 +1,241 @@
+/**
+ * The emulator's command-line options (`--host`, `--port`, `--seed`, `--faults`, `--job-duration`,
+ * `--visibility-delay`) and the parsers behind them, kept apart from the bin so that another command
+ * line (the demo app's `dds-restore emulator`) parses the same way.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as NodeUtil from "node:util"
+
+/**
+ * A command-line value that could not be used: which option, the value given, and what is expected.
+ *
+ * @since 0.1.0
+ */
+export class InvalidOption extends Schema.TaggedError<InvalidOption>("@dds-restore/emulator/InvalidOption")(
+  "InvalidOption",
+  {
+    option: Schema.String,
+    value: Schema.String,
+    detail: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.option} ${JSON.stringify(this.value)}: ${this.detail} (run with --help for the options).`
+  }
+}
+
+/**
+ * Faults the emulated service injects at a rate, as given by `--faults`. Rates are probabilities
+ * from 0 to 1 per request; a clock skew moves the service's clock ahead (positive) or behind.
+ *
+ * @since 0.1.0
+ */
+export interface Faults {
+  /** Share of requests answered 429 `APIGW.0308`. */
+  readonly throttle?: number
+  /** Share of requests answered 500. */
+  readonly error5xx?: number
+  /** Added to every answer. */
+  readonly latency?: Duration.Duration
+  /** Share of accepted restores whose answer is lost (the job is created, the connection reset). */
+  readonly dropRestoreAnswer?: number
+  /** How far the service's clock runs from this machine's, in milliseconds (negative: behind). */
+  readonly clockSkewMillis?: number
+}
+
+/**
+ * Everything the bin needs to start an emulator.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly host: string
+  /** 0 picks any free port. */
+  readonly port: number
+  /** A JSON seed file; the built-in demo fixture when absent. */
+  readonly seedFile?: string
+  readonly faults: Faults
+  /** How long a restore job runs before it completes. */
+  readonly jobDuration?: Duration.Duration
+  /** How long a new job stays invisible to `GET /jobs?id=`. */
+  readonly visibilityDelay?: Duration.Duration
+  /** `--help` was given: print `usage` and do nothing else. */
+  readonly help: boolean
+}
+
+/**
+ * The help text of the bin.
+ *
+ * @since 0.1.0
+ */
+export const usage = `Usage: dds-restore-emulator [options]
+
+Serves a fake DDS restore service over HTTP, checking AK/SK signatures as the gateway does.
+
+Options:
+  --host HOST               address to listen on (default 127.0.0.1)
+  --port PORT               port to listen on; 0 picks any free port (default 0)
+  --seed FILE               JSON seed (projects, credentials, instances, windows, collections);
+                            the built-in demo fixture when absent
+  --faults SPEC             comma-separated faults, for example
+                            throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m
+  --job-duration DURATION   how long a restore job runs, for example 2s (default: the fake's)
+  --visibility-delay DURATION
+                            how long a new job stays invisible to GET /jobs?id= (default: the fake's)
+  --help                    show this text
+`
+
+const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/
+
+const unitMillis = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const
+
+const durationMillis = (text: string): number | undefined => {
+  const match = durationPattern.exec(text.trim())
+  if (match === null) return undefined
+  const [, amount, unit] = match
+  return Number(amount) * unitMillis[unit as keyof typeof unitMillis]
+}
+
+/**
+ * Parses a duration such as `300ms`, `2s`, `1.5m` or `1h`.
+ *
+ * @since 0.1.0
+ */
+export const parseDuration = (text: string, option = "--job-duration"): Either.Either<Duration.Duration, InvalidOption> => {
+  const millis = durationMillis(text)
+  return millis === undefined
+    ? Either.left(
+      new InvalidOption({ option, value: text, detail: "expected a number followed by ms, s, m or h, for example 2s" })
+    )
+    : Either.right(Duration.millis(millis))
+}
+
+const parseRate = (item: string, value: string): Either.Either<number, string> => {
+  const rate = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : Number.NaN
+  return rate >= 0 && rate <= 1
+    ? Either.right(rate)
+    : Either.left(`${item}: expected a rate from 0 to 1, for example 0.2`)
+}
+
+const parseSkew = (item: string, value: string): Either.Either<number, string> => {
+  const negative = value.startsWith("-")
+  const millis = durationMillis(negative || value.startsWith("+") ? value.slice(1) : value)
+  return millis === undefined
+    ? Either.left(`${item}: expected a duration such as 20m or -20m`)
+    : Either.right(negative ? -millis : millis)
+}
+
+const faultParsers: Record<string, (faults: Faults, item: string, value: string) => Either.Either<Faults, string>> = {
+  throttle: (faults, item, value) => Either.map(parseRate(item, value), (throttle) => ({ ...faults, throttle })),
+  error5xx: (faults, item, value) => Either.map(parseRate(item, value), (error5xx) => ({ ...faults, error5xx })),
+  "drop-restore-answer": (faults, item, value) =>
+    Either.map(parseRate(item, value), (dropRestoreAnswer) => ({ ...faults, dropRestoreAnswer })),
+  latency: (faults, item, value) => {
+    const millis = durationMillis(value)
+    return millis === undefined
+      ? Either.left(`${item}: expected a duration such as 20ms`)
+      : Either.right({ ...faults, latency: Duration.millis(millis) })
+  },
+  "clock-skew": (faults, item, value) =>
+    Either.map(parseSkew(item, value), (clockSkewMillis) => ({ ...faults, clockSkewMillis }))
+}
+
+/**
+ * Parses a fault spec such as `throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m`.
+ * The empty string means no faults; an unknown, repeated or malformed item is refused by name.
+ *
+ * @since 0.1.0
+ */
+export const parseFaults = (spec: string): Either.Either<Faults, InvalidOption> => {
+  const refuse = (detail: string) => Either.left(new InvalidOption({ option: "--faults", value: spec, detail }))
+  let faults: Faults = {}
+  const seen = new Set<string>()
+  for (const item of spec.split(",").map((part) => part.trim()).filter((part) => part !== "")) {
+    const equals = item.indexOf("=")
+    const name = equals === -1 ? item : item.slice(0, equals).trim()
+    const parser = faultParsers[name]
+    if (parser === undefined) {
+      return refuse(`unknown fault ${JSON.stringify(name)}; known: ${Object.keys(faultParsers).join(", ")}`)
+    }
+    if (equals === -1) return refuse(`${item}: expected ${name}=<value>`)
+    if (seen.has(name)) return refuse(`${name} is given twice`)
+    seen.add(name)
+    const next = parser(faults, item, item.slice(equals + 1).trim())
+    if (Either.isLeft(next)) return refuse(next.left)
+    faults = next.right
+  }
+  return Either.right(faults)
+}
+
+/**
+ * Parses a port number: an integer from 0 (any free port) to 65535.
+ *
+ * @since 0.1.0
+ */
+export const parsePort = (text: string): Either.Either<number, InvalidOption> => {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN
+  return port >= 0 && port <= 65_535
+    ? Either.right(port)
+    : Either.left(new InvalidOption({ option: "--port", value: text, detail: "expected an integer from 0 to 65535" }))
+}
+
+const optionSpec = {
+  host: { type: "string" },
+  port: { type: "string" },
+  seed: { type: "string" },
+  faults: { type: "string" },
+  "job-duration": { type: "string" },
+  "visibility-delay": { type: "string" },
+  help: { type: "boolean" }
+} as const
+
+const unusable = (error: unknown): InvalidOption => {
+  const detail = error instanceof Error ? error.message : String(error)
+  const named = /'(--?[^'\s]+)/.exec(detail)
+  return new InvalidOption({ option: named?.[1] ?? "arguments", value: "", detail })
+}
+
+/**
+ * Parses the bin's arguments (without `node` and the script path).
+ *
+ * @since 0.1.0
+ */
+export const parseArgs = (argv: ReadonlyArray<string>): Either.Either<Options, InvalidOption> => {
+  let values: ReturnType<typeof NodeUtil.parseArgs<{ options: typeof optionSpec }>>["values"]
+  try {
+    values = NodeUtil.parseArgs({ args: [...argv], options: optionSpec, strict: true, allowPositionals: false }).values
+  } catch (error) {
+    return Either.left(unusable(error))
+  }
+  return Either.gen(function*() {
+    const host = values.host ?? "127.0.0.1"
+    if (host.trim() === "") {
+      return yield* Either.left(new InvalidOption({ option: "--host", value: host, detail: "expected an address" }))
+    }
+    const port = values.port === undefined ? 0 : yield* parsePort(values.port)
+    const faults = values.faults === undefined ? {} : yield* parseFaults(values.faults)
+    if (values.seed === "") {
+      return yield* Either.left(new InvalidOption({ option: "--seed", value: "", detail: "expected a file path" }))
+    }
+    const jobDuration = values["job-duration"] === undefined
+      ? undefined
+      : yield* parseDuration(values["job-duration"], "--job-duration")
+    const visibilityDelay = values["visibility-delay"] === undefined
+      ? undefined
+      : yield* parseDuration(values["visibility-delay"], "--visibility-delay")
+    return {
+      host,
+      port,
+      faults,
+      help: values.help === true,
+      ...(values.seed === undefined ? {} : { seedFile: values.seed }),
+      ...(jobDuration === undefined ? {} : { jobDuration }),
+      ...(visibilityDelay === undefined ? {} : { visibilityDelay })
+    }
+  })
+}
