@@ -1,11 +1,39 @@
 /**
  * @since 0.1.0
  */
+export * as DdsConfig from "./DdsConfig.js"
+/**
+ * @since 0.1.0
+ */
 export * as DdsRequest from "./DdsRequest.js"
 /**
  * @since 0.1.0
  */
 export * as DdsResponse from "./DdsResponse.js"
+/**
+ * @since 0.1.0
+ */
+export * as InstanceNotFound from "./InstanceNotFound.js"
+/**
+ * @since 0.1.0
+ */
+export * as InvalidArgument from "./InvalidArgument.js"
+/**
+ * @since 0.1.0
+ */
+export * as InvalidIdentifier from "./InvalidIdentifier.js"
+/**
+ * @since 0.1.0
+ */
+export * as ResponseDecodeError from "./ResponseDecodeError.js"
+/**
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.js"
+/**
+ * @since 0.1.0
+ */
+export * as ServiceError from "./ServiceError.js"
 /**
  * @since 0.1.0
  */

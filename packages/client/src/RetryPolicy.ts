@@ -1,0 +1,97 @@
+/**
+ * How `RestoreClient` tries a call again after a failure that is safe to repeat: exponential
+ * back-off with jitter, a longer first wait when the service throttles, bounded both in attempts
+ * and in total time.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Schedule from "effect/Schedule"
+
+/**
+ * The bounds and delays of retries.
+ *
+ * @since 0.1.0
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first one included; 1 means never retry. */
+  readonly maxAttempts: number
+  /** The first wait after a server error or a lost connection; doubled on every retry. */
+  readonly baseDelay: Duration.Duration
+  /** The first wait after throttling (the gateway asks for 2 to 5 s); doubled on every retry. */
+  readonly throttleDelay: Duration.Duration
+  /** No single wait is longer than this. */
+  readonly maxDelay: Duration.Duration
+  /** No retry starts once this much time has passed since the first failure. */
+  readonly maxElapsed: Duration.Duration
+}
+
+/**
+ * The options of `make`; each one left out keeps its default.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly maxAttempts?: number | undefined
+  readonly baseDelay?: Duration.DurationInput | undefined
+  readonly throttleDelay?: Duration.DurationInput | undefined
+  readonly maxDelay?: Duration.DurationInput | undefined
+  readonly maxElapsed?: Duration.DurationInput | undefined
+}
+
+/**
+ * Five attempts, 500 ms then doubling (2 s after throttling), at most 10 s per wait and 60 s in all.
+ *
+ * @since 0.1.0
+ */
+export const defaults: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelay: Duration.millis(500),
+  throttleDelay: Duration.seconds(2),
+  maxDelay: Duration.seconds(10),
+  maxElapsed: Duration.seconds(60)
+}
+
+/**
+ * A policy from the defaults and the options given; `maxAttempts` is rounded down and at least 1.
+ *
+ * @since 0.1.0
+ */
+export const make = (options: Options = {}): RetryPolicy => ({
+  maxAttempts: options.maxAttempts === undefined
+    ? defaults.maxAttempts
+    : Math.max(1, Math.floor(options.maxAttempts)),
+  baseDelay: options.baseDelay === undefined ? defaults.baseDelay : Duration.decode(options.baseDelay),
+  throttleDelay: options.throttleDelay === undefined ? defaults.throttleDelay : Duration.decode(options.throttleDelay),
+  maxDelay: options.maxDelay === undefined ? defaults.maxDelay : Duration.decode(options.maxDelay),
+  maxElapsed: options.maxElapsed === undefined ? defaults.maxElapsed : Duration.decode(options.maxElapsed)
+})
+
+/**
+ * How one failure is to be treated: not retried, retried with the base delay, or retried with the
+ * throttling delay.
+ *
+ * @since 0.1.0
+ */
+export type Decision = "Stop" | "Retry" | "Throttled"
+
+/**
+ * The schedule `Effect.retry` follows under a policy: it stops at the first failure `decide` calls
+ * `"Stop"`, after `maxAttempts` attempts, or once `maxElapsed` has passed, and the last failure is
+ * the one reported. The n-th wait is the base (or throttling) delay times 2^n, jittered by ±20% and
+ * capped at `maxDelay`.
+ *
+ * @since 0.1.0
+ */
+export const schedule = <E>(policy: RetryPolicy, decide: (error: E) => Decision): Schedule.Schedule<unknown, E> =>
+  Schedule.identity<E>().pipe(
+    Schedule.intersect(Schedule.count),
+    Schedule.addDelay(([error, retry]) =>
+      Duration.times(decide(error) === "Throttled" ? policy.throttleDelay : policy.baseDelay, 2 ** retry)
+    ),
+    Schedule.jittered,
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
+    Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
+    Schedule.upTo(policy.maxElapsed),
+    Schedule.whileInput((error: E) => decide(error) !== "Stop")
+  )

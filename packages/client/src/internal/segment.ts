@@ -1,0 +1,12 @@
+/**
+ * The one rule for an identifier placed in a URL path: only ASCII letters, digits, `-` and `_`,
+ * never empty, so that no id can add a path segment, climb with `..` or smuggle a query.
+ */
+const safeSegment = /^[A-Za-z0-9_-]+$/
+
+/** Whether a value may be placed in a URL path as one segment, as is. */
+export const isSafeSegment = (value: string): boolean => safeSegment.test(value)
+
+/** A value for an error message: quoted, and cut short so that a huge input cannot flood a log. */
+export const quote = (value: string, max = 64): string =>
+  JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value)

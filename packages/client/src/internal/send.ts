@@ -1,0 +1,241 @@
+/**
+ * The one path every `RestoreClient` call takes: build the request, sign it under the clock the
+ * gateway agrees with, send it, turn an error answer into a `ServiceError`, recover once from an
+ * authentication refusal, retry what is safe to repeat, and decode the answer.
+ */
+import { Wire } from "@dds-restore/domain"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as DdsConfig from "../DdsConfig.js"
+import * as DdsRequest from "../DdsRequest.js"
+import * as DdsResponse from "../DdsResponse.js"
+import { ResponseDecodeError } from "../ResponseDecodeError.js"
+import * as RetryPolicy from "../RetryPolicy.js"
+import { ServiceError } from "../ServiceError.js"
+import { Signer, type SignerError } from "../Signer.js"
+import { Transport, type TransportError } from "../Transport.js"
+
+/** One call to the API, before it is built into a request. */
+export interface Call {
+  /** The `RestoreClient` operation, for errors and spans. */
+  readonly operation: string
+  readonly method: "GET" | "POST"
+  /** Path segments after the endpoint, every one already a safe segment. */
+  readonly path: ReadonlyArray<string>
+  readonly query?: ReadonlyArray<readonly [string, string]>
+  /** A JSON body, already serialised. */
+  readonly body?: string
+  /**
+   * Whether the call may be repeated after a server error or a lost connection. A restore may not:
+   * it is resent only when the service is known not to have acted on it.
+   */
+  readonly idempotent: boolean
+}
+
+/** A decoded answer and the request id it came with. */
+export interface Answer<A> {
+  readonly value: A
+  readonly requestId: string | undefined
+}
+
+/** Every way a call can fail once it has been built. */
+export type SendError = ServiceError | TransportError | SignerError | ResponseDecodeError
+
+/** Sends calls. */
+export interface Sender {
+  readonly send: <A, I>(call: Call, schema: Schema.Schema<A, I>) => Effect.Effect<Answer<A>, SendError>
+}
+
+const statusTexts: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+const isSuccess = (response: DdsResponse.DdsResponse): boolean => response.status >= 200 && response.status < 300
+
+const parseJson = (body: string): unknown => {
+  try {
+    return JSON.parse(body)
+  } catch {
+    return undefined
+  }
+}
+
+const decodeErrorBody = Schema.decodeUnknownOption(Wire.ErrorBody)
+
+/** The error answer as a `ServiceError`: the body's code and message, or the status text. */
+export const serviceError = (operation: string, response: DdsResponse.DdsResponse): ServiceError => {
+  const body = decodeErrorBody(parseJson(response.body))
+  const requestId = DdsResponse.requestId(response) ?? (body._tag === "Some" ? body.value.request_id : undefined)
+  return new ServiceError({
+    status: response.status,
+    code: body._tag === "Some" ? body.value.code : `HTTP.${response.status}`,
+    // The service's message is shown to people: keep a runaway body from flooding a log.
+    detail: clip(body._tag === "Some" ? body.value.message : statusTexts[response.status] ?? "HTTP error", 500),
+    operation,
+    ...(requestId === undefined ? {} : { requestId })
+  })
+}
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text)
+
+const summarise = (error: ParseResult.ParseError): string => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const first = issues[0]
+  if (first === undefined) return "the answer does not match its schema"
+  const where = first.path.length === 0 ? "the body" : first.path.map(String).join(".")
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
+  return clip(`${where}: ${first.message}${more}`, 300)
+}
+
+/** Decodes a successful answer with its schema; a body that is not JSON or does not match fails typed. */
+export const decode = <A, I>(
+  operation: string,
+  response: DdsResponse.DdsResponse,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, ResponseDecodeError> => {
+  const requestId = DdsResponse.requestId(response)
+  const fail = (issue: string) =>
+    new ResponseDecodeError({
+      status: response.status,
+      operation,
+      issue,
+      ...(requestId === undefined ? {} : { requestId })
+    })
+  return Effect.try({
+    try: (): unknown => JSON.parse(response.body),
+    catch: () => fail(`the body is not JSON (${response.body.length} characters)`)
+  }).pipe(
+    Effect.flatMap((json) => Schema.decodeUnknown(schema)(json)),
+    Effect.mapError((error) => (error instanceof ResponseDecodeError ? error : fail(summarise(error))))
+  )
+}
+
+/**
+ * The gateway's clock from a signature-expired refusal: `server time:20211217T065804Z` in the
+ * message, else the `Date` header.
+ */
+export const serverTime = (detail: string, dateHeader: string | undefined): number | undefined => {
+  const match = /server\s*time\s*:\s*(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/i.exec(detail)
+  if (match !== null) {
+    const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number]
+    return Date.UTC(y, mo - 1, d, h, mi, s)
+  }
+  const parsed = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader)
+  return Number.isNaN(parsed) ? undefined : parsed
+}
+
+/** A clock that reads `offset` milliseconds later than `clock`, so a signer dates requests as the gateway does. */
+export const shiftedClock = (clock: Clock.Clock, offset: number): Clock.Clock => {
+  const nanos = BigInt(Math.round(offset)) * 1_000_000n
+  return {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => clock.unsafeCurrentTimeMillis() + offset,
+    currentTimeMillis: Effect.map(clock.currentTimeMillis, (now) => now + offset),
+    unsafeCurrentTimeNanos: () => clock.unsafeCurrentTimeNanos() + nanos,
+    currentTimeNanos: Effect.map(clock.currentTimeNanos, (now) => now + nanos),
+    sleep: (duration) => clock.sleep(duration)
+  }
+}
+
+/** How a failed attempt is treated by the retry schedule. */
+export const decide = (idempotent: boolean) => (error: ServiceError | TransportError | SignerError): RetryPolicy.Decision => {
+  switch (error._tag) {
+    case "ServiceError":
+      // A throttled request was refused at the gateway before any work: safe even for a restore.
+      if (error.isThrottled) return "Throttled"
+      return idempotent && error.status >= 500 ? "Retry" : "Stop"
+    case "TransportError":
+      if (error.reason !== "Timeout" && error.reason !== "Connection") return "Stop"
+      // A request that never left this machine cannot have started a restore.
+      return idempotent || !error.mayHaveReachedServer ? "Retry" : "Stop"
+    case "SignerError":
+      return "Stop"
+  }
+}
+
+/** The sender over the services, with the clock offset kept for the client's lifetime. */
+export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, never, Transport | Signer | DdsConfig.DdsConfig> =>
+  Effect.gen(function*() {
+    const transport = yield* Transport
+    const signer = yield* Signer
+    const config = yield* DdsConfig.DdsConfig
+    // Milliseconds to add to the local clock to read the gateway's; learnt from a refusal.
+    const skew = yield* Ref.make(0)
+
+    const headers: Record<string, string> = { "x-project-id": config.projectId }
+    if (config.language !== undefined) headers["x-language"] = config.language
+
+    const build = (call: Call): DdsRequest.DdsRequest =>
+      DdsRequest.make({
+        method: call.method,
+        url: `${config.endpoint}/${call.path.join("/")}`,
+        query: call.query ?? [],
+        headers: call.body === undefined ? headers : { ...headers, "content-type": "application/json" },
+        body: call.body ?? ""
+      })
+
+    const signAndSend = (request: DdsRequest.DdsRequest) =>
+      Effect.gen(function*() {
+        const offset = yield* Ref.get(skew)
+        const clock = yield* Effect.clock
+        const signed = yield* Effect.withClock(signer.sign(request), shiftedClock(clock, offset))
+        const response = yield* transport.send(signed)
+        const requestId = DdsResponse.requestId(response)
+        if (requestId !== undefined) yield* Effect.annotateCurrentSpan("dds.request_id", requestId)
+        return { signed, response }
+      })
+
+    const accept = (operation: string, response: DdsResponse.DdsResponse) =>
+      isSuccess(response) ? Effect.succeed(response) : Effect.fail(serviceError(operation, response))
+
+    // A 401 is refused before any work is done, so one re-signed resend is safe for every call.
+    const recover = (operation: string, request: DdsRequest.DdsRequest, signed: DdsRequest.DdsRequest, response: DdsResponse.DdsResponse, refused: ServiceError) =>
+      Effect.gen(function*() {
+        if (refused.isClockSkew) {
+          const server = serverTime(refused.detail, response.headers["date"])
+          if (server === undefined) return yield* Effect.fail(refused)
+          yield* Ref.set(skew, server - (yield* Clock.currentTimeMillis))
+        } else if (signer.invalidate === undefined || !(yield* signer.invalidate(signed))) {
+          return yield* Effect.fail(refused)
+        }
+        const again = yield* signAndSend(request)
+        return yield* accept(operation, again.response)
+      })
+
+    const attempt = (call: Call, request: DdsRequest.DdsRequest) =>
+      Effect.gen(function*() {
+        const { response, signed } = yield* signAndSend(request)
+        if (isSuccess(response)) return response
+        const refused = serviceError(call.operation, response)
+        return yield* response.status === 401
+          ? recover(call.operation, request, signed, response, refused)
+          : Effect.fail(refused)
+      })
+
+    const send = <A, I>(call: Call, schema: Schema.Schema<A, I>): Effect.Effect<Answer<A>, SendError> => {
+      const request = build(call)
+      return attempt(call, request).pipe(
+        Effect.retry(RetryPolicy.schedule(policy, decide(call.idempotent))),
+        Effect.flatMap((response) =>
+          Effect.map(decode(call.operation, response, schema), (value) => ({
+            value,
+            requestId: DdsResponse.requestId(response)
+          }))
+        )
+      )
+    }
+
+    return { send }
+  })
