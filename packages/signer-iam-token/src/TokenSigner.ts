@@ -18,9 +18,9 @@ import * as TokenProvider from "./TokenProvider.js"
  *
  * @since 0.1.0
  */
-export const make: Effect.Effect<Signer.Signer["Type"], never, TokenProvider.TokenProvider> = Effect.gen(function*() {
+export const make: Effect.Effect<Required<Signer.Signer["Type"]>, never, TokenProvider.TokenProvider> = Effect.gen(function*() {
   const provider = yield* TokenProvider.TokenProvider
-  return Signer.Signer.of({
+  return {
     sign: (request) =>
       Effect.map(provider.token, (token) => DdsRequest.setHeaders(request, { "x-auth-token": Redacted.value(token) })),
     // A 401 is refused at the gateway before any work is done, so one resend with a new token is
@@ -29,7 +29,7 @@ export const make: Effect.Effect<Signer.Signer["Type"], never, TokenProvider.Tok
       const carried = request.headers["x-auth-token"]
       return carried === undefined ? Effect.succeed(true) : Effect.as(provider.invalidate(Redacted.make(carried)), true)
     }
-  })
+  }
 })
 
 /**

@@ -79,17 +79,17 @@ const ErrorBody = Schema.parseJson(
 )
 
 const describeError = (response: DdsResponse.DdsResponse, password: Redacted.Redacted<string>): string => {
-  const parts: Array<string> = [`HTTP ${response.status}`]
+  let text = `HTTP ${response.status}`
   const body = Schema.decodeUnknownOption(ErrorBody)(response.body)
   if (Option.isSome(body)) {
     const code = body.value.error_code ?? body.value.error?.code
     const message = body.value.error_msg ?? body.value.error?.message
-    if (code !== undefined) parts.push(String(code))
+    if (code !== undefined) text += `, ${code}`
     // IAM does not echo the password, but a proxy in between might; never let it through.
-    if (message !== undefined) parts.push(scrub(message, password))
+    if (message !== undefined) text += `: ${scrub(message, password)}`
   }
   const requestId = DdsResponse.requestId(response)
-  return `${parts.join(" ")}${requestId === undefined ? "" : `, request id ${requestId}`}`
+  return requestId === undefined ? text : `${text}, request id ${requestId}`
 }
 
 const scrub = (text: string, secret: Redacted.Redacted<string>): string => {
