@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
+import { show } from "./internal/show.js"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
@@ -39,6 +40,12 @@ export const RestorePoint = Schema.Number.pipe(
  */
 export type RestorePoint = typeof RestorePoint.Type
 
+// One line for a value of the wrong type, instead of one line per member of the union.
+const notATime = (what: string) => (issue: ParseResult.ParseIssue) => ({
+  message: `a time is ${what}, got ${show(issue.actual)}`,
+  override: true
+})
+
 const fromResult = (result: internal.TimeResult, ast: AST.AST, actual: unknown) =>
   result.ok
     ? ParseResult.succeed(result.millis as RestorePoint)
@@ -51,7 +58,9 @@ const fromResult = (result: internal.TimeResult, ast: AST.AST, actual: unknown) 
  * @since 0.1.0
  */
 export const FromWire: Schema.Schema<RestorePoint, string | number> = Schema.transformOrFail(
-  Schema.Union(Schema.String, Schema.Number),
+  Schema.Union(Schema.String, Schema.Number).annotations({
+    message: notATime("UNIX epoch milliseconds as a string of digits or a number")
+  }),
   Schema.typeSchema(RestorePoint),
   {
     strict: true,
@@ -69,7 +78,9 @@ export const FromWire: Schema.Schema<RestorePoint, string | number> = Schema.tra
  * @since 0.1.0
  */
 export const FromInput: Schema.Schema<RestorePoint, string | number | Date> = Schema.transformOrFail(
-  Schema.Union(Schema.String, Schema.Number, Schema.DateFromSelf),
+  Schema.Union(Schema.String, Schema.Number, Schema.DateFromSelf).annotations({
+    message: notATime("UNIX epoch milliseconds (a number or a string of digits), ISO-8601 with a zone, or a Date")
+  }),
   Schema.typeSchema(RestorePoint),
   {
     strict: true,

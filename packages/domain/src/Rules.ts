@@ -1,0 +1,282 @@
+/**
+ * The rules a plan must follow across its entries, each stated as a function named after the
+ * sentence that states it. They run on a plan whose fields are already valid, and every broken
+ * rule is reported, each issue with its path into the wire body.
+ *
+ * @since 0.1.0
+ */
+import * as Namespace from "./Namespace.js"
+import { formatPath, type Issue, type Path } from "./PlanError.js"
+import type { CollectionRestore, RestorePlan } from "./RestorePlan.js"
+import type * as RestorePoint from "./RestorePoint.js"
+
+/**
+ * What the rules need to know of the world: `now` (epoch ms) and, when known, the restorable
+ * windows (epoch ms, both ends included).
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly now?: number | undefined
+  readonly windows?: ReadonlyArray<{ readonly start: number; readonly end: number }> | undefined
+}
+
+/**
+ * A rule: the issues it finds in a plan.
+ *
+ * @since 0.1.0
+ */
+export type Rule = (plan: RestorePlan, options: Options) => ReadonlyArray<Issue>
+
+const entryPath = (i: number): Path => ["restore_collections", i]
+const collectionPath = (i: number, j: number): Path => ["restore_collections", i, "collections", j]
+
+interface Located {
+  readonly collection: CollectionRestore
+  readonly i: number
+  readonly j: number
+}
+
+// The collections of each database, across entries, in plan order.
+const collectionsByDatabase = (plan: RestorePlan): Map<string, Array<Located>> => {
+  const byDatabase = new Map<string, Array<Located>>()
+  plan.entries.forEach((entry, i) => {
+    if (entry._tag !== "CollectionsRestore") return
+    let located = byDatabase.get(entry.database)
+    if (located === undefined) byDatabase.set(entry.database, located = [])
+    entry.collections.forEach((collection, j) => located.push({ collection, i, j }))
+  })
+  return byDatabase
+}
+
+// Every time in the plan, with its path.
+const timesOf = (plan: RestorePlan): Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> => {
+  const times: Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> = []
+  plan.entries.forEach((entry, i) => {
+    if (entry._tag === "DatabaseRestore") {
+      times.push({ at: entry.at, path: [...entryPath(i), "restore_database_time"] })
+    } else {
+      entry.collections.forEach((c, j) => times.push({ at: c.at, path: [...collectionPath(i, j), "restore_collection_time"] }))
+    }
+  })
+  return times
+}
+
+// `now` and the windows come from the caller unchecked: a number out of Date's range must not throw.
+const iso = (millis: number): string =>
+  Number.isFinite(millis) && Math.abs(millis) <= 8.64e15 ? new Date(millis).toISOString() : String(millis)
+
+const where = (located: Located): string => formatPath(collectionPath(located.i, located.j))
+
+/**
+ * The plan is not empty.
+ *
+ * @since 0.1.0
+ */
+export const planIsNotEmpty: Rule = (plan) =>
+  plan.entries.length > 0
+    ? []
+    : [{ path: ["restore_collections"], message: "the plan restores nothing: add a database or a collection to restore" }]
+
+/**
+ * No database appears twice.
+ *
+ * @since 0.1.0
+ */
+export const noDatabaseAppearsTwice: Rule = (plan) => {
+  const issues: Array<Issue> = []
+  const first = new Map<string, number>()
+  plan.entries.forEach((entry, i) => {
+    const earlier = first.get(entry.database)
+    if (earlier === undefined) {
+      first.set(entry.database, i)
+      return
+    }
+    issues.push({
+      path: [...entryPath(i), "database"],
+      message: `database "${entry.database}" already appears in ${formatPath(entryPath(earlier))}: restore it in one entry`
+    })
+  })
+  return issues
+}
+
+/**
+ * No collection is restored twice in one database.
+ *
+ * @since 0.1.0
+ */
+export const noCollectionIsRestoredTwice: Rule = (plan) => {
+  const issues: Array<Issue> = []
+  for (const [database, located] of collectionsByDatabase(plan)) {
+    const first = new Map<string, Located>()
+    for (const here of located) {
+      const earlier = first.get(here.collection.oldName)
+      if (earlier === undefined) {
+        first.set(here.collection.oldName, here)
+        continue
+      }
+      issues.push({
+        path: [...collectionPath(here.i, here.j), "old_name"],
+        message: `collection "${here.collection.oldName}" of database "${database}" is already restored by ${where(earlier)}: restore it once`
+      })
+    }
+  }
+  return issues
+}
+
+/**
+ * No two collections get the same new name.
+ *
+ * @since 0.1.0
+ */
+export const noTwoCollectionsGetTheSameNewName: Rule = (plan) => {
+  const issues: Array<Issue> = []
+  for (const [database, located] of collectionsByDatabase(plan)) {
+    const first = new Map<string, Located>()
+    for (const here of located) {
+      const newName = here.collection.newName
+      if (newName === undefined) continue
+      const earlier = first.get(newName)
+      if (earlier === undefined) {
+        first.set(newName, here)
+        continue
+      }
+      issues.push({
+        path: [...collectionPath(here.i, here.j), "new_name"],
+        message: `new name "${newName}" in database "${database}" is already given to ${where(earlier)}: choose another name`
+      })
+    }
+  }
+  return issues
+}
+
+/**
+ * A new name does not equal another old name of the same database (the service never overwrites
+ * a collection, and that one exists).
+ *
+ * @since 0.1.0
+ */
+export const aNewNameIsNotAnotherOldName: Rule = (plan) => {
+  const issues: Array<Issue> = []
+  for (const [database, located] of collectionsByDatabase(plan)) {
+    const byOldName = new Map<string, Located>()
+    for (const here of located) {
+      if (!byOldName.has(here.collection.oldName)) byOldName.set(here.collection.oldName, here)
+    }
+    for (const here of located) {
+      const newName = here.collection.newName
+      if (newName === undefined || newName === here.collection.oldName) continue
+      const other = byOldName.get(newName)
+      if (other === undefined) continue
+      issues.push({
+        path: [...collectionPath(here.i, here.j), "new_name"],
+        message:
+          `new name "${newName}" is the name of another collection of database "${database}" that this plan restores (${where(other)}), and the service never overwrites a collection: choose another name`
+      })
+    }
+  }
+  return issues
+}
+
+/**
+ * `<database>.<final name>` is at most 120 characters, the final name of a collection without a
+ * new name being `<old name>_bak_<13-digit ms>`.
+ *
+ * @since 0.1.0
+ */
+export const theRestoredNamespaceFitsInTheLimit: Rule = (plan) => {
+  const issues: Array<Issue> = []
+  plan.entries.forEach((entry, i) => {
+    if (entry._tag !== "CollectionsRestore") return
+    entry.collections.forEach((c, j) => {
+      const nameLength = c.newName === undefined ? Namespace.defaultRestoredNameLength(c.oldName) : c.newName.length
+      const length = entry.database.length + 1 + nameLength
+      if (length <= Namespace.MAX_LENGTH) return
+      issues.push(
+        c.newName === undefined
+          ? {
+            path: [...collectionPath(i, j), "old_name"],
+            message:
+              `without a new_name the service restores "${c.oldName}" as "${c.oldName}_bak_<13-digit ms>", so "${entry.database}.${c.oldName}_bak_<ms>" would be ${length} characters, over the limit of ${Namespace.MAX_LENGTH}: give a shorter new_name`
+          }
+          : {
+            path: [...collectionPath(i, j), "new_name"],
+            message:
+              `"${Namespace.make(entry.database, c.newName)}" would be ${length} characters, over the limit of ${Namespace.MAX_LENGTH} for a namespace: choose a shorter new_name`
+          }
+      )
+    })
+  })
+  return issues
+}
+
+/**
+ * No time is later than now.
+ *
+ * @since 0.1.0
+ */
+export const noTimeIsInTheFuture: Rule = (plan, options) => {
+  const now = options.now
+  if (now === undefined) return []
+  return timesOf(plan)
+    .filter(({ at }) => at > now)
+    .map(({ at, path }) => ({
+      path,
+      message: `${iso(at)} (${at}) is later than now (${iso(now)}): a restore point must be in the past`
+    }))
+}
+
+/**
+ * When the restorable windows are known, every time falls inside one (the issue names the
+ * nearest window).
+ *
+ * @since 0.1.0
+ */
+export const everyTimeIsInsideARestorableWindow: Rule = (plan, options) => {
+  const windows = options.windows
+  if (windows === undefined) return []
+  const issues: Array<Issue> = []
+  for (const { at, path } of timesOf(plan)) {
+    let nearest: { readonly start: number; readonly end: number } | undefined
+    let distance = Infinity
+    for (const window of windows) {
+      const d = at < window.start ? window.start - at : at > window.end ? at - window.end : 0
+      if (d < distance) {
+        distance = d
+        nearest = window
+      }
+    }
+    if (distance === 0) continue
+    const time = `${iso(at)} (${at})`
+    issues.push({
+      path,
+      message: nearest === undefined
+        ? `${time} cannot be restored: there is no restorable window`
+        : `${time} is outside every restorable window; the nearest is ${iso(nearest.start)} to ${iso(nearest.end)} (${nearest.start} to ${nearest.end})`
+    })
+  }
+  return issues
+}
+
+/**
+ * Every rule, in the order their issues are reported.
+ *
+ * @since 0.1.0
+ */
+export const all: ReadonlyArray<Rule> = [
+  planIsNotEmpty,
+  noDatabaseAppearsTwice,
+  noCollectionIsRestoredTwice,
+  noTwoCollectionsGetTheSameNewName,
+  aNewNameIsNotAnotherOldName,
+  theRestoredNamespaceFitsInTheLimit,
+  noTimeIsInTheFuture,
+  everyTimeIsInsideARestorableWindow
+]
+
+/**
+ * Every issue every rule finds in a plan.
+ *
+ * @since 0.1.0
+ */
+export const check = (plan: RestorePlan, options: Options): ReadonlyArray<Issue> => all.flatMap((rule) => rule(plan, options))

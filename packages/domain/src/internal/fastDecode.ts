@@ -1,0 +1,94 @@
+/**
+ * A hand-written reading of a valid plan body, for speed: decoding ten thousand collections
+ * through the nested schemas takes tens of milliseconds. It gives up (returns `undefined`) at
+ * the first thing it does not recognise as valid, and the caller then decodes with the schema,
+ * which says what is wrong. The property tests check that whatever it accepts, the schema accepts
+ * with the same result.
+ */
+import type { CollectionName } from "../CollectionName.js"
+import type { DatabaseName } from "../DatabaseName.js"
+import type { CollectionRestore, Entry, RestorePlan } from "../RestorePlan.js"
+import type { RestorePoint } from "../RestorePoint.js"
+import { collectionNameProblem, databaseNameProblem } from "./names.js"
+import { checkMillis, parseString } from "./time.js"
+
+type Fields = Record<PropertyKey, unknown>
+
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
+
+const isRecord = (u: unknown): u is Fields => typeof u === "object" && u !== null && !Array.isArray(u)
+
+// Every own key (symbols included, as the schema sees them) is one of `allowed`.
+const onlyKeys = (o: object, allowed: ReadonlySet<PropertyKey>): boolean => {
+  for (const key of Reflect.ownKeys(o)) if (!allowed.has(key)) return false
+  return true
+}
+
+const PLAN_KEYS: ReadonlySet<PropertyKey> = new Set(["restore_collections"])
+const ENTRY_KEYS: ReadonlySet<PropertyKey> = new Set(["database", "restore_database_time", "collections"])
+const COLLECTION_KEYS: ReadonlySet<PropertyKey> = new Set(["old_name", "new_name", "restore_collection_time"])
+
+const time = (u: unknown): RestorePoint | undefined => {
+  const result = typeof u === "string"
+    ? parseString(u)
+    : typeof u === "number"
+    ? checkMillis(u)
+    : u instanceof Date
+    ? checkMillis(u.getTime())
+    : undefined
+  return result !== undefined && result.ok ? (result.millis as RestorePoint) : undefined
+}
+
+const collectionName = (u: unknown): CollectionName | undefined =>
+  typeof u === "string" && collectionNameProblem(u) === undefined ? (u as CollectionName) : undefined
+
+const collection = (u: unknown): CollectionRestore | undefined => {
+  if (!isRecord(u) || !onlyKeys(u, COLLECTION_KEYS)) return undefined
+  if (!has(u, "old_name") || !has(u, "restore_collection_time")) return undefined
+  const oldName = collectionName(u.old_name)
+  const at = time(u.restore_collection_time)
+  if (oldName === undefined || at === undefined) return undefined
+  if (!has(u, "new_name")) return { oldName, at }
+  const newName = collectionName(u.new_name)
+  return newName === undefined ? undefined : { oldName, newName, at }
+}
+
+const entry = (u: unknown): Entry | undefined => {
+  if (!isRecord(u) || !onlyKeys(u, ENTRY_KEYS) || !has(u, "database")) return undefined
+  const database = u.database
+  if (typeof database !== "string" || databaseNameProblem(database) !== undefined) return undefined
+  const hasTime = has(u, "restore_database_time")
+  const at = hasTime ? time(u.restore_database_time) : undefined
+  if (hasTime && at === undefined) return undefined
+  const list = has(u, "collections") ? u.collections : []
+  if (!Array.isArray(list)) return undefined
+  if (list.length === 0) {
+    return at === undefined ? undefined : { _tag: "DatabaseRestore", database: database as DatabaseName, at }
+  }
+  if (at !== undefined) return undefined
+  const collections: Array<CollectionRestore> = new Array(list.length)
+  for (let j = 0; j < list.length; j++) {
+    const c = collection(list[j])
+    if (c === undefined) return undefined
+    collections[j] = c
+  }
+  return {
+    _tag: "CollectionsRestore",
+    database: database as DatabaseName,
+    collections: collections as [CollectionRestore, ...Array<CollectionRestore>]
+  }
+}
+
+/** The plan a valid body describes, or `undefined` when the body is not plainly valid. */
+export const fastDecode = (input: unknown): RestorePlan | undefined => {
+  if (!isRecord(input) || !onlyKeys(input, PLAN_KEYS) || !has(input, "restore_collections")) return undefined
+  const list = input.restore_collections
+  if (!Array.isArray(list)) return undefined
+  const entries: Array<Entry> = new Array(list.length)
+  for (let i = 0; i < list.length; i++) {
+    const e = entry(list[i])
+    if (e === undefined) return undefined
+    entries[i] = e
+  }
+  return { entries }
+}
