@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { Fault } from "@dds-restore/testing"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -30,25 +31,6 @@ export class InvalidOption extends Schema.TaggedError<InvalidOption>("@dds-resto
 }
 
 /**
- * Faults the emulated service injects at a rate, as given by `--faults`. Rates are probabilities
- * from 0 to 1 per request; a clock skew moves the service's clock ahead (positive) or behind.
- *
- * @since 0.1.0
- */
-export interface Faults {
-  /** Share of requests answered 429 `APIGW.0308`. */
-  readonly throttle?: number
-  /** Share of requests answered 500. */
-  readonly error5xx?: number
-  /** Added to every answer. */
-  readonly latency?: Duration.Duration
-  /** Share of accepted restores whose answer is lost (the job is created, the connection reset). */
-  readonly dropRestoreAnswer?: number
-  /** How far the service's clock runs from this machine's, in milliseconds (negative: behind). */
-  readonly clockSkewMillis?: number
-}
-
-/**
  * Everything the bin needs to start an emulator.
  *
  * @since 0.1.0
@@ -59,7 +41,8 @@ export interface Options {
   readonly port: number
   /** A JSON seed file; the built-in demo fixture when absent. */
   readonly seedFile?: string
-  readonly faults: Faults
+  /** Faults at a rate, in the fake's own terms. */
+  readonly faults: Fault.Rates
   /** How long a restore job runs before it completes. */
   readonly jobDuration?: Duration.Duration
   /** How long a new job stays invisible to `GET /jobs?id=`. */
@@ -122,15 +105,7 @@ const parseRate = (item: string, value: string): Either.Either<number, string> =
     : Either.left(`${item}: expected a rate from 0 to 1, for example 0.2`)
 }
 
-const parseSkew = (item: string, value: string): Either.Either<number, string> => {
-  const negative = value.startsWith("-")
-  const millis = durationMillis(negative || value.startsWith("+") ? value.slice(1) : value)
-  return millis === undefined
-    ? Either.left(`${item}: expected a duration such as 20m or -20m`)
-    : Either.right(negative ? -millis : millis)
-}
-
-const faultParsers: Record<string, (faults: Faults, item: string, value: string) => Either.Either<Faults, string>> = {
+const faultParsers: Record<string, (faults: Fault.Rates, item: string, value: string) => Either.Either<Fault.Rates, string>> = {
   throttle: (faults, item, value) => Either.map(parseRate(item, value), (throttle) => ({ ...faults, throttle })),
   error5xx: (faults, item, value) => Either.map(parseRate(item, value), (error5xx) => ({ ...faults, error5xx })),
   "drop-restore-answer": (faults, item, value) =>
@@ -141,19 +116,26 @@ const faultParsers: Record<string, (faults: Faults, item: string, value: string)
       ? Either.left(`${item}: expected a duration such as 20ms`)
       : Either.right({ ...faults, latency: Duration.millis(millis) })
   },
-  "clock-skew": (faults, item, value) =>
-    Either.map(parseSkew(item, value), (clockSkewMillis) => ({ ...faults, clockSkewMillis }))
+  "clock-skew": (faults, item, value) => {
+    const behind = value.startsWith("-")
+    const millis = durationMillis(behind || value.startsWith("+") ? value.slice(1) : value)
+    return millis === undefined
+      ? Either.left(`${item}: expected a duration such as 20m (ahead) or -20m (behind)`)
+      : Either.right({ ...faults, clockSkew: Duration.millis(millis), ...(behind ? { clockSkewBehind: true } : {}) })
+  }
 }
 
 /**
- * Parses a fault spec such as `throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m`.
- * The empty string means no faults; an unknown, repeated or malformed item is refused by name.
+ * Parses a fault spec such as `throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m`
+ * into the fake's fault rates: rates are probabilities from 0 to 1 per request, a clock skew moves
+ * the service's clock ahead (or behind, with `-`). The empty string means no faults; an unknown,
+ * repeated or malformed item is refused by name.
  *
  * @since 0.1.0
  */
-export const parseFaults = (spec: string): Either.Either<Faults, InvalidOption> => {
+export const parseFaults = (spec: string): Either.Either<Fault.Rates, InvalidOption> => {
   const refuse = (detail: string) => Either.left(new InvalidOption({ option: "--faults", value: spec, detail }))
-  let faults: Faults = {}
+  let faults: Fault.Rates = {}
   const seen = new Set<string>()
   for (const item of spec.split(",").map((part) => part.trim()).filter((part) => part !== "")) {
     const equals = item.indexOf("=")

@@ -20,12 +20,15 @@ describe("EmulatorOptions.parseFaults", () => {
     expect(faults.error5xx).toBe(0.05)
     expect(faults.dropRestoreAnswer).toBe(1)
     expect(faults.latency).toEqual(Duration.millis(20))
-    expect(faults.clockSkewMillis).toBeUndefined()
+    expect(faults.clockSkew).toBeUndefined()
   })
 
   it("reads a clock skew ahead or behind", () => {
-    expect(right(EmulatorOptions.parseFaults("clock-skew=20m")).clockSkewMillis).toBe(1_200_000)
-    expect(right(EmulatorOptions.parseFaults("clock-skew=-20m")).clockSkewMillis).toBe(-1_200_000)
+    expect(right(EmulatorOptions.parseFaults("clock-skew=20m"))).toEqual({ clockSkew: Duration.minutes(20) })
+    expect(right(EmulatorOptions.parseFaults("clock-skew=-20m"))).toEqual({
+      clockSkew: Duration.minutes(20),
+      clockSkewBehind: true
+    })
   })
 
   it("treats an empty spec as no faults", () => {

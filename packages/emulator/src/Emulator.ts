@@ -1,0 +1,168 @@
+/**
+ * The `Emulator`: a `FakeDds` served over real HTTP on loopback, behind a gateway that checks AK/SK
+ * signatures the way the real one does, so a client, a signer and a transport can be tried end to
+ * end without a cloud account. `GET /_emulator/state` shows the fake's state for local tests.
+ *
+ * @since 0.1.0
+ */
+import { DdsRequest, DdsResponse } from "@dds-restore/client"
+import { AkSkSigner } from "@dds-restore/signer-aksk"
+import { Authenticator, DemoFixture, FakeDds, type Fault, type Seed } from "@dds-restore/testing"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Gateway from "./internal/gateway.js"
+import * as Server from "./internal/server.js"
+
+/**
+ * How to start an emulator. Every field is optional: by default it listens on 127.0.0.1 on a free
+ * port and serves the built-in demo fixture (`DemoFixture.make` at the current time).
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly host?: string
+  /** 0 (the default) picks any free port; read the chosen one from `Emulator.url`. */
+  readonly port?: number
+  readonly seed?: Seed.Seed
+  readonly faults?: Fault.Rates
+  /** From a restore's submission to its job's end (the fake's default when absent). */
+  readonly jobDuration?: Duration.DurationInput
+  /** How long a new job answers 404 to `GET /jobs?id=` (the fake's default when absent). */
+  readonly jobVisibleAfter?: Duration.DurationInput
+}
+
+/**
+ * A running emulator.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** `http://host:port`: the endpoint to give the client. */
+  readonly url: string
+  readonly host: string
+  readonly port: number
+  /** The fake behind it, to inspect and to inject faults into. */
+  readonly fake: FakeDds.FakeDds["Type"]
+  /** The project of the seed: the project id to give the client. */
+  readonly projectId: string
+  /** The AK/SK pairs the gateway accepts (the demo credentials unless a seed says otherwise). */
+  readonly credentials: ReadonlyArray<{ readonly accessKeyId: string; readonly secretAccessKey: Redacted.Redacted<string> }>
+}
+
+/**
+ * A running emulator, for tests and the demo app.
+ *
+ * @since 0.1.0
+ */
+export class Emulator extends Context.Tag("@dds-restore/emulator/Emulator")<Emulator, Service>() {}
+
+/**
+ * The emulator could not listen where it was asked to (the port is taken, the host is not an
+ * address of this machine).
+ *
+ * @since 0.1.0
+ */
+export class EmulatorError extends Schema.TaggedError<EmulatorError>("@dds-restore/emulator/EmulatorError")(
+  "EmulatorError",
+  {
+    host: Schema.String,
+    port: Schema.Number,
+    detail: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `The emulator could not listen on ${this.host}:${this.port}: ${this.detail}. ` +
+      "Choose another port (0 picks a free one) or a host address of this machine."
+  }
+}
+
+/**
+ * The path of the state page, outside the API's paths and not signed.
+ *
+ * @since 0.1.0
+ */
+export const statePath = "/_emulator/state"
+
+const json = (status: number, body: unknown): Server.Outcome => {
+  const id = Server.requestId()
+  return {
+    _tag: "Respond",
+    response: DdsResponse.make({
+      status,
+      headers: { "content-type": "application/json", "x-request-id": id },
+      body: JSON.stringify(body)
+    })
+  }
+}
+
+// The gateway's AK/SK check. The fake has already checked the signature date against its own
+// clock (which a clock-skew fault moves), so the signature is verified at the time it claims:
+// checking the date again against this machine's clock would refuse what the skewed service accepts.
+const authenticator = (
+  lookupSecret: (accessKeyId: string) => Redacted.Redacted<string> | undefined
+): Authenticator.Authenticator =>
+(request) =>
+  Effect.gen(function*() {
+    const signedAt = AkSkSigner.parseSdkDate(request.headers["x-sdk-date"] ?? "")
+    const now = signedAt ?? (yield* Clock.currentTimeMillis)
+    const refused = Gateway.check(request, lookupSecret, now)
+    if (refused !== undefined) return yield* new Authenticator.Unauthenticated(refused)
+  })
+
+/**
+ * Starts an emulator on the current scope; closing the scope stops it and cuts open connections.
+ *
+ * @since 0.1.0
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, EmulatorError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const seed = options.seed ?? DemoFixture.make(yield* Clock.currentTimeMillis)
+    const fake = yield* FakeDds.make(seed, {
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
+      ...(options.jobDuration === undefined ? {} : { jobDuration: options.jobDuration }),
+      ...(options.jobVisibleAfter === undefined ? {} : { jobVisibleAfter: options.jobVisibleAfter })
+    })
+    const secrets = new Map(seed.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]))
+    const authenticate = authenticator((accessKeyId) => secrets.get(accessKeyId))
+
+    const handle = (request: DdsRequest.DdsRequest): Effect.Effect<Server.Outcome> => {
+      if (DdsRequest.path(request) === statePath) {
+        return request.method === "GET"
+          ? Effect.map(fake.snapshot(), (snapshot) => json(200, snapshot))
+          : Effect.succeed(json(405, { error_code: "DBS.200001", error_msg: `Use GET ${statePath}.` }))
+      }
+      return fake.handle(request, { authenticate }).pipe(
+        Effect.map((response): Server.Outcome => ({ _tag: "Respond", response })),
+        Effect.catchTag("DroppedAnswer", () => Effect.succeed<Server.Outcome>({ _tag: "Drop" }))
+      )
+    }
+
+    const host = options.host ?? "127.0.0.1"
+    const port = options.port ?? 0
+    const address = yield* Server.serve({ host, port, handle }).pipe(
+      Effect.mapError((failure) => new EmulatorError({ host, port, detail: failure.detail }))
+    )
+    return Emulator.of({
+      url: address.origin,
+      host: address.host,
+      port: address.port,
+      fake,
+      projectId: seed.projectId,
+      credentials: seed.credentials
+    })
+  })
+
+/**
+ * An emulator as a layer: started when the layer is built, stopped when its scope closes.
+ *
+ * @since 0.1.0
+ */
+export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorError> =>
+  Layer.scoped(Emulator, make(options))
