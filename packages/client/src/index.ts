@@ -29,6 +29,10 @@ export * as ResponseDecodeError from "./ResponseDecodeError.js"
 /**
  * @since 0.1.0
  */
+export * as RestoreClient from "./RestoreClient.js"
+/**
+ * @since 0.1.0
+ */
 export * as RetryPolicy from "./RetryPolicy.js"
 /**
  * @since 0.1.0

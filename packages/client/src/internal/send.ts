@@ -38,6 +38,7 @@ export interface Call {
 /** A decoded answer and the request id it came with. */
 export interface Answer<A> {
   readonly value: A
+  readonly status: number
   readonly requestId: string | undefined
 }
 
@@ -231,6 +232,7 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
         Effect.flatMap((response) =>
           Effect.map(decode(call.operation, response, schema), (value) => ({
             value,
+            status: response.status,
             requestId: DdsResponse.requestId(response)
           }))
         )

@@ -1,0 +1,174 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import { RestorePlan } from "@dds-restore/domain"
+import { RestoreClient, Transport } from "@dds-restore/client"
+import { client, counting, fixture, instanceId, json, recording } from "./support.js"
+
+const throttled = (requestId = "req-throttled") => json(429, fixture("gateway-throttled.response.json"), requestId)
+const serverError = (requestId = "req-500") =>
+  json(500, JSON.stringify({ error_code: "DBS.200000", error_msg: "Internal error." }), requestId)
+const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
+
+/** Runs a call to its end while the test clock moves far past every back-off. */
+const settled = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(effect)
+    yield* TestClock.adjust("10 minutes")
+    return yield* Fiber.join(fiber)
+  })
+
+describe("RestoreClient retries", () => {
+  it.effect("a throttled read is retried after the throttling delay and succeeds", () => {
+    const transport = recording((_, index) =>
+      Effect.succeed(index === 0 ? throttled() : json(200, fixture("backup-policy.response.json")))
+    )
+    const signer = counting()
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork((yield* RestoreClient.RestoreClient).backupPolicy(instanceId))
+      // The first wait after throttling is 2 s with ±20% jitter: nothing is resent before 1.6 s.
+      yield* TestClock.adjust("1500 millis")
+      expect(transport.requests).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
+      const policy = yield* Fiber.join(fiber)
+      expect(policy.keep_days).toBe(7)
+      expect(transport.requests).toHaveLength(2)
+      // Signed afresh for the resend, at the time of the resend.
+      expect(signer.signed).toHaveLength(2)
+      expect(signer.signed[0]).toBe(0)
+      expect(signer.signed[1]).toBeGreaterThanOrEqual(1600)
+      expect(signer.signed[1]).toBeLessThanOrEqual(2400)
+    }).pipe(Effect.provide(client(transport.layer, signer.layer)))
+  })
+
+  it.effect("a read answered 5xx or lost in transit is retried", () => {
+    const transport = recording((request, index) =>
+      index === 0
+        ? Effect.succeed(serverError())
+        : index === 1
+        ? Effect.fail(
+          new Transport.TransportError({
+            reason: "Timeout",
+            method: request.method,
+            url: request.url,
+            mayHaveReachedServer: true,
+            detail: "no answer within 30 s"
+          })
+        )
+        : Effect.succeed(json(200, fixture("job.response.json")))
+    )
+    return Effect.gen(function*() {
+      const job = yield* settled((yield* RestoreClient.RestoreClient).job("a03b1b8a-b756-467c-8a49-38720c3d23ec"))
+      expect(job.status).toBe("Running")
+      expect(transport.requests).toHaveLength(3)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("retries stop at the attempt bound and report the last error", () => {
+    const transport = recording((_, index) => Effect.succeed(json(503, "<html>busy</html>", `req-${index}`)))
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).backupPolicy(instanceId)))
+      expect(transport.requests).toHaveLength(5)
+      expect(error).toMatchObject({ _tag: "ServiceError", status: 503, code: "HTTP.503", requestId: "req-4" })
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("retries stop once the time bound has passed", () => {
+    const transport = recording(() => Effect.succeed(throttled()))
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).backupPolicy(instanceId)))
+      // 2 s, 4 s then 8 s (±20%) of waiting passes the 10 s bound: the fourth failure is the last.
+      expect(transport.requests).toHaveLength(4)
+      expect(error).toMatchObject({ _tag: "ServiceError", status: 429, code: "APIGW.0308" })
+    }).pipe(Effect.provide(client(transport.layer, undefined, { retryPolicy: { maxAttempts: 10, maxElapsed: "10 seconds" } })))
+  })
+
+  it.effect("a refused request (400) is not retried", () => {
+    const transport = recording(() => Effect.succeed(json(400, fixture("error.response.json"))))
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).backupPolicy(instanceId)))
+      expect(error).toMatchObject({ _tag: "ServiceError", status: 400, code: "DBS.200001" })
+      expect(transport.requests).toHaveLength(1)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a restore answered 429 is resent, exactly as often as it was throttled, each attempt signed afresh", () => {
+    const transport = recording((_, index) =>
+      Effect.succeed(index < 2 ? throttled(`req-${index}`) : json(200, fixture("restore-collections.response.json")))
+    )
+    const signer = counting()
+    return Effect.gen(function*() {
+      const jobId = yield* settled((yield* RestoreClient.RestoreClient).restore(instanceId, plan))
+      expect(jobId).toBe("a03b1b8a-b756-467c-8a49-38720c3d23ec")
+      expect(transport.requests).toHaveLength(3)
+      expect(signer.signed).toHaveLength(3)
+      expect(transport.requests.map((r) => r.headers["authorization"])).toStrictEqual([
+        "test-signature-1",
+        "test-signature-2",
+        "test-signature-3"
+      ])
+      expect(new Set(transport.requests.map((r) => r.body)).size).toBe(1)
+    }).pipe(Effect.provide(client(transport.layer, signer.layer)))
+  })
+
+  it.effect("a restore that timed out after it was written is NOT resent", () => {
+    const transport = recording((request) =>
+      Effect.fail(
+        new Transport.TransportError({
+          reason: "Timeout",
+          method: request.method,
+          url: request.url,
+          mayHaveReachedServer: true,
+          detail: "no answer within 30 s"
+        })
+      )
+    )
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan)))
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout", mayHaveReachedServer: true })
+      expect(transport.requests).toHaveLength(1)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a restore answered 500 is NOT resent", () => {
+    const transport = recording(() => Effect.succeed(serverError()))
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan)))
+      expect(error).toMatchObject({ _tag: "ServiceError", status: 500, code: "DBS.200000", requestId: "req-500" })
+      expect(error.message).toContain("look the job up")
+      expect(transport.requests).toHaveLength(1)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a restore that never left this machine (connection refused) is resent", () => {
+    const transport = recording((request, index) =>
+      index === 0
+        ? Effect.fail(
+          new Transport.TransportError({
+            reason: "Connection",
+            method: request.method,
+            url: request.url,
+            mayHaveReachedServer: false,
+            detail: "connect ECONNREFUSED"
+          })
+        )
+        : Effect.succeed(json(200, fixture("restore-collections.response.json")))
+    )
+    return Effect.gen(function*() {
+      expect(yield* settled((yield* RestoreClient.RestoreClient).restore(instanceId, plan))).toBe(
+        "a03b1b8a-b756-467c-8a49-38720c3d23ec"
+      )
+      expect(transport.requests).toHaveLength(2)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("with maxAttempts 1 nothing is retried", () => {
+    const transport = recording(() => Effect.succeed(throttled()))
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).backupPolicy(instanceId)))
+      expect(error._tag).toBe("ServiceError")
+      expect(transport.requests).toHaveLength(1)
+    }).pipe(Effect.provide(client(transport.layer, undefined, { retryPolicy: { maxAttempts: 1 } })))
+  })
+})
