@@ -165,7 +165,7 @@ export const make = (options: Options = {}): Effect.Effect<Transport.Transport["
           (response) =>
             fail({
               reason: "Redirect",
-              detail: `the endpoint answered ${response.status} to ${describeLocation(response.headers["location"], request.url)}; the signed request was not sent there. Configure the endpoint the service redirects to`
+              detail: `the endpoint redirected (${response.status}) to ${describeLocation(response.headers["location"], request.url)}, where the signed request was not resent; configure the endpoint the service lives at`
             }, true)
         )
       )

@@ -199,7 +199,7 @@ describe.each(clients)("HttpTransport over %s", (_name, clientLayer) => {
 
       expect(error.reason).toBe("Redirect")
       expect(error.mayHaveReachedServer).toBe(true)
-      expect(error.detail).toContain(`307 to ${elsewhere.origin}/v3/p/jobs;`)
+      expect(error.detail).toContain(`redirected (307) to ${elsewhere.origin}/v3/p/jobs,`)
       expect(error.detail).not.toContain("leak")
       expect(server.received).toHaveLength(1)
       expect(elsewhere.received).toHaveLength(0)

@@ -195,3 +195,24 @@ describe("HttpTransport keeps credentials out of traces", () => {
       expect(Object.keys(headersSent[0] ?? {}).sort()).toEqual(["authorization", "x-auth-token", "x-sdk-date", "x-security-token"])
     }))
 })
+
+describe("HttpTransport reports a redirect instead of following it", () => {
+  it.effect("a relative location is named against the endpoint, without its query", () =>
+    Effect.gen(function*() {
+      const layer = Layer.succeed(
+        HttpClient.HttpClient,
+        HttpClient.make((request) =>
+          Effect.succeed(
+            HttpClientResponse.fromWeb(request, new Response(null, { status: 302, headers: { location: "/v3/p/moved?sig=abc" } }))
+          )
+        )
+      )
+
+      const result = yield* Effect.either(send(get("https://dds.example.com/v3/p/jobs"), layer))
+
+      expect(refusal(result)).toEqual(["Redirect", true])
+      expect(Either.isLeft(result) && result.left.detail).toBe(
+        "the endpoint redirected (302) to https://dds.example.com/v3/p/moved, where the signed request was not resent; configure the endpoint the service lives at"
+      )
+    }))
+})
