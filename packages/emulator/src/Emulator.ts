@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 import { DdsRequest, DdsResponse } from "@dds-restore/client"
-import { AkSkSigner } from "@dds-restore/signer-aksk"
 import { Authenticator, DemoFixture, FakeDds, type Fault, type Seed } from "@dds-restore/testing"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -90,8 +89,9 @@ export class EmulatorError extends Schema.TaggedError<EmulatorError>("@dds-resto
  */
 export const statePath = "/_emulator/state"
 
-const json = (status: number, body: unknown): Server.Outcome => {
-  const id = Server.requestId()
+const iamTokenPath = "/v3/auth/tokens"
+
+const json = (status: number, body: unknown, id = Server.requestId()): Server.Outcome => {
   return {
     _tag: "Respond",
     response: DdsResponse.make({
@@ -101,20 +101,6 @@ const json = (status: number, body: unknown): Server.Outcome => {
     })
   }
 }
-
-// The gateway's AK/SK check. The fake has already checked the signature date against its own
-// clock (which a clock-skew fault moves), so the signature is verified at the time it claims:
-// checking the date again against this machine's clock would refuse what the skewed service accepts.
-const authenticator = (
-  lookupSecret: (accessKeyId: string) => Redacted.Redacted<string> | undefined
-): Authenticator.Authenticator =>
-(request) =>
-  Effect.gen(function*() {
-    const signedAt = AkSkSigner.parseSdkDate(request.headers["x-sdk-date"] ?? "")
-    const now = signedAt ?? (yield* Clock.currentTimeMillis)
-    const refused = Gateway.check(request, lookupSecret, now)
-    if (refused !== undefined) return yield* new Authenticator.Unauthenticated(refused)
-  })
 
 /**
  * Starts an emulator on the current scope; closing the scope stops it and cuts open connections.
@@ -130,15 +116,27 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
       ...(options.jobVisibleAfter === undefined ? {} : { jobVisibleAfter: options.jobVisibleAfter })
     })
     const secrets = new Map(seed.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]))
-    const authenticate = authenticator((accessKeyId) => secrets.get(accessKeyId))
+    const lookupSecret = (accessKeyId: string) => secrets.get(accessKeyId)
 
     const handle = (request: DdsRequest.DdsRequest): Effect.Effect<Server.Outcome> => {
-      if (DdsRequest.path(request) === statePath) {
+      const path = DdsRequest.path(request)
+      if (path === statePath) {
         return request.method === "GET"
           ? Effect.map(fake.snapshot(), (snapshot) => json(200, snapshot))
           : Effect.succeed(json(405, { error_code: "DBS.200001", error_msg: `Use GET ${statePath}.` }))
       }
-      return fake.handle(request, { authenticate }).pipe(
+      // The gateway authenticates before it routes, so a tampered method or path is refused 401
+      // rather than answered 404. IAM's token call is not signed, and a token is the fake's to check.
+      if (!(request.method === "POST" && path === iamTokenPath) && request.headers["x-auth-token"] === undefined) {
+        const refused = Gateway.check(request, lookupSecret)
+        if (refused !== undefined) {
+          const id = Server.requestId()
+          return Effect.succeed(json(401, { error_code: refused.code, error_msg: refused.message, request_id: id }, id))
+        }
+      }
+      // The signature holds; the fake checks its date against its own clock (which a clock-skew
+      // fault moves) and answers APIGW.0303 for a stale one.
+      return fake.handle(request, { authenticate: Authenticator.acceptAll }).pipe(
         Effect.map((response): Server.Outcome => ({ _tag: "Respond", response })),
         Effect.catchTag("DroppedAnswer", () => Effect.succeed<Server.Outcome>({ _tag: "Drop" }))
       )

@@ -1,13 +1,13 @@
 // The API gateway's AK/SK check in front of the fake service: what it lets through, and the 401
-// bodies it answers with (APIGW.0301 for a refused signature, APIGW.0303 for a stale X-Sdk-Date).
+// it answers with otherwise (APIGW.0301 and the gateway's wording).
 import type { DdsRequest } from "@dds-restore/client"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
 import type * as Redacted from "effect/Redacted"
 
-/** The gateway's answer to a request it refuses: a 401 with this code; the message is `Incorrect IAM authentication information: <detail>`. */
+/** The gateway's 401 for a request it refuses. */
 export interface Refused {
-  readonly code: "APIGW.0301" | "APIGW.0303"
-  readonly detail: string
+  readonly code: "APIGW.0301"
+  readonly message: string
 }
 
 // The gateway's own words for each failed check; the verifier's detail says which part was wrong.
@@ -21,18 +21,19 @@ const wording: Record<AkSkSigner.InvalidReason, string> = {
 }
 
 /**
- * Checks a request's AK/SK signature as the gateway does; `undefined` when it holds. `now` is the
- * service's clock (epoch ms), which the clock-skew fault may move.
+ * Checks a request's AK/SK signature as the gateway does; `undefined` when it holds. The date is
+ * checked at the time the request claims (so it always passes here): the fake service checks it
+ * against its own clock, which a clock-skew fault moves away from this machine's.
  */
 export const check = (
   request: DdsRequest.DdsRequest,
-  lookupSecret: (accessKeyId: string) => Redacted.Redacted<string> | undefined,
-  now: number
+  lookupSecret: (accessKeyId: string) => Redacted.Redacted<string> | undefined
 ): Refused | undefined => {
-  const verification = AkSkSigner.verify(request, lookupSecret, now)
+  const signedAt = AkSkSigner.parseSdkDate(request.headers["x-sdk-date"] ?? "") ?? 0
+  const verification = AkSkSigner.verify(request, lookupSecret, signedAt)
   if (verification._tag === "Valid") return undefined
   return {
-    code: verification.reason === "Expired" ? "APIGW.0303" : "APIGW.0301",
-    detail: `${wording[verification.reason]}:${verification.detail}`
+    code: "APIGW.0301",
+    message: `Incorrect IAM authentication information: ${wording[verification.reason]}:${verification.detail}`
   }
 }

@@ -27,9 +27,8 @@ export interface Address {
 /** A fresh request id in the service's shape (32 hex digits). */
 export const requestId = (): string => randomUUID().replace(/-/g, "")
 
-/** The JSON error body of the service (`{error_code, error_msg}`), plus the gateway's request id. */
-export const errorBody = (code: string, message: string, id: string): string =>
-  JSON.stringify({ error_code: code, error_msg: message, request_id: id })
+// The JSON error body of the service: `{error_code, error_msg}`.
+const errorBody = (code: string, message: string): string => JSON.stringify({ error_code: code, error_msg: message })
 
 // Set by the server from the body it writes; a handler's values for these would desynchronise the framing.
 const framingHeaders = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"])
@@ -51,9 +50,8 @@ const write = (res: Http.ServerResponse, status: number, headers: Readonly<Recor
 }
 
 const writeRefusal = (res: Http.ServerResponse, refusal: Refusal, close: boolean): void => {
-  const id = requestId()
   if (close) res.shouldKeepAlive = false
-  write(res, refusal.status, { "content-type": "application/json", "x-request-id": id }, errorBody(refusal.code, refusal.message, id))
+  write(res, refusal.status, { "content-type": "application/json", "x-request-id": requestId() }, errorBody(refusal.code, refusal.message))
 }
 
 const tooLarge: Refusal = {
@@ -70,10 +68,10 @@ const onClientError = (error: Error & { readonly code?: string }, socket: Net.So
     return
   }
   const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400
-  const body = errorBody("DBS.200001", `The request could not be read (${error.code ?? "malformed"}).`, requestId())
+  const body = errorBody("DBS.200001", `The request could not be read (${error.code ?? "malformed"}).`)
   socket.end(
-    `HTTP/1.1 ${status} ${Http.STATUS_CODES[status] ?? "Bad Request"}\r\n` +
-      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+    `HTTP/1.1 ${status} ${Http.STATUS_CODES[status] ?? "Bad Request"}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId()}\r\nconnection: close\r\n\r\n${body}`
   )
 }
 
