@@ -31,35 +31,47 @@ export type Rule = (plan: RestorePlan, options: Options) => ReadonlyArray<Issue>
 const entryPath = (i: number): Path => ["restore_collections", i]
 const collectionPath = (i: number, j: number): Path => ["restore_collections", i, "collections", j]
 
+// Where a collection is in the plan: restore_collections[i].collections[j].
 interface Located {
   readonly collection: CollectionRestore
   readonly i: number
   readonly j: number
 }
 
-// The collections of each database, across entries, in plan order.
-const collectionsByDatabase = (plan: RestorePlan): Map<string, Array<Located>> => {
-  const byDatabase = new Map<string, Array<Located>>()
+// Calls `f` on every collection, with its database and where it is, in plan order.
+const forEachCollection = (plan: RestorePlan, f: (database: string, here: Located) => void): void => {
   plan.entries.forEach((entry, i) => {
     if (entry._tag !== "CollectionsRestore") return
-    let located = byDatabase.get(entry.database)
-    if (located === undefined) byDatabase.set(entry.database, located = [])
-    entry.collections.forEach((collection, j) => located.push({ collection, i, j }))
+    entry.collections.forEach((collection, j) => f(entry.database, { collection, i, j }))
   })
-  return byDatabase
 }
 
-// Every time in the plan, with its path.
-const timesOf = (plan: RestorePlan): Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> => {
-  const times: Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> = []
+// A map per database, made on first use.
+const perDatabase = <V>() => {
+  const maps = new Map<string, Map<string, V>>()
+  return (database: string): Map<string, V> => {
+    let map = maps.get(database)
+    if (map === undefined) maps.set(database, map = new Map())
+    return map
+  }
+}
+
+// Every time in the plan that `isWrong` picks, with its path (built only for those).
+const timesWhere = (
+  plan: RestorePlan,
+  isWrong: (at: RestorePoint.RestorePoint) => boolean
+): Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> => {
+  const wrong: Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> = []
   plan.entries.forEach((entry, i) => {
     if (entry._tag === "DatabaseRestore") {
-      times.push({ at: entry.at, path: [...entryPath(i), "restore_database_time"] })
-    } else {
-      entry.collections.forEach((c, j) => times.push({ at: c.at, path: [...collectionPath(i, j), "restore_collection_time"] }))
+      if (isWrong(entry.at)) wrong.push({ at: entry.at, path: [...entryPath(i), "restore_database_time"] })
+      return
     }
+    entry.collections.forEach(({ at }, j) => {
+      if (isWrong(at)) wrong.push({ at, path: [...collectionPath(i, j), "restore_collection_time"] })
+    })
   })
-  return times
+  return wrong
 }
 
 // `now` and the windows come from the caller unchecked: a number out of Date's range must not throw.
@@ -107,20 +119,19 @@ export const noDatabaseAppearsTwice: Rule = (plan) => {
  */
 export const noCollectionIsRestoredTwice: Rule = (plan) => {
   const issues: Array<Issue> = []
-  for (const [database, located] of collectionsByDatabase(plan)) {
-    const first = new Map<string, Located>()
-    for (const here of located) {
-      const earlier = first.get(here.collection.oldName)
-      if (earlier === undefined) {
-        first.set(here.collection.oldName, here)
-        continue
-      }
-      issues.push({
-        path: [...collectionPath(here.i, here.j), "old_name"],
-        message: `collection "${here.collection.oldName}" of database "${database}" is already restored by ${where(earlier)}: restore it once`
-      })
+  const firstByOldName = perDatabase<Located>()
+  forEachCollection(plan, (database, here) => {
+    const first = firstByOldName(database)
+    const earlier = first.get(here.collection.oldName)
+    if (earlier === undefined) {
+      first.set(here.collection.oldName, here)
+      return
     }
-  }
+    issues.push({
+      path: [...collectionPath(here.i, here.j), "old_name"],
+      message: `collection "${here.collection.oldName}" of database "${database}" is already restored by ${where(earlier)}: restore it once`
+    })
+  })
   return issues
 }
 
@@ -131,22 +142,21 @@ export const noCollectionIsRestoredTwice: Rule = (plan) => {
  */
 export const noTwoCollectionsGetTheSameNewName: Rule = (plan) => {
   const issues: Array<Issue> = []
-  for (const [database, located] of collectionsByDatabase(plan)) {
-    const first = new Map<string, Located>()
-    for (const here of located) {
-      const newName = here.collection.newName
-      if (newName === undefined) continue
-      const earlier = first.get(newName)
-      if (earlier === undefined) {
-        first.set(newName, here)
-        continue
-      }
-      issues.push({
-        path: [...collectionPath(here.i, here.j), "new_name"],
-        message: `new name "${newName}" in database "${database}" is already given to ${where(earlier)}: choose another name`
-      })
+  const firstByNewName = perDatabase<Located>()
+  forEachCollection(plan, (database, here) => {
+    const newName = here.collection.newName
+    if (newName === undefined) return
+    const first = firstByNewName(database)
+    const earlier = first.get(newName)
+    if (earlier === undefined) {
+      first.set(newName, here)
+      return
     }
-  }
+    issues.push({
+      path: [...collectionPath(here.i, here.j), "new_name"],
+      message: `new name "${newName}" in database "${database}" is already given to ${where(earlier)}: choose another name`
+    })
+  })
   return issues
 }
 
@@ -158,23 +168,22 @@ export const noTwoCollectionsGetTheSameNewName: Rule = (plan) => {
  */
 export const aNewNameIsNotAnotherOldName: Rule = (plan) => {
   const issues: Array<Issue> = []
-  for (const [database, located] of collectionsByDatabase(plan)) {
-    const byOldName = new Map<string, Located>()
-    for (const here of located) {
-      if (!byOldName.has(here.collection.oldName)) byOldName.set(here.collection.oldName, here)
-    }
-    for (const here of located) {
-      const newName = here.collection.newName
-      if (newName === undefined || newName === here.collection.oldName) continue
-      const other = byOldName.get(newName)
-      if (other === undefined) continue
-      issues.push({
-        path: [...collectionPath(here.i, here.j), "new_name"],
-        message:
-          `new name "${newName}" is the name of another collection of database "${database}" that this plan restores (${where(other)}), and the service never overwrites a collection: choose another name`
-      })
-    }
-  }
+  const firstByOldName = perDatabase<Located>()
+  forEachCollection(plan, (database, here) => {
+    const first = firstByOldName(database)
+    if (!first.has(here.collection.oldName)) first.set(here.collection.oldName, here)
+  })
+  forEachCollection(plan, (database, here) => {
+    const newName = here.collection.newName
+    if (newName === undefined || newName === here.collection.oldName) return
+    const other = firstByOldName(database).get(newName)
+    if (other === undefined) return
+    issues.push({
+      path: [...collectionPath(here.i, here.j), "new_name"],
+      message:
+        `new name "${newName}" is the name of another collection of database "${database}" that this plan restores (${where(other)}), and the service never overwrites a collection: choose another name`
+    })
+  })
   return issues
 }
 
@@ -218,9 +227,7 @@ export const theRestoredNamespaceFitsInTheLimit: Rule = (plan) => {
 export const noTimeIsInTheFuture: Rule = (plan, options) => {
   const now = options.now
   if (now === undefined) return []
-  return timesOf(plan)
-    .filter(({ at }) => at > now)
-    .map(({ at, path }) => ({
+  return timesWhere(plan, (at) => at > now).map(({ at, path }) => ({
       path,
       message: `${iso(at)} (${at}) is later than now (${iso(now)}): a restore point must be in the past`
     }))
@@ -235,27 +242,25 @@ export const noTimeIsInTheFuture: Rule = (plan, options) => {
 export const everyTimeIsInsideARestorableWindow: Rule = (plan, options) => {
   const windows = options.windows
   if (windows === undefined) return []
-  const issues: Array<Issue> = []
-  for (const { at, path } of timesOf(plan)) {
+  const isInside = (at: number) => windows.some((window) => window.start <= at && at <= window.end)
+  return timesWhere(plan, (at) => !isInside(at)).map(({ at, path }) => {
     let nearest: { readonly start: number; readonly end: number } | undefined
     let distance = Infinity
     for (const window of windows) {
-      const d = at < window.start ? window.start - at : at > window.end ? at - window.end : 0
+      const d = at < window.start ? window.start - at : at - window.end
       if (d < distance) {
         distance = d
         nearest = window
       }
     }
-    if (distance === 0) continue
     const time = `${iso(at)} (${at})`
-    issues.push({
+    return {
       path,
       message: nearest === undefined
         ? `${time} cannot be restored: there is no restorable window`
         : `${time} is outside every restorable window; the nearest is ${iso(nearest.start)} to ${iso(nearest.end)} (${nearest.start} to ${nearest.end})`
-    })
-  }
-  return issues
+    }
+  })
 }
 
 /**

@@ -10,7 +10,7 @@ import type { DatabaseName } from "../DatabaseName.js"
 import type { CollectionRestore, Entry, RestorePlan } from "../RestorePlan.js"
 import type { RestorePoint } from "../RestorePoint.js"
 import { collectionNameProblem, databaseNameProblem } from "./names.js"
-import { checkMillis, parseString } from "./time.js"
+import { checkMillis, MAX_MILLIS, parseString, type TimeResult } from "./time.js"
 
 type Fields = Record<PropertyKey, unknown>
 
@@ -18,25 +18,40 @@ const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty
 
 const isRecord = (u: unknown): u is Fields => typeof u === "object" && u !== null && !Array.isArray(u)
 
-// Every own key (symbols included, as the schema sees them) is one of `allowed`.
-const onlyKeys = (o: object, allowed: ReadonlySet<PropertyKey>): boolean => {
-  for (const key of Reflect.ownKeys(o)) if (!allowed.has(key)) return false
-  return true
+// Every own key is one of `allowed`, and there is no symbol key: the keys the schema sees
+// (Reflect.ownKeys), read in two calls that are several times faster than that one.
+const onlyKeys = (o: object, allowed: ReadonlyArray<string>): boolean => {
+  for (const name of Object.getOwnPropertyNames(o)) if (!allowed.includes(name)) return false
+  return Object.getOwnPropertySymbols(o).length === 0
 }
 
-const PLAN_KEYS: ReadonlySet<PropertyKey> = new Set(["restore_collections"])
-const ENTRY_KEYS: ReadonlySet<PropertyKey> = new Set(["database", "restore_database_time", "collections"])
-const COLLECTION_KEYS: ReadonlySet<PropertyKey> = new Set(["old_name", "new_name", "restore_collection_time"])
+const PLAN_KEYS: ReadonlyArray<string> = ["restore_collections"]
+const ENTRY_KEYS: ReadonlyArray<string> = ["database", "restore_database_time", "collections"]
+const COLLECTION_KEYS: ReadonlyArray<string> = ["old_name", "new_name", "restore_collection_time"]
+
+// A string of at most 15 digits, as the SDKs send times, read without a regular expression or
+// an allocation; -1 when it is anything else. 15 digits stay below 2^53, so the sum is exact.
+const shortDigits = (text: string): number => {
+  const n = text.length
+  if (n === 0 || n > 15) return -1
+  let value = 0
+  for (let k = 0; k < n; k++) {
+    const digit = text.charCodeAt(k) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  return value
+}
+
+const fromResult = (result: TimeResult): RestorePoint | undefined => (result.ok ? (result.millis as RestorePoint) : undefined)
 
 const time = (u: unknown): RestorePoint | undefined => {
-  const result = typeof u === "string"
-    ? parseString(u)
-    : typeof u === "number"
-    ? checkMillis(u)
-    : u instanceof Date
-    ? checkMillis(u.getTime())
-    : undefined
-  return result !== undefined && result.ok ? (result.millis as RestorePoint) : undefined
+  if (typeof u === "string") {
+    const millis = shortDigits(u)
+    return millis >= 0 && millis <= MAX_MILLIS ? (millis as RestorePoint) : fromResult(parseString(u))
+  }
+  if (typeof u === "number") return fromResult(checkMillis(u))
+  return u instanceof Date ? fromResult(checkMillis(u.getTime())) : undefined
 }
 
 const collectionName = (u: unknown): CollectionName | undefined =>
