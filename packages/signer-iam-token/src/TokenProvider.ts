@@ -197,14 +197,15 @@ export const make = (options: Options): Effect.Effect<TokenProvider["Type"], Sig
           }
           // IAM failing inside the margin does not fail requests while the old token still
           // works; renewal is tried again a minute later rather than on every request.
-          const stillValid = Option.filter(current.cached, (c) => now < c.expiresAt)
+          const failedAt = yield* Clock.currentTimeMillis
+          const stillValid = Option.filter(current.cached, (c) => failedAt < c.expiresAt)
           if (Option.isNone(stillValid)) {
             return [Either.left(renewed.left), { cached: Option.none(), attempts, failure: Option.some(renewed.left) }] as const
           }
           yield* Effect.logWarning(
             `Renewing the IAM token failed; the current one is used until it expires at ${iso(stillValid.value.expiresAt)}: ${renewed.left.detail}`
           ).pipe(Effect.annotateLogs(annotations))
-          const postponed = { ...stillValid.value, renewAt: Math.min(now + 60_000, stillValid.value.expiresAt) }
+          const postponed = { ...stillValid.value, renewAt: Math.min(failedAt + 60_000, stillValid.value.expiresAt) }
           return [Either.right(postponed.token), { cached: Option.some(postponed), attempts, failure: Option.none() }] as const
         })
       ).pipe(Effect.flatMap((renewal) => renewal))
