@@ -12,7 +12,7 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { createHash, createHmac, timingSafeEqual } from "node:crypto"
+import { createHmac, hash, timingSafeEqual } from "node:crypto"
 import { type Credentials as CredentialsShape, type CredentialsError, load as loadCredentials } from "./Credentials.js"
 
 /**
@@ -136,7 +136,8 @@ const plainAuthority = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([a-z0-9.-]+)(?:[/?#]|$)/
 const hostOf = (request: DdsRequest.Fields): string =>
   request.headers["host"] ?? plainAuthority.exec(request.url)?.[1] ?? DdsRequest.host(request)
 
-const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex")
+// The one-shot hash skips the Hash object a streaming createHash would allocate.
+const sha256Hex = (text: string): string => hash("sha256", text, "hex")
 
 const payloadHash = (request: DdsRequest.Fields, signsContentSha256: boolean): string => {
   // The header is trusted only when it is signed; otherwise anyone could add it to skip the body.
@@ -194,8 +195,11 @@ const hmacHex = (secret: Redacted.Redacted<string>, text: string): string =>
  * @since 0.1.0
  */
 export const signRequest = (request: DdsRequest.DdsRequest, credentials: Credentials, date: string): DdsRequest.DdsRequest => {
-  const headers: Record<string, string> = { ...request.headers }
-  delete headers["authorization"]
+  // Copied without `authorization` rather than deleted from a copy: `delete` makes V8 slow the object down.
+  const headers: Record<string, string> = {}
+  for (const name in request.headers) {
+    if (name !== "authorization") headers[name] = request.headers[name] ?? ""
+  }
   headers["x-sdk-date"] = date
   if (credentials.securityToken !== undefined) headers["x-security-token"] = Redacted.value(credentials.securityToken)
   const names: Array<string> = []
