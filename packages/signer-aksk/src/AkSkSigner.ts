@@ -107,12 +107,7 @@ export const encodeQuery = (pairs: ReadonlyArray<readonly [string, string]>): st
  * @since 0.1.0
  */
 export const canonicalUri = (path: string): string => {
-  let uri: string
-  if (unreservedPath.test(path)) {
-    uri = path
-  } else {
-    uri = path.split("/").map(percentEncode).join("/")
-  }
+  const uri = unreservedPath.test(path) ? path : path.split("/").map(percentEncode).join("/")
   return uri.endsWith("/") ? uri : uri + "/"
 }
 
@@ -139,11 +134,11 @@ const hostOf = (request: DdsRequest.Fields): string =>
 // The one-shot hash skips the Hash object a streaming createHash would allocate.
 const sha256Hex = (text: string): string => hash("sha256", text, "hex")
 
-const payloadHash = (request: DdsRequest.Fields, signsContentSha256: boolean): string => {
+const payloadHash = (body: string, headers: Readonly<Record<string, string>>, sortedNames: ReadonlyArray<string>): string => {
   // The header is trusted only when it is signed; otherwise anyone could add it to skip the body.
-  const declared = signsContentSha256 ? request.headers["x-sdk-content-sha256"] : undefined
-  if (declared !== undefined) return declared
-  return request.body === "" ? emptyBodyHash : sha256Hex(request.body)
+  const declared = headers["x-sdk-content-sha256"]
+  if (declared !== undefined && sortedNames.includes("x-sdk-content-sha256")) return declared
+  return body === "" ? emptyBodyHash : sha256Hex(body)
 }
 
 const buildCanonicalRequest = (
@@ -162,7 +157,7 @@ const buildCanonicalRequest = (
     canonicalQueryString(request.query) + "\n" +
     block + "\n" +
     sortedNames.join(";") + "\n" +
-    payloadHash(request, headers["x-sdk-content-sha256"] !== undefined && sortedNames.includes("x-sdk-content-sha256"))
+    payloadHash(request.body, headers, sortedNames)
   )
 }
 
