@@ -6,14 +6,17 @@
  *
  * @since 0.1.0
  */
+import { RestorePoint } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
 /**
- * A point in time as UNIX epoch milliseconds; a seed file may write it as a number or as an
- * ISO-8601 date (`"2024-05-01T12:00:00Z"`).
+ * A point in time as UNIX epoch milliseconds; a seed file may write it as a number or as a string
+ * the domain's `RestorePoint` reads (digits, or an ISO-8601 date with a zone such as
+ * `"2024-05-01T12:00:00Z"`).
  *
  * @since 0.1.0
  */
@@ -21,12 +24,11 @@ export const EpochMillis: Schema.Schema<number, number | string> = Schema.Union(
   Schema.Int,
   Schema.transformOrFail(Schema.String, Schema.Int, {
     strict: true,
-    decode: (text, _, ast) => {
-      const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN
-      return Number.isNaN(ms)
-        ? ParseResult.fail(new ParseResult.Type(ast, text, `expected epoch milliseconds or an ISO-8601 date, got "${text}"`))
-        : ParseResult.succeed(ms)
-    },
+    decode: (text, _, ast) =>
+      Either.match(RestorePoint.parse(text), {
+        onLeft: (reason) => ParseResult.fail(new ParseResult.Type(ast, text, reason)),
+        onRight: (millis) => ParseResult.succeed(millis)
+      }),
     encode: (ms) => ParseResult.succeed(new Date(ms).toISOString())
   })
 )

@@ -42,6 +42,8 @@ describe("Seed", () => {
       const mode = yield* Effect.flip(Seed.decodeJson(file.replace(`"ReplicaSet"`, `"Replica"`)))
       expect(mode.detail).toContain(`["mode"]`)
       expect(mode.message).toContain("Fix the seed")
+      const zoneless = yield* Effect.flip(Seed.decodeJson(file.replace(`"2026-11-19T00:00:00Z"`, `"2026-11-19T00:00:00"`)))
+      expect(zoneless.detail).toContain("has no time zone")
     }))
 
   it("the helpers fill in the defaults of a ready replica set", () => {
