@@ -76,7 +76,7 @@ const parseJson = (body: string): unknown => {
 const decodeErrorBody = Schema.decodeUnknownOption(Wire.ErrorBody)
 
 /** The error answer as a `ServiceError`: the body's code and message, or the status text. */
-export const serviceError = (operation: string, response: DdsResponse.DdsResponse): ServiceError => {
+const serviceError = (operation: string, response: DdsResponse.DdsResponse): ServiceError => {
   const body = decodeErrorBody(parseJson(response.body))
   const requestId = DdsResponse.requestId(response) ?? (body._tag === "Some" ? body.value.request_id : undefined)
   return new ServiceError({
@@ -101,7 +101,7 @@ const summarise = (error: ParseResult.ParseError): string => {
 }
 
 /** Decodes a successful answer with its schema; a body that is not JSON or does not match fails typed. */
-export const decode = <A, I>(
+const decode = <A, I>(
   operation: string,
   response: DdsResponse.DdsResponse,
   schema: Schema.Schema<A, I>
@@ -127,7 +127,7 @@ export const decode = <A, I>(
  * The gateway's clock from a signature-expired refusal: `server time:20211217T065804Z` in the
  * message, else the `Date` header.
  */
-export const serverTime = (detail: string, dateHeader: string | undefined): number | undefined => {
+const serverTime = (detail: string, dateHeader: string | undefined): number | undefined => {
   const match = /server\s*time\s*:\s*(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/i.exec(detail)
   if (match !== null) {
     const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number]
@@ -138,7 +138,7 @@ export const serverTime = (detail: string, dateHeader: string | undefined): numb
 }
 
 /** A clock that reads `offset` milliseconds later than `clock`, so a signer dates requests as the gateway does. */
-export const shiftedClock = (clock: Clock.Clock, offset: number): Clock.Clock => {
+const shiftedClock = (clock: Clock.Clock, offset: number): Clock.Clock => {
   const nanos = BigInt(Math.round(offset)) * 1_000_000n
   return {
     [Clock.ClockTypeId]: Clock.ClockTypeId,
@@ -151,7 +151,7 @@ export const shiftedClock = (clock: Clock.Clock, offset: number): Clock.Clock =>
 }
 
 /** How a failed attempt is treated by the retry schedule. */
-export const decide = (idempotent: boolean) => (error: ServiceError | TransportError | SignerError): RetryPolicy.Decision => {
+const decide = (idempotent: boolean) => (error: ServiceError | TransportError | SignerError): RetryPolicy.Decision => {
   switch (error._tag) {
     case "ServiceError":
       // A throttled request was refused at the gateway before any work: safe even for a restore.
