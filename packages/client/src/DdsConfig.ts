@@ -52,7 +52,10 @@ export interface Options {
   readonly projectId: string
   /** An absolute URL, for a cloud other than Huawei Cloud or a local emulator. */
   readonly endpoint?: string | undefined
-  /** A region id such as `cn-north-4`, turned into the endpoint by `regionEndpoint`. */
+  /**
+   * A region id such as `cn-north-4`, turned into the endpoint by `regionEndpoint`; the
+   * `HUAWEICLOUD_SDK_REGION_DDS_<REGION>` override is read by `layerConfig` only, never from code.
+   */
   readonly region?: string | undefined
   readonly language?: Language | undefined
 }
