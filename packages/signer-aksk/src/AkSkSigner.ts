@@ -145,7 +145,8 @@ const buildCanonicalRequest = (
   request: DdsRequest.Fields,
   headers: Readonly<Record<string, string>>,
   host: string,
-  sortedNames: ReadonlyArray<string>
+  sortedNames: ReadonlyArray<string>,
+  signedHeaders: string
 ): string => {
   let block = ""
   for (const name of sortedNames) {
@@ -156,7 +157,7 @@ const buildCanonicalRequest = (
     canonicalUri(DdsRequest.path(request)) + "\n" +
     canonicalQueryString(request.query) + "\n" +
     block + "\n" +
-    sortedNames.join(";") + "\n" +
+    signedHeaders + "\n" +
     payloadHash(request.body, headers, sortedNames)
   )
 }
@@ -168,8 +169,10 @@ const buildCanonicalRequest = (
  *
  * @since 0.1.0
  */
-export const canonicalRequest = (request: DdsRequest.Fields, signedHeaders: ReadonlyArray<string>): string =>
-  buildCanonicalRequest(request, request.headers, hostOf(request), [...signedHeaders].sort())
+export const canonicalRequest = (request: DdsRequest.Fields, signedHeaders: ReadonlyArray<string>): string => {
+  const sorted = [...signedHeaders].sort()
+  return buildCanonicalRequest(request, request.headers, hostOf(request), sorted, sorted.join(";"))
+}
 
 /**
  * The string to sign: the algorithm, the `X-Sdk-Date` and the hex SHA-256 of the canonical request.
@@ -201,10 +204,11 @@ export const signRequest = (request: DdsRequest.DdsRequest, credentials: Credent
   for (const name of signableHeaders) {
     if (name === "host" || headers[name] !== undefined) names.push(name)
   }
-  const canonical = buildCanonicalRequest(request, headers, hostOf(request), names)
+  const signedHeaders = names.join(";")
+  const canonical = buildCanonicalRequest(request, headers, hostOf(request), names, signedHeaders)
   const signature = hmacHex(credentials.secretAccessKey, stringToSign(canonical, date))
   headers["authorization"] =
-    algorithm + " Access=" + credentials.accessKeyId + ", SignedHeaders=" + names.join(";") + ", Signature=" + signature
+    algorithm + " Access=" + credentials.accessKeyId + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature
   return new DdsRequest.DdsRequest({ method: request.method, url: request.url, query: request.query, headers, body: request.body })
 }
 
