@@ -33,16 +33,18 @@ const collectionPath = (i: number, j: number): Path => ["restore_collections", i
 
 // Where a collection is in the plan: restore_collections[i].collections[j].
 interface Located {
-  readonly collection: CollectionRestore
   readonly i: number
   readonly j: number
 }
 
 // Calls `f` on every collection, with its database and where it is, in plan order.
-const forEachCollection = (plan: RestorePlan, f: (database: string, here: Located) => void): void => {
+const forEachCollection = (
+  plan: RestorePlan,
+  f: (database: string, collection: CollectionRestore, i: number, j: number) => void
+): void => {
   plan.entries.forEach((entry, i) => {
     if (entry._tag !== "CollectionsRestore") return
-    entry.collections.forEach((collection, j) => f(entry.database, { collection, i, j }))
+    entry.collections.forEach((collection, j) => f(entry.database, collection, i, j))
   })
 }
 
@@ -120,16 +122,16 @@ export const noDatabaseAppearsTwice: Rule = (plan) => {
 export const noCollectionIsRestoredTwice: Rule = (plan) => {
   const issues: Array<Issue> = []
   const firstByOldName = perDatabase<Located>()
-  forEachCollection(plan, (database, here) => {
+  forEachCollection(plan, (database, collection, i, j) => {
     const first = firstByOldName(database)
-    const earlier = first.get(here.collection.oldName)
+    const earlier = first.get(collection.oldName)
     if (earlier === undefined) {
-      first.set(here.collection.oldName, here)
+      first.set(collection.oldName, { i, j })
       return
     }
     issues.push({
-      path: [...collectionPath(here.i, here.j), "old_name"],
-      message: `collection "${here.collection.oldName}" of database "${database}" is already restored by ${where(earlier)}: restore it once`
+      path: [...collectionPath(i, j), "old_name"],
+      message: `collection "${collection.oldName}" of database "${database}" is already restored by ${where(earlier)}: restore it once`
     })
   })
   return issues
@@ -143,17 +145,17 @@ export const noCollectionIsRestoredTwice: Rule = (plan) => {
 export const noTwoCollectionsGetTheSameNewName: Rule = (plan) => {
   const issues: Array<Issue> = []
   const firstByNewName = perDatabase<Located>()
-  forEachCollection(plan, (database, here) => {
-    const newName = here.collection.newName
+  forEachCollection(plan, (database, collection, i, j) => {
+    const newName = collection.newName
     if (newName === undefined) return
     const first = firstByNewName(database)
     const earlier = first.get(newName)
     if (earlier === undefined) {
-      first.set(newName, here)
+      first.set(newName, { i, j })
       return
     }
     issues.push({
-      path: [...collectionPath(here.i, here.j), "new_name"],
+      path: [...collectionPath(i, j), "new_name"],
       message: `new name "${newName}" in database "${database}" is already given to ${where(earlier)}: choose another name`
     })
   })
@@ -169,17 +171,17 @@ export const noTwoCollectionsGetTheSameNewName: Rule = (plan) => {
 export const aNewNameIsNotAnotherOldName: Rule = (plan) => {
   const issues: Array<Issue> = []
   const firstByOldName = perDatabase<Located>()
-  forEachCollection(plan, (database, here) => {
+  forEachCollection(plan, (database, collection, i, j) => {
     const first = firstByOldName(database)
-    if (!first.has(here.collection.oldName)) first.set(here.collection.oldName, here)
+    if (!first.has(collection.oldName)) first.set(collection.oldName, { i, j })
   })
-  forEachCollection(plan, (database, here) => {
-    const newName = here.collection.newName
-    if (newName === undefined || newName === here.collection.oldName) return
+  forEachCollection(plan, (database, collection, i, j) => {
+    const newName = collection.newName
+    if (newName === undefined || newName === collection.oldName) return
     const other = firstByOldName(database).get(newName)
     if (other === undefined) return
     issues.push({
-      path: [...collectionPath(here.i, here.j), "new_name"],
+      path: [...collectionPath(i, j), "new_name"],
       message:
         `new name "${newName}" is the name of another collection of database "${database}" that this plan restores (${where(other)}), and the service never overwrites a collection: choose another name`
     })

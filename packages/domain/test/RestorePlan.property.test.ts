@@ -5,7 +5,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as fc from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import { CollectionName, DatabaseName, RestorePlan, RestorePoint, Rules } from "@dds-restore/domain"
+import { CollectionName, DatabaseName, RestorePlan, RestorePoint, Rules, Wire } from "@dds-restore/domain"
 import { fastDecode } from "../src/internal/fastDecode.js"
 
 // Names from every corner of Unicode, kept when the rules accept them, plus near misses.
@@ -159,6 +159,12 @@ describe("RestorePlan codec: properties", () => {
     expect(Schema.encodeSync(RestorePlan.FromInput)(plan)).toStrictEqual(body)
     expect(decodeWithSchema(body)).toStrictEqual(Either.right(plan))
   }, { fastCheck: { numRuns: 300 } })
+
+  it.prop("the encoded body is what Wire.RestoreRequestBody (the fake service's reader) reads and writes back", [anyPlan], ([plan]) => {
+    const body = RestorePlan.encode(plan)
+    const read = Schema.decodeUnknownSync(Wire.RestoreRequestBody)(body)
+    expect(Schema.encodeSync(Wire.RestoreRequestBody)(read)).toStrictEqual(body)
+  })
 
   it.prop("a time in any accepted form decodes to the same plan", [anyPlan, fc.array(fc.nat(), { minLength: 1, maxLength: 6 })], ([plan, forms]) => {
     const body = renderPlan(plan, forms)

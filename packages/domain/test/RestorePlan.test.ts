@@ -1,11 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import { PlanError, RestorePlan, RestorePoint, Wire } from "@dds-restore/domain"
+import { PlanError, RestorePlan } from "@dds-restore/domain"
 import { fixture } from "./fixtures.js"
 
 const T = 1607762955000
-const at = RestorePoint.make(T)
 
 const issuesOf = (input: unknown, options?: RestorePlan.Options) =>
   Effect.map(Effect.flip(RestorePlan.decode(input, options)), (error) => error.issues)
@@ -206,13 +205,6 @@ describe("RestorePlan.encode writes exactly the wire body", () => {
         `{"old_name":"orders","new_name":"orders_20201212","restore_collection_time":"${T}"},` +
         `{"old_name":"customers","restore_collection_time":"${T}"}]}]}`
     )
-  })
-
-  it("the encoded body is what Wire.RestoreRequestBody reads", () => {
-    const plan = RestorePlan.make([RestorePlan.database("test", T)])
-    expect(Wire.RestoreRequestBody.make({ restore_collections: [{ database: "test", restore_database_time: at }] }))
-      .toStrictEqual({ restore_collections: [{ database: "test", restore_database_time: T }] })
-    expect(RestorePlan.encode(plan)).toStrictEqual({ restore_collections: [{ database: "test", restore_database_time: String(T) }] })
   })
 })
 
