@@ -48,6 +48,19 @@ const emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7
 // The headers this signer signs when they are on the request, already in canonical (sorted) order.
 const signableHeaders = ["content-type", "host", "x-project-id", "x-sdk-content-sha256", "x-sdk-date", "x-security-token"]
 
+interface SignedNames {
+  readonly names: ReadonlyArray<string>
+  readonly joined: string
+}
+
+// The signed header names for each set of signable headers present (bit i: signableHeaders[i]), built
+// once so that signing allocates neither the list nor its `;`-joined form.
+const signedNamesFor = (mask: number): SignedNames => {
+  const names = signableHeaders.filter((name, i) => name === "host" || (mask & (1 << i)) !== 0)
+  return { names, joined: names.join(";") }
+}
+const signedNamesByMask: ReadonlyArray<SignedNames> = Array.from({ length: 1 << signableHeaders.length }, (_, mask) => signedNamesFor(mask))
+
 /**
  * Formats epoch milliseconds as an `X-Sdk-Date`: `YYYYMMDDTHHMMSSZ`, UTC.
  *
@@ -123,13 +136,33 @@ const byKeyThenValue = (a: readonly [string, string], b: readonly [string, strin
 export const canonicalQueryString = (query: ReadonlyArray<readonly [string, string]>): string =>
   query.length === 0 ? "" : encodeQuery(query.length === 1 ? query : [...query].sort(byKeyThenValue))
 
-const plainAuthority = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([a-z0-9.-]+)(?:[/?#]|$)/
+const urlParts = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)(\/[^?#]*)?/
+const plainHost = /^[a-z0-9.-]+$/
+
+interface Target {
+  readonly url: string
+  readonly host: string
+  readonly canonicalUri: string
+}
+
+// A client signs the same few URLs over and over (retries, polling a job), so the last URL's host
+// and canonical URI are kept: parsing and encoding the URL is most of the work besides hashing.
+let lastTarget: Target = { url: "", host: "", canonicalUri: "/" }
 
 // The host as the client's HTTP stack sends it: a plain lower-case host name is taken as written,
 // anything else (a port, upper case, an IDN) goes through the URL parser, which drops a default
 // port and lower-cases as the Host header does.
-const hostOf = (request: DdsRequest.Fields): string =>
-  request.headers["host"] ?? plainAuthority.exec(request.url)?.[1] ?? DdsRequest.host(request)
+const targetOf = (url: string): Target => {
+  if (url === lastTarget.url) return lastTarget
+  const parts = urlParts.exec(url)
+  const authority = parts?.[1] ?? ""
+  lastTarget = {
+    url,
+    host: plainHost.test(authority) ? authority : DdsRequest.host({ url }),
+    canonicalUri: canonicalUri(parts?.[2] ?? "/")
+  }
+  return lastTarget
+}
 
 // The one-shot hash skips the Hash object a streaming createHash would allocate.
 const sha256Hex = (text: string): string => hash("sha256", text, "hex")
@@ -144,17 +177,17 @@ const payloadHash = (body: string, headers: Readonly<Record<string, string>>, so
 const buildCanonicalRequest = (
   request: DdsRequest.Fields,
   headers: Readonly<Record<string, string>>,
-  host: string,
+  target: Target,
   sortedNames: ReadonlyArray<string>,
   signedHeaders: string
 ): string => {
   let block = ""
   for (const name of sortedNames) {
-    block += name + ":" + (name === "host" ? host : (headers[name] ?? "")).trim() + "\n"
+    block += name + ":" + (name === "host" ? (headers["host"] ?? target.host) : (headers[name] ?? "")).trim() + "\n"
   }
   return (
     request.method.toUpperCase() + "\n" +
-    canonicalUri(DdsRequest.path(request)) + "\n" +
+    target.canonicalUri + "\n" +
     canonicalQueryString(request.query) + "\n" +
     block + "\n" +
     signedHeaders + "\n" +
@@ -171,7 +204,7 @@ const buildCanonicalRequest = (
  */
 export const canonicalRequest = (request: DdsRequest.Fields, signedHeaders: ReadonlyArray<string>): string => {
   const sorted = [...signedHeaders].sort()
-  return buildCanonicalRequest(request, request.headers, hostOf(request), sorted, sorted.join(";"))
+  return buildCanonicalRequest(request, request.headers, targetOf(request.url), sorted, sorted.join(";"))
 }
 
 /**
@@ -188,7 +221,8 @@ const hmacHex = (secret: Redacted.Redacted<string>, text: string): string =>
  * Signs a request at the given `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`): sets `X-Sdk-Date`, and
  * `X-Security-Token` for temporary credentials, replaces any `Authorization`, and signs `host`,
  * `x-sdk-date` and `content-type`, `x-project-id`, `x-sdk-content-sha256`, `x-security-token`
- * when present. Throws a `URIError` when the path or the query holds a lone UTF-16 surrogate.
+ * when present. Throws a `URIError` when the path or the query holds a lone UTF-16 surrogate, a
+ * `TypeError` when the URL has no host.
  *
  * @since 0.1.0
  */
@@ -200,12 +234,14 @@ export const signRequest = (request: DdsRequest.DdsRequest, credentials: Credent
   }
   headers["x-sdk-date"] = date
   if (credentials.securityToken !== undefined) headers["x-security-token"] = Redacted.value(credentials.securityToken)
-  const names: Array<string> = []
+  let mask = 0
+  let bit = 1
   for (const name of signableHeaders) {
-    if (name === "host" || headers[name] !== undefined) names.push(name)
+    if (headers[name] !== undefined) mask |= bit
+    bit <<= 1
   }
-  const signedHeaders = names.join(";")
-  const canonical = buildCanonicalRequest(request, headers, hostOf(request), names, signedHeaders)
+  const { joined: signedHeaders, names } = signedNamesByMask[mask] ?? signedNamesFor(mask)
+  const canonical = buildCanonicalRequest(request, headers, targetOf(request.url), names, signedHeaders)
   const signature = hmacHex(credentials.secretAccessKey, stringToSign(canonical, date))
   headers["authorization"] =
     algorithm + " Access=" + credentials.accessKeyId + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature
@@ -329,10 +365,12 @@ export const make = (credentials: Credentials): Signer.Signer["Type"] =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.try({
           try: () => signRequest(request, credentials, sdkDate(now)),
-          catch: () =>
+          catch: (cause) =>
             new Signer.SignerError({
               reason: "InvalidRequest",
-              detail: `${request.method} ${request.url}: the path or a query parameter holds a lone UTF-16 surrogate, which cannot be percent-encoded; fix the string before sending it`
+              detail: `${request.method} ${request.url}: ` + (cause instanceof URIError
+                ? "the path or a query parameter holds a lone UTF-16 surrogate, which cannot be percent-encoded; fix the string before sending it"
+                : "the URL is not an absolute URL with a host; give the endpoint as https://host[:port]")
             })
         }))
   })

@@ -88,6 +88,27 @@ describe("AkSkSigner.make", () => {
         "GET https://dds.ap-southeast-1.myhuaweicloud.com/v3/p1/instances: the path or a query parameter holds a lone UTF-16 surrogate, which cannot be percent-encoded; fix the string before sending it"
       )
     }))
+
+  it.effect("a URL without a host fails with SignerError InvalidRequest", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(AkSkSigner.make(credentials).sign(DdsRequest.modify(request, { url: "/v3/p1/instances" })))
+      expect(error.reason).toBe("InvalidRequest")
+      expect(error.detail).toBe("GET /v3/p1/instances: the URL is not an absolute URL with a host; give the endpoint as https://host[:port]")
+    }))
+
+  it("signs requests to alternating URLs each over its own host and path", () => {
+    const other = DdsRequest.modify(request, { url: "https://dds.cn-north-4.example.com:8443/v3/p2/jobs" })
+    const date = "20240301T120000Z"
+    const first = AkSkSigner.signRequest(request, credentials, date)
+    const second = AkSkSigner.signRequest(other, credentials, date)
+    expect(AkSkSigner.canonicalRequest(second, ["host", "x-sdk-date"]).split("\n").slice(1, 4)).toEqual([
+      "/v3/p2/jobs/",
+      "id=ins-1",
+      "host:dds.cn-north-4.example.com:8443"
+    ])
+    expect(AkSkSigner.signRequest(request, credentials, date)).toEqual(first)
+    expect(AkSkSigner.verify(second, lookup, noon)._tag).toBe("Valid")
+  })
 })
 
 describe("AkSkSigner.layer", () => {
