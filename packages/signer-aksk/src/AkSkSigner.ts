@@ -146,7 +146,7 @@ interface Target {
 }
 
 // A client signs the same few URLs over and over (retries, polling a job), so the last URL's host
-// and canonical URI are kept: parsing and encoding the URL is most of the work besides hashing.
+// and canonical URI are kept rather than parsed and encoded again at every signature.
 let lastTarget: Target = { url: "", host: "", canonicalUri: "/" }
 
 // The host as the client's HTTP stack sends it: a plain lower-case host name is taken as written,
