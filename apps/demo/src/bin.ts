@@ -1,1 +1,18 @@
-export {}
+#!/usr/bin/env node
+/**
+ * The `dds-restore` command: runs the command line and exits with its code.
+ *
+ * @since 0.1.0
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Effect from "effect/Effect"
+import * as Cli from "./Cli.js"
+import * as Output from "./Output.js"
+
+NodeRuntime.runMain(
+  Cli.run(process.argv).pipe(
+    Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))),
+    Effect.provide(Output.layerProcess)
+  ),
+  { disableErrorReporting: true }
+)

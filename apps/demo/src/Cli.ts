@@ -1,0 +1,95 @@
+/**
+ * The `dds-restore` command line: its commands, its help text, and the exit code of a run.
+ *
+ * @since 0.1.0
+ */
+import * as CliConfig from "@effect/cli/CliConfig"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { DemoFixture } from "@dds-restore/testing"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Emulator from "./commands/Emulator.js"
+import * as Job from "./commands/Job.js"
+import * as Validate from "./commands/Validate.js"
+import * as Windows from "./commands/Windows.js"
+import * as Failure from "./Failure.js"
+import * as Global from "./Global.js"
+import * as Output from "./Output.js"
+import * as RelativeTime from "./RelativeTime.js"
+import * as Target from "./Target.js"
+
+/**
+ * The version the command line reports.
+ *
+ * @since 0.1.0
+ */
+export const version = "0.0.0"
+
+/**
+ * The help text of the root command.
+ *
+ * @since 0.1.0
+ */
+export const description = HelpDoc.blocks([
+  HelpDoc.p("Validate, plan, submit and follow point-in-time restores of DDS (MongoDB-compatible) databases and collections."),
+  HelpDoc.p(
+    "Target: with no endpoint configured (no --endpoint, no --region, neither " +
+      `${Target.endpointVariables.join(" nor ")}), every command runs against an embedded emulator on 127.0.0.1 ` +
+      "with the demo fixture and its own credentials: no cloud account is used, and each command starts a fresh one. " +
+      "Otherwise it talks to the configured service with AK/SK (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK) or IAM-token " +
+      "(HUAWEICLOUD_SDK_IAM_USER, _DOMAIN, _PASSWORD) credentials and HUAWEICLOUD_SDK_PROJECT_ID."
+  ),
+  HelpDoc.p(
+    `Demo instances: replica set ${DemoFixture.ordersInstanceId} (dds-orders-demo, databases shop and analytics), ` +
+      `sharded cluster ${DemoFixture.shardedInstanceId}, incremental backup off ${DemoFixture.noIncrementalInstanceId}.`
+  ),
+  HelpDoc.p(
+    "Times in a plan file: epoch milliseconds, ISO-8601 with a zone, or (this command line only) relative to now: " +
+      `${RelativeTime.syntax}.`
+  ),
+  HelpDoc.p(
+    "Exit codes: 0 done; 1 invalid input or plan (preflight problems included); 2 service or transport error; " +
+      "3 the restore job failed; 4 the outcome is unknown (answer lost and job not found, or still running when the wait ended)."
+  )
+])
+
+/**
+ * The root command with every subcommand.
+ *
+ * @since 0.1.0
+ */
+export const command = Global.root.pipe(
+  Command.withHandler(() =>
+    Effect.zipRight(
+      Output.note("Give a command: validate, plan, restore, job, windows or emulator (dds-restore --help)."),
+      Effect.fail(new Failure.Exit({ code: Failure.ExitCode.invalid }))
+    )
+  ),
+  Command.withDescription(description),
+  Command.withSubcommands([Validate.command, Windows.command, Job.command, Emulator.command])
+)
+
+const cli = Command.run(command, { name: "dds-restore", version })
+
+/**
+ * Runs the command line on `argv` (as `process.argv`: node and the script first) and gives the
+ * exit code.
+ *
+ * @since 0.1.0
+ */
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Output.Output> =>
+  cli(argv).pipe(
+    Effect.as(Failure.ExitCode.done),
+    Effect.catchAll((error) =>
+      error instanceof Failure.Exit
+        ? Effect.succeed(error.code)
+        // @effect/cli has already printed what was wrong with the arguments, and the help asked for.
+        : ValidationError.isValidationError(error)
+        ? Effect.succeed(ValidationError.isHelpRequested(error) ? Failure.ExitCode.done : Failure.ExitCode.invalid)
+        : Effect.succeed(Failure.ExitCode.service)
+    ),
+    Effect.provide(Layer.mergeAll(NodeContext.layer, CliConfig.layer({ showBuiltIns: false })))
+  )

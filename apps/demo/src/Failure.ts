@@ -1,0 +1,145 @@
+/**
+ * How a command ends when something went wrong: the exit code each kind of failure gets, the text
+ * for people on standard error, and, with `--json`, the one JSON document on standard output.
+ *
+ * Exit codes: 0 done; 1 invalid input or plan (preflight problems included); 2 a service or
+ * transport error; 3 the restore job failed; 4 the outcome is unknown (a restore whose answer was
+ * lost and whose job could not be found, or a job still running when the wait ran out).
+ *
+ * @since 0.1.0
+ */
+import { PlanError } from "@dds-restore/domain"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
+import * as Output from "./Output.js"
+
+/**
+ * The exit codes of the command line.
+ *
+ * @since 0.1.0
+ */
+export const ExitCode = { done: 0, invalid: 1, service: 2, jobFailed: 3, unknown: 4 } as const
+
+/**
+ * A command has written what it had to say about a failure and ends with this exit code.
+ *
+ * @since 0.1.0
+ */
+export class Exit extends Data.TaggedError("Exit")<{ readonly code: number }> {}
+
+/**
+ * What a failure looks like to this module: a tagged error with a message.
+ *
+ * @since 0.1.0
+ */
+export interface Failure {
+  readonly _tag: string
+  readonly message: string
+}
+
+const exitCodes: Readonly<Record<string, number>> = {
+  PlanError: ExitCode.invalid,
+  PlanFileError: ExitCode.invalid,
+  PreflightFailed: ExitCode.invalid,
+  InvalidIdentifier: ExitCode.invalid,
+  InvalidArgument: ExitCode.invalid,
+  TargetError: ExitCode.invalid,
+  CredentialsError: ExitCode.invalid,
+  InvalidOption: ExitCode.invalid,
+  SeedFileError: ExitCode.invalid,
+  EmulatorError: ExitCode.invalid,
+  ServiceError: ExitCode.service,
+  TransportError: ExitCode.service,
+  SignerError: ExitCode.service,
+  ResponseDecodeError: ExitCode.service,
+  InstanceNotFound: ExitCode.service,
+  JobFailed: ExitCode.jobFailed,
+  RestoreOutcomeUnknown: ExitCode.unknown,
+  JobWaitTimeout: ExitCode.unknown
+}
+
+/**
+ * The exit code of a failure; one this module does not know is a service error.
+ *
+ * @since 0.1.0
+ */
+export const exitCodeOf = (failure: Failure): number => exitCodes[failure._tag] ?? ExitCode.service
+
+const isPlanError = (failure: Failure): failure is PlanError.PlanError => failure instanceof PlanError.PlanError
+
+/**
+ * The text for people: a plan's issues one per line with their paths, otherwise the message.
+ *
+ * @since 0.1.0
+ */
+export const describe = (failure: Failure): string => {
+  if (isPlanError(failure)) {
+    const count = failure.issues.length
+    return [
+      `The plan is invalid (${count} ${count === 1 ? "issue" : "issues"}):`,
+      ...failure.issues.map((issue) => `  ${PlanError.formatPath(issue.path)}: ${issue.message}`)
+    ].join("\n")
+  }
+  return `error: ${failure.message}`
+}
+
+const hidden = new Set(["_tag", "message", "stack", "name", "cause"])
+
+/**
+ * A value as plain JSON: errors as `{ tag, message, ...fields }`, `Redacted` values left out
+ * entirely (they are secrets, even when redacted), functions and symbols dropped.
+ *
+ * @since 0.1.0
+ */
+export const plain = (value: unknown): unknown => {
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value
+  if (Redacted.isRedacted(value)) return undefined
+  if (Array.isArray(value)) return value.map(plain)
+  if (value instanceof Date) return value.toISOString()
+  if (!Predicate.isObject(value) || typeof value === "function") return undefined
+  const out: Record<string, unknown> = {}
+  if (value instanceof Error) {
+    out["tag"] = Predicate.hasProperty(value, "_tag") && typeof value._tag === "string" ? value._tag : value.name
+    out["message"] = value.message
+  }
+  for (const [key, field] of Object.entries(value)) {
+    if (value instanceof Error && hidden.has(key)) continue
+    const converted = plain(field)
+    if (converted !== undefined) out[key] = converted
+  }
+  return out
+}
+
+/**
+ * The JSON document of a failure: `{ error: { tag, message, exit_code, ...fields } }`.
+ *
+ * @since 0.1.0
+ */
+export const toJson = (failure: Failure): { readonly error: unknown } => {
+  const fields = plain(failure)
+  return {
+    error: {
+      tag: failure._tag,
+      message: failure.message,
+      exit_code: exitCodeOf(failure),
+      ...(Predicate.isRecord(fields) ? fields : {})
+    }
+  }
+}
+
+/**
+ * Ends a command's failures: writes each one (text on standard error; with `json`, also its JSON
+ * document on standard output) and turns it into an `Exit` with its code. An `Exit` passes as is:
+ * its command has already written what it had to say.
+ *
+ * @since 0.1.0
+ */
+export const report = (json: boolean) =>
+<A, E extends Failure, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exit, R | Output.Output> =>
+  Effect.catchAll(self, (failure) =>
+    failure instanceof Exit ? Effect.fail(failure) : Effect.zipRight(
+      Effect.zipRight(Output.note(describe(failure)), json ? Output.json(toJson(failure)) : Effect.void),
+      Effect.fail(new Exit({ code: exitCodeOf(failure) }))
+    ))

@@ -1,0 +1,71 @@
+/**
+ * The root command `dds-restore` and its global options (`--endpoint`, `--region`,
+ * `--project-id`), which choose the target. They are accepted before the subcommand and after it;
+ * after it wins.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as Output from "./Output.js"
+import * as Target from "./Target.js"
+
+/**
+ * The global options, to be added to the root command and to every command that talks to the
+ * service.
+ *
+ * @since 0.1.0
+ */
+export const options = {
+  endpoint: Options.text("endpoint").pipe(
+    Options.withDescription(
+      "The DDS API endpoint, e.g. https://dds.cn-north-4.myhuaweicloud.com or http://127.0.0.1:PORT of `dds-restore emulator` " +
+        "(default: HUAWEICLOUD_SDK_DDS_ENDPOINT; with no endpoint and no region anywhere, the embedded emulator)"
+    ),
+    Options.optional
+  ),
+  region: Options.text("region").pipe(
+    Options.withDescription("A region id such as cn-north-4, turned into its public endpoint (default: HUAWEICLOUD_SDK_REGION)"),
+    Options.optional
+  ),
+  projectId: Options.text("project-id").pipe(
+    Options.withDescription("The project id (default: HUAWEICLOUD_SDK_PROJECT_ID); the embedded emulator uses its demo project"),
+    Options.optional
+  )
+}
+
+/**
+ * The root command, before its subcommands are attached; subcommands read its options from it.
+ *
+ * @since 0.1.0
+ */
+export const root = Command.make("dds-restore", options)
+
+/**
+ * The target settings of a subcommand: its own options, else those given before it.
+ *
+ * @since 0.1.0
+ */
+export const settings = (own: Target.Settings): Effect.Effect<Target.Settings, never, Command.Command.Context<"dds-restore">> =>
+  Effect.map(root, (global) => ({
+    endpoint: Option.orElse(own.endpoint, () => global.endpoint),
+    region: Option.orElse(own.region, () => global.region),
+    projectId: Option.orElse(own.projectId, () => global.projectId)
+  }))
+
+/**
+ * Runs a command's body against the target chosen by its options (and those before it); the
+ * target is set up first and torn down when the body ends.
+ *
+ * @since 0.1.0
+ */
+export const withTarget = (own: Target.Settings) =>
+<A, E, R>(
+  body: Effect.Effect<A, E, R>
+): Effect.Effect<
+  A,
+  E | Target.SetupError,
+  Exclude<R, Target.Provided> | Output.Output | Command.Command.Context<"dds-restore">
+> => Effect.flatMap(settings(own), (chosen) => Effect.provide(body, Target.layer(chosen)))

@@ -1,0 +1,200 @@
+/**
+ * Which DDS service a command talks to. With no endpoint configured (no `--endpoint`, no
+ * `--region`, neither `HUAWEICLOUD_SDK_DDS_ENDPOINT` nor `HUAWEICLOUD_SDK_REGION`), an emulator is
+ * started in-process on loopback with the demo fixture and its own credentials, so every command
+ * works without a cloud account; otherwise the configured service, with AK/SK or IAM-token
+ * credentials from the environment. Either way the requests are signed and sent over HTTP, and one
+ * line on standard error says where they go (never with a credential).
+ *
+ * @since 0.1.0
+ */
+import { DdsConfig, RestoreClient, type Signer, type Transport } from "@dds-restore/client"
+import { Emulator } from "@dds-restore/emulator"
+import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
+import { TokenSigner } from "@dds-restore/signer-iam-token"
+import { HttpTransport } from "@dds-restore/transport-http"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Output from "./Output.js"
+
+/**
+ * The global options that choose the target (each `None` when not given).
+ *
+ * @since 0.1.0
+ */
+export interface Settings {
+  readonly endpoint: Option.Option<string>
+  readonly region: Option.Option<string>
+  readonly projectId: Option.Option<string>
+}
+
+/**
+ * How long a job of the embedded emulator runs, and how long a new one stays invisible: short, so
+ * that `restore --wait` ends in seconds.
+ *
+ * @since 0.1.0
+ */
+export const embeddedTiming = { jobDuration: "3 seconds", jobVisibleAfter: "1 second" } as const
+
+/**
+ * Where the commands' requests go.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** `Embedded`: the in-process emulator with the demo fixture; `Configured`: the service configured. */
+  readonly kind: "Embedded" | "Configured"
+  readonly endpoint: string
+  readonly projectId: string
+}
+
+/**
+ * The target the commands' client talks to.
+ *
+ * @since 0.1.0
+ */
+export class Target extends Context.Tag("@dds-restore/demo/Target")<Target, Service>() {}
+
+/**
+ * The endpoint or project is configured in a way that cannot work.
+ *
+ * @since 0.1.0
+ */
+export class TargetError extends Schema.TaggedError<TargetError>("@dds-restore/demo/TargetError")("TargetError", {
+  detail: Schema.String
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `The DDS service to use is not configured correctly: ${this.detail}. ` +
+      "Give --endpoint URL or --region R with --project-id P (or HUAWEICLOUD_SDK_DDS_ENDPOINT / HUAWEICLOUD_SDK_REGION " +
+      "and HUAWEICLOUD_SDK_PROJECT_ID), or none of --endpoint, --region and those variables to use the embedded emulator."
+  }
+}
+
+const configured = (error: ConfigError.ConfigError) => new TargetError({ detail: String(error) })
+
+const optionalVariable = (name: string) =>
+  Config.option(Config.string(name)).pipe(Effect.map(Option.filter((value) => value.trim() !== "")), Effect.orDie)
+
+/**
+ * The variables whose presence means "talk to a real service".
+ *
+ * @since 0.1.0
+ */
+export const endpointVariables = ["HUAWEICLOUD_SDK_DDS_ENDPOINT", "HUAWEICLOUD_SDK_REGION"] as const
+
+/**
+ * Whether no endpoint is configured at all, so the embedded emulator is used.
+ *
+ * @since 0.1.0
+ */
+export const isEmbedded = (settings: Settings): Effect.Effect<boolean> =>
+  Effect.gen(function*() {
+    if (Option.isSome(settings.endpoint) || Option.isSome(settings.region)) return false
+    for (const name of endpointVariables) {
+      if (Option.isSome(yield* optionalVariable(name))) return false
+    }
+    return true
+  })
+
+const transportLayer: Layer.Layer<Transport.Transport> = HttpTransport.layer().pipe(Layer.provide(NodeHttpClient.layerUndici))
+
+/**
+ * What a target provides: the client, its configuration, and the target itself.
+ *
+ * @since 0.1.0
+ */
+export type Provided = Target | RestoreClient.RestoreClient | DdsConfig.DdsConfig
+
+/**
+ * Every way setting up a target can fail.
+ *
+ * @since 0.1.0
+ */
+export type SetupError = Emulator.EmulatorError | TargetError | Credentials.CredentialsError | Signer.SignerError
+
+type Ready<E> = Layer.Layer<Provided, E>
+
+const clientOver = <E>(target: Service, config: DdsConfig.Service, signer: Layer.Layer<Signer.Signer, E>): Ready<E> =>
+  RestoreClient.layer().pipe(
+    Layer.provideMerge(Layer.succeed(DdsConfig.DdsConfig, config)),
+    Layer.provide(signer),
+    Layer.provide(transportLayer),
+    Layer.merge(Layer.succeed(Target, target))
+  )
+
+const embedded: Layer.Layer<Provided, Emulator.EmulatorError, Output.Output> = Layer.unwrapScoped(Effect.gen(function*() {
+  const emulator = yield* Emulator.make(embeddedTiming)
+  yield* Output.note(`target: embedded emulator at ${emulator.url} (demo fixture; no cloud account used)`)
+  const credentials: ReadonlyArray<Credentials.Credentials> = emulator.credentials
+  const [first] = credentials
+  if (first === undefined) return yield* Effect.dieMessage("the demo fixture has no credentials")
+  const target: Service = { kind: "Embedded", endpoint: emulator.url, projectId: emulator.projectId }
+  return clientOver(target, { endpoint: target.endpoint, projectId: target.projectId }, AkSkSigner.layer(first))
+}))
+
+const configuredConfig = (settings: Settings): Effect.Effect<DdsConfig.Service, TargetError> =>
+  Effect.gen(function*() {
+    const projectId = Option.isSome(settings.projectId) ? Config.succeed(settings.projectId.value) : undefined
+    if (Option.isSome(settings.endpoint)) {
+      return yield* DdsConfig.makeConfig({
+        endpoint: Config.succeed(settings.endpoint.value),
+        ...(projectId === undefined ? {} : { projectId })
+      })
+    }
+    if (Option.isSome(settings.region)) {
+      // A region given on the command line wins over HUAWEICLOUD_SDK_DDS_ENDPOINT: only the region's
+      // own override variable is read as the endpoint, and when it is unset makeConfig falls back
+      // to the region's public endpoint.
+      const region = settings.region.value
+      return yield* DdsConfig.makeConfig({
+        endpoint: Config.string(DdsConfig.regionOverrideVariable(region)),
+        region: Config.succeed(region),
+        ...(projectId === undefined ? {} : { projectId })
+      })
+    }
+    return yield* DdsConfig.makeConfig(projectId === undefined ? {} : { projectId })
+  }).pipe(Effect.catchAll((error) => Effect.fail(error instanceof TargetError ? error : configured(error))))
+
+const tokenSigner: Layer.Layer<Signer.Signer, ConfigError.ConfigError | Signer.SignerError | Credentials.CredentialsError> =
+  TokenSigner.layerFromConfig().pipe(Layer.provide(transportLayer))
+
+const signerIs = (variables: Readonly<{ ak: Option.Option<string>; sk: Option.Option<string>; user: Option.Option<string> }>) =>
+  Option.isNone(variables.ak) && Option.isNone(variables.sk) && Option.isSome(variables.user) ? "IAM token" : "AK/SK"
+
+const external = (settings: Settings) =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const config = yield* configuredConfig(settings)
+    const how = signerIs({
+      ak: yield* optionalVariable("HUAWEICLOUD_SDK_AK"),
+      sk: yield* optionalVariable("HUAWEICLOUD_SDK_SK"),
+      user: yield* optionalVariable("HUAWEICLOUD_SDK_IAM_USER")
+    })
+    yield* Output.note(`target: ${config.endpoint} (project ${config.projectId}; signed with ${how})`)
+    const signer: Layer.Layer<Signer.Signer, TargetError | Credentials.CredentialsError | Signer.SignerError> =
+      Layer.mapError(
+        how === "IAM token" ? tokenSigner : AkSkSigner.layerConfig(),
+        (error) => ConfigError.isConfigError(error) ? configured(error) : error
+      )
+    return clientOver({ kind: "Configured", endpoint: config.endpoint, projectId: config.projectId }, config, signer)
+  }))
+
+/**
+ * The client of the chosen target, with its configuration and a description; building it writes
+ * the target line on standard error.
+ *
+ * @since 0.1.0
+ */
+export const layer = (settings: Settings): Layer.Layer<Provided, SetupError, Output.Output> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      isEmbedded(settings),
+      (yes): Layer.Layer<Provided, SetupError, Output.Output> => yes ? embedded : external(settings)
+    )
+  )

@@ -1,0 +1,74 @@
+/**
+ * `dds-restore emulator`: the emulator in the foreground, exactly as its own bin
+ * (`dds-restore-emulator`) runs it: the same options, parsed by the emulator package, and the same
+ * lines on standard output; the demo instances are listed on standard error.
+ *
+ * @since 0.1.0
+ */
+import { EmulatorMain, EmulatorOptions } from "@dds-restore/emulator"
+import { DemoFixture } from "@dds-restore/testing"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Failure from "../Failure.js"
+import * as Output from "../Output.js"
+
+const text = (name: string, description: string) =>
+  Options.text(name).pipe(Options.withDescription(description), Options.optional)
+
+const options = {
+  host: text("host", "Address to listen on (default 127.0.0.1)"),
+  port: text("port", "Port to listen on; 0 picks any free port (default 0)"),
+  seed: text("seed", "A JSON seed file; the built-in demo fixture when absent"),
+  faults: text(
+    "faults",
+    "Comma-separated faults, e.g. throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m"
+  ),
+  jobDuration: text("job-duration", "How long a restore job runs, e.g. 2s (default: the fake's, 1 minute)"),
+  visibilityDelay: text("visibility-delay", "How long a new job stays invisible to GET /jobs?id= (default: the fake's, 3s)")
+}
+
+const flags: ReadonlyArray<readonly [keyof typeof options, string]> = [
+  ["host", "--host"],
+  ["port", "--port"],
+  ["seed", "--seed"],
+  ["faults", "--faults"],
+  ["jobDuration", "--job-duration"],
+  ["visibilityDelay", "--visibility-delay"]
+]
+
+/**
+ * The demo instances, one per line, as the emulator's banner lists them on standard error.
+ *
+ * @since 0.1.0
+ */
+export const demoInstances: ReadonlyArray<string> = [
+  `demo replica set (restore this one): ${DemoFixture.ordersInstanceId} (dds-orders-demo)`,
+  `sharded cluster (refused):           ${DemoFixture.shardedInstanceId} (dds-analytics-cluster)`,
+  `incremental backup off (refused):    ${DemoFixture.noIncrementalInstanceId} (dds-inventory-demo)`
+]
+
+/**
+ * The `emulator` command.
+ *
+ * @since 0.1.0
+ */
+export const command = Command.make("emulator", options, (given) =>
+  Effect.gen(function*() {
+    // The emulator's own parser reads the options, so both command lines refuse the same values
+    // with the same words.
+    const argv = flags.flatMap(([key, flag]) => Option.match(given[key], { onNone: () => [], onSome: (value) => [flag, value] }))
+    const parsed = EmulatorOptions.parseArgs(argv)
+    if (Either.isLeft(parsed)) return yield* parsed.left
+    const output = yield* Output.Output
+    yield* EmulatorMain.start(parsed.right, (line) => output.out(`${line}\n`))
+    if (parsed.right.seedFile === undefined) {
+      for (const line of demoInstances) yield* Output.note(line)
+    }
+    yield* Output.note("serving until interrupted (Ctrl-C)")
+    return yield* Effect.never
+  }).pipe(Effect.scoped, Failure.report(false))).pipe(
+    Command.withDescription("Serve the emulator (a fake DDS with the demo fixture, AK/SK checked) in the foreground, as dds-restore-emulator does.")
+  )
