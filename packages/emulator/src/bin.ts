@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { NodeRuntime } from "@effect/platform-node"
+// The module alone: the package index loads every platform module (undici, cluster, ...) and slows start-up.
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
 import * as EmulatorMain from "./EmulatorMain.js"
 

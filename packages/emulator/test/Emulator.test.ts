@@ -41,6 +41,10 @@ interface State {
   readonly jobs: ReadonlyArray<{ readonly id: string; readonly name: string; readonly status: string; readonly instance_id: string }>
 }
 
+// `restore` gives the job id, alone or in a submission record, depending on the client's version.
+const jobIdOf = (submitted: string | { readonly jobId: string }): string =>
+  typeof submitted === "string" ? submitted : submitted.jobId
+
 const state = (emulator: Emulator.Service) =>
   Effect.promise(async () => {
     const response = await fetch(`${emulator.url}${Emulator.statePath}`)
@@ -59,7 +63,7 @@ describe("a restore over real HTTP", () => {
             RestorePlan.collection({ oldName: "orders", newName: "orders_restored", at: now - 60 * 60_000 })
           ])
         ])
-        const jobId = yield* client.restore(DemoFixture.ordersInstanceId, plan)
+        const jobId = jobIdOf(yield* client.restore(DemoFixture.ordersInstanceId, plan))
         // A new job answers 404 for a while, then Running, then Completed: poll with a small real sleep, bounded.
         const job = yield* client.job(jobId).pipe(
           Effect.filterOrFail((job) => job.status !== "Running", () => "still running" as const),
@@ -172,6 +176,7 @@ describe("the gateway's signature check", () => {
       const call = instancesCall(emulator.projectId)
       const response = yield* sendRaw(DdsRequest.make({ ...call, url: `${emulator.url}${call.url}` }))
       expectGatewayRefusal(response, "Authorization not found in header")
+      expect(errorOf(response).error_msg).toBe("Incorrect IAM authentication information: Authorization not found in header")
       expect(yield* emulator.fake.requests).toEqual({})
     }).pipe(Effect.scoped))
 

@@ -10,14 +10,22 @@ export interface Refused {
   readonly message: string
 }
 
-// The gateway's own words for each failed check; the verifier's detail says which part was wrong.
-const wording: Record<AkSkSigner.InvalidReason, string> = {
-  MissingAuthorization: "Authorization not found in header",
-  MissingDate: "X-Sdk-Date not found in header",
-  MalformedAuthorization: "the Authorization header is malformed",
-  UnknownAccessKey: "get secretkey from aksk fail",
-  SignatureMismatch: "verify aksk signature fail",
-  Expired: "calc aksk signature fail"
+// The gateway's own words for each failed check, followed by the verifier's detail (which part was
+// wrong) where the words alone do not say it.
+const explain = (invalid: AkSkSigner.Invalid): string => {
+  switch (invalid.reason) {
+    case "MissingAuthorization":
+      return "Authorization not found in header"
+    case "MissingDate":
+      return "X-Sdk-Date not found in header"
+    case "UnknownAccessKey":
+      return `get secretkey from aksk fail:${invalid.detail}`
+    case "Expired":
+      return `calc aksk signature fail:${invalid.detail}`
+    case "MalformedAuthorization":
+    case "SignatureMismatch":
+      return `verify aksk signature fail:${invalid.detail}`
+  }
 }
 
 /**
@@ -34,6 +42,6 @@ export const check = (
   if (verification._tag === "Valid") return undefined
   return {
     code: "APIGW.0301",
-    message: `Incorrect IAM authentication information: ${wording[verification.reason]}:${verification.detail}`
+    message: `Incorrect IAM authentication information: ${explain(verification)}`
   }
 }
