@@ -91,16 +91,14 @@ export const statePath = "/_emulator/state"
 
 const iamTokenPath = "/v3/auth/tokens"
 
-const json = (status: number, body: unknown, id = Server.requestId()): Server.Outcome => {
-  return {
-    _tag: "Respond",
-    response: DdsResponse.make({
-      status,
-      headers: { "content-type": "application/json", "x-request-id": id },
-      body: JSON.stringify(body)
-    })
-  }
-}
+const json = (status: number, body: unknown, id = Server.requestId()): Server.Outcome => ({
+  _tag: "Respond",
+  response: DdsResponse.make({
+    status,
+    headers: { "content-type": "application/json", "x-request-id": id },
+    body: JSON.stringify(body)
+  })
+})
 
 /**
  * Starts an emulator on the current scope; closing the scope stops it and cuts open connections.
