@@ -1,23 +1,37 @@
 /**
- * The DDS point-in-time restore client: submit a restore plan, read its job, and read what a plan
- * needs (restorable windows, databases and collections, the instance, its backup policy, past
- * restore tasks). Every call checks its arguments before building a request, signs every attempt
- * afresh, retries only what is safe to repeat, and fails with a typed error.
+ * The DDS point-in-time restore client: check a plan against the instance (preflight), submit it,
+ * settle a submission whose answer was lost (reconcile), wait on the job, restore on many
+ * instances under one request rate, and read what a plan needs (restorable windows, databases and
+ * collections, the instance, its backup policy, past restore tasks). Every call checks its
+ * arguments before building a request, signs every attempt afresh, retries only what is safe to
+ * repeat, and fails with a typed error.
  *
  * @since 0.1.0
  */
 import { DatabaseName, type PlanError, RestorePlan, RestorePoint, Wire } from "@dds-restore/domain"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as RateLimiter from "effect/RateLimiter"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { DdsConfig } from "./DdsConfig.js"
 import { InstanceNotFound } from "./InstanceNotFound.js"
 import { InvalidArgument } from "./InvalidArgument.js"
 import { InvalidIdentifier } from "./InvalidIdentifier.js"
 import { walk } from "./internal/paging.js"
+import * as PreflightRun from "./internal/preflight.js"
 import { isSafeSegment, quote } from "./internal/segment.js"
 import * as Send from "./internal/send.js"
+import { watch } from "./internal/watch.js"
+import type * as JobWatch from "./JobWatch.js"
+import * as Preflight from "./Preflight.js"
+import * as Reconcile from "./Reconcile.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import type { ResponseDecodeError } from "./ResponseDecodeError.js"
 import type { ServiceError } from "./ServiceError.js"
@@ -46,22 +60,148 @@ export const RESTORE_TASK_NAME = "MongodbRestoreTable"
 export const MAX_TASK_SPAN_MILLIS = 30 * 24 * 60 * 60 * 1000
 
 /**
+ * What a restore gives: the id of its job, and whether the answer was lost and the job found in
+ * the task list instead (`reconciled`).
+ *
+ * @since 0.1.0
+ */
+export interface Submission {
+  readonly jobId: string
+  readonly reconciled: boolean
+}
+
+/**
+ * How `restore` goes about a submission.
+ *
+ * - `preflight`: check the plan against the instance first and refuse to send it when a problem
+ *   is found (true by default; options tune its reads; `false` skips it).
+ * - `reconcile`: how long and how often the task list is searched when the answer is lost.
+ * - `resubmitIfAbsent`: when the answer was lost and the search showed no job, submit once more
+ *   (false by default: the outcome is reported as unknown instead).
+ *
+ * @since 0.1.0
+ */
+export interface RestoreOptions {
+  readonly preflight?: boolean | Preflight.Options | undefined
+  readonly reconcile?: Reconcile.Options | undefined
+  readonly resubmitIfAbsent?: boolean | undefined
+}
+
+/**
+ * Every way a restore can fail.
+ *
+ * @since 0.1.0
+ */
+export type RestoreError =
+  | CallError
+  | InvalidIdentifier
+  | PlanError.PlanError
+  | Preflight.PreflightFailed
+  | Reconcile.RestoreOutcomeUnknown
+
+/**
+ * Every way a wait on a job can fail.
+ *
+ * @since 0.1.0
+ */
+export type WaitError =
+  | JobWatch.JobFailed
+  | JobWatch.JobWaitTimeout
+  | JobWatch.JobNotFound
+  | CallError
+  | InvalidIdentifier
+
+/**
+ * One restore of a batch: a plan for an instance.
+ *
+ * @since 0.1.0
+ */
+export interface Item {
+  readonly instanceId: string
+  readonly plan: RestorePlan.RestorePlan
+}
+
+/**
+ * The outcome of one restore of a batch, for its instance.
+ *
+ * @since 0.1.0
+ */
+export interface ItemResult {
+  readonly instanceId: string
+  readonly result: Exit.Exit<Submission, RestoreError>
+}
+
+/**
+ * How `restoreMany` runs its batch: how many restores at once, the most requests per second all of
+ * them together send (no limit when absent), and the options of each restore.
+ *
+ * @since 0.1.0
+ */
+export interface RestoreManyOptions extends RestoreOptions {
+  readonly concurrency: number
+  readonly requestsPerSecond?: number | undefined
+}
+
+/**
  * What `RestoreClient` offers.
  *
  * @since 0.1.0
  */
 export interface Service {
   /**
-   * Submits a restore plan to an instance and gives the id of the restore job. Not idempotent:
-   * resent only when the gateway refused it before any work (throttled, clock skew, a refused
-   * credential); an answer lost in flight or a server error is reported as is.
+   * Checks a plan against the instance before anything is submitted, and reports every problem
+   * at once: the instance is missing, not a replica set, busy, or without incremental backup; a
+   * time is outside every restorable window; a database or collection did not exist at its time;
+   * a restored name is taken or too long. Only reads are sent.
+   */
+  readonly preflight: (
+    instanceId: string,
+    plan: RestorePlan.RestorePlan,
+    options?: Preflight.Options
+  ) => Effect.Effect<Preflight.PreflightReport, CallError | InvalidIdentifier>
+  /**
+   * Submits a restore plan to an instance, after its preflight (unless `{ preflight: false }`),
+   * and gives the id of its job. Not idempotent: resent only when the gateway refused it before
+   * any work; an answer lost in flight (or a 5xx) is settled by looking the job up in the task
+   * list, never by resending blindly. Submissions to one instance through one client are made one
+   * at a time, so that every caller gets its own job id.
    */
   readonly restore: (
     instanceId: string,
-    plan: RestorePlan.RestorePlan
-  ) => Effect.Effect<string, CallError | InvalidIdentifier | PlanError.PlanError>
+    plan: RestorePlan.RestorePlan,
+    options?: RestoreOptions
+  ) => Effect.Effect<Submission, RestoreError>
+  /**
+   * Looks for the restore job of a submission whose answer was lost: a `MongodbRestoreTable` task
+   * of the instance created since just before `submittedAt` that no caller of this client holds
+   * yet, for a bounded wait. Fails with `RestoreOutcomeUnknown` when none shows up.
+   */
+  readonly reconcile: (
+    instanceId: string,
+    submittedAt: Date | number,
+    options?: Reconcile.Options
+  ) => Effect.Effect<Submission, Reconcile.RestoreOutcomeUnknown | InvalidIdentifier | InvalidArgument>
+  /**
+   * Restores on many instances, `concurrency` at a time, every request of the batch under one
+   * rate limit, and gives a result per instance, in the order of `items`: no failure hides
+   * another.
+   */
+  readonly restoreMany: (
+    items: ReadonlyArray<Item>,
+    options: RestoreManyOptions
+  ) => Effect.Effect<ReadonlyArray<ItemResult>, InvalidArgument>
   /** One job (`GET /v3/{project_id}/jobs?id=`); a job just submitted may answer 404 for a few seconds. */
   readonly job: (jobId: string) => Effect.Effect<Wire.Job, CallError | InvalidIdentifier>
+  /**
+   * Waits until a job ends: the `Completed` job, or `JobFailed` with the service's reason, or
+   * `JobWaitTimeout`. Polls with back-off on the Effect `Clock`; stops at once when interrupted.
+   */
+  readonly waitForJob: (jobId: string, options?: JobWatch.Options) => Effect.Effect<Wire.Job, WaitError>
+  /**
+   * The job's snapshots, one on every change, ending after the `Completed` one, or failing with
+   * `JobFailed` after the `Failed` one; polled as `waitForJob` does.
+   */
+  readonly watchJob: (jobId: string, options?: JobWatch.Options) => Stream.Stream<JobWatch.Snapshot, WaitError>
   /** The restorable windows of one UTC day, given as `YYYY-MM-DD`. */
   readonly restorableTimes: (
     instanceId: string,
@@ -143,14 +283,17 @@ const utcDay = (operation: string, day: string): Effect.Effect<string, InvalidAr
 
 const taskTime = (millis: number): string => new Date(millis).toISOString().replace(/\.\d{3}Z$/, "Z")
 
+const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
+
 const taskSpan = (
+  operation: string,
   from: Date | number,
   to: Date | number
 ): Effect.Effect<readonly [string, string], InvalidArgument> => {
-  const start = typeof from === "number" ? from : from.getTime()
-  const end = typeof to === "number" ? to : to.getTime()
+  const start = millisOf(from)
+  const end = millisOf(to)
   const refuse = (argument: string, reason: string) =>
-    Effect.fail(new InvalidArgument({ operation: "restoreTasks", argument, reason }))
+    Effect.fail(new InvalidArgument({ operation, argument, reason }))
   if (!Number.isFinite(start) || Number.isNaN(new Date(start).getTime())) {
     return refuse("from", "is not a valid instant: give a Date or UNIX epoch milliseconds.")
   }
@@ -187,78 +330,35 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
     const traced = (operation: string, attributes: Record<string, string>) =>
       Effect.withSpan(`RestoreClient.${operation}`, { attributes: { ...attributes, "dds.operation": operation } })
 
-    const restore: Service["restore"] = (instanceId, plan) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restore", "instanceId", instanceId)
-        // A plan built in code skipped the rules across entries; a plan that breaks one is never sent.
-        const checked = yield* RestorePlan.validate(plan)
-        const answer = yield* sender.send(
-          {
-            operation: "restore",
-            method: "POST",
-            path: instancePath(id, "restore", "collections"),
-            body: JSON.stringify(RestorePlan.encode(checked)),
-            idempotent: false
-          },
-          Wire.RestoreResponse
-        )
-        return answer.value.job_id
-      }).pipe(traced("restore", { "dds.instance_id": instanceId }))
+    // Reads on arguments already checked, shared by the public reads and the preflight.
+    const readWindows = (id: string, day: string) =>
+      Effect.map(
+        read("restorableTimes", instancePath(id, "restore-time"), [["date", day]], Wire.RestoreTimeResponse),
+        (answer) => answer.value.restore_time
+      )
 
-    const job: Service["job"] = (jobId) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("job", "jobId", jobId)
-        const answer = yield* read("job", [...project, "jobs"], [["id", id]], Wire.JobResponse)
-        return answer.value.job
-      }).pipe(traced("job", { "dds.job_id": jobId }))
+    const readDatabases = (id: string, time: number) =>
+      walk("restorableDatabases", (offset, limit) =>
+        read(
+          "restorableDatabases",
+          instancePath(id, "restore-database"),
+          [["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
+          Wire.RestoreDatabasesResponse
+        ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.databases, total: answer.value.total_count } }))))
 
-    const restorableTimes: Service["restorableTimes"] = (instanceId, day) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restorableTimes", "instanceId", instanceId)
-        const date = yield* utcDay("restorableTimes", day)
-        const answer = yield* read("restorableTimes", instancePath(id, "restore-time"), [["date", date]], Wire.RestoreTimeResponse)
-        return answer.value.restore_time
-      }).pipe(traced("restorableTimes", { "dds.instance_id": instanceId }))
+    const readCollections = (id: string, database: string, time: number) =>
+      walk("restorableCollections", (offset, limit) =>
+        read(
+          "restorableCollections",
+          instancePath(id, "restore-collection"),
+          [["db_name", database], ["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
+          Wire.RestoreCollectionsResponse
+        ).pipe(
+          Effect.map((answer) => ({ ...answer, value: { items: answer.value.collections, total: answer.value.total_count } }))
+        ))
 
-    const restorableDatabases: Service["restorableDatabases"] = (instanceId, at) =>
+    const readInstance = (id: string) =>
       Effect.gen(function*() {
-        const id = yield* safeId("restorableDatabases", "instanceId", instanceId)
-        const time = yield* restorePoint("restorableDatabases", "at", at)
-        return yield* walk("restorableDatabases", (offset, limit) =>
-          read(
-            "restorableDatabases",
-            instancePath(id, "restore-database"),
-            [["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
-            Wire.RestoreDatabasesResponse
-          ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.databases, total: answer.value.total_count } }))))
-      }).pipe(traced("restorableDatabases", { "dds.instance_id": instanceId }))
-
-    const restorableCollections: Service["restorableCollections"] = (instanceId, database, at) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restorableCollections", "instanceId", instanceId)
-        const name = DatabaseName.parse(database)
-        if (name._tag === "Left") {
-          return yield* new InvalidArgument({
-            operation: "restorableCollections",
-            argument: "database",
-            reason: `${quote(database)} is not a database name: ${name.left}`
-          })
-        }
-        const time = yield* restorePoint("restorableCollections", "at", at)
-        return yield* walk("restorableCollections", (offset, limit) =>
-          read(
-            "restorableCollections",
-            instancePath(id, "restore-collection"),
-            [["db_name", name.right], ["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
-            Wire.RestoreCollectionsResponse
-          ).pipe(
-            Effect.map((answer) => ({ ...answer, value: { items: answer.value.collections, total: answer.value.total_count } }))
-          ))
-      }).pipe(traced("restorableCollections", { "dds.instance_id": instanceId }))
-
-    const instance: Service["instance"] = (instanceId) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("instance", "instanceId", instanceId)
         const answer = yield* read("instance", [...project, "instances"], [["id", id]], Wire.InstancesResponse).pipe(
           Effect.catchIf(
             (error): error is ServiceError => error._tag === "ServiceError" && error.kind === "InstanceNotFound",
@@ -274,20 +374,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
           })
         }
         return found
-      }).pipe(traced("instance", { "dds.instance_id": instanceId }))
+      })
 
-    const backupPolicy: Service["backupPolicy"] = (instanceId) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("backupPolicy", "instanceId", instanceId)
-        const answer = yield* read("backupPolicy", instancePath(id, "backups", "policy"), [], Wire.BackupPolicyResponse)
-        return answer.value.backup_policy
-      }).pipe(traced("backupPolicy", { "dds.instance_id": instanceId }))
+    const readPolicy = (id: string) =>
+      Effect.map(
+        read("backupPolicy", instancePath(id, "backups", "policy"), [], Wire.BackupPolicyResponse),
+        (answer) => answer.value.backup_policy
+      )
 
-    const restoreTasks: Service["restoreTasks"] = (instanceId, from, to) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restoreTasks", "instanceId", instanceId)
-        const [start, end] = yield* taskSpan(from, to)
-        const tasks = yield* walk("restoreTasks", (offset, limit) =>
+    const readTasks = (id: string, start: string, end: string) =>
+      Effect.map(
+        walk("restoreTasks", (offset, limit) =>
           read(
             "restoreTasks",
             ["v3.1", config.projectId, "jobs"],
@@ -299,13 +396,258 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
               ["limit", String(limit)]
             ],
             Wire.TaskListResponse
-          ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } }))))
-        return tasks.filter((task) => task.instance_id === id)
+          ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } })))),
+        (tasks) => tasks.filter((task) => task.instance_id === id)
+      )
+
+    const readJob = (id: string) =>
+      Effect.map(read("job", [...project, "jobs"], [["id", id]], Wire.JobResponse), (answer) => answer.value.job)
+
+    const preflightReads: PreflightRun.Reads = {
+      instance: readInstance,
+      backupPolicy: readPolicy,
+      windows: readWindows,
+      databases: readDatabases,
+      collections: readCollections
+    }
+
+    const preflight: Service["preflight"] = (instanceId, plan, preflightOptions = {}) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("preflight", "instanceId", instanceId)
+        return yield* PreflightRun.run(preflightReads, id, plan, yield* Clock.currentTimeMillis, preflightOptions)
+      }).pipe(traced("preflight", { "dds.instance_id": instanceId }))
+
+    // Two restores of one instance look alike in the task list, so each instance's submissions
+    // (and their reconciliation) go one at a time, and a job id once handed out is never handed
+    // out again: every caller holds its own job.
+    const locks = new Map<string, Effect.Semaphore>()
+    const lockOf = (id: string) =>
+      Effect.sync(() => {
+        const existing = locks.get(id)
+        if (existing !== undefined) return existing
+        const created = Effect.unsafeMakeSemaphore(1)
+        locks.set(id, created)
+        return created
+      })
+    const claimed = new Set<string>()
+    const claim = (jobId: string, reconciled: boolean): Effect.Effect<Submission> =>
+      Effect.sync(() => {
+        claimed.add(jobId)
+        return { jobId, reconciled }
+      })
+
+    type Lookup =
+      | { readonly _tag: "Found"; readonly jobId: string }
+      | { readonly _tag: "Absent"; readonly searchedFrom: number }
+      | { readonly _tag: "Unreadable"; readonly searchedFrom: number; readonly failure: CallError | InvalidArgument }
+
+    // Reads the task list until an unclaimed restore task of the instance created since just
+    // before the submission shows up, or the wait is over. Runs under the instance's lock.
+    const lookup = (id: string, submittedAt: number, settings: Reconcile.Settings): Effect.Effect<Lookup> =>
+      Effect.gen(function*() {
+        const margin = Duration.toMillis(settings.clockSkewMargin)
+        const searchedFrom = submittedAt - margin
+        const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settings.wait)
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          const tasks = yield* Effect.either(
+            Effect.flatMap(taskSpan("reconcile", searchedFrom, now + margin), ([start, end]) => readTasks(id, start, end))
+          )
+          if (Either.isRight(tasks)) {
+            const unclaimed = tasks.right
+              .filter((task) => !claimed.has(task.id))
+              .sort((a, b) => createdAt(a) - createdAt(b))
+            const [first] = unclaimed
+            if (first !== undefined) return { _tag: "Found", jobId: first.id } as const
+          }
+          const left = deadline - (yield* Clock.currentTimeMillis)
+          if (left <= 0) {
+            return Either.isRight(tasks)
+              ? { _tag: "Absent", searchedFrom } as const
+              : { _tag: "Unreadable", searchedFrom, failure: tasks.left } as const
+          }
+          yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))
+        }
+      })
+
+    const outcomeUnknown = (
+      id: string,
+      submittedAt: number,
+      found: Exclude<Lookup, { readonly _tag: "Found" }>,
+      error: Reconcile.RestoreOutcomeUnknown["error"]
+    ) =>
+      new Reconcile.RestoreOutcomeUnknown({
+        instanceId: id,
+        submittedAt,
+        searchedFrom: found.searchedFrom,
+        ...(error === undefined ? {} : { error }),
+        ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {})
+      })
+
+    const reconcile: Service["reconcile"] = (instanceId, submittedAt, reconcileOptions) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("reconcile", "instanceId", instanceId)
+        const at = millisOf(submittedAt)
+        const settings = Reconcile.settings(reconcileOptions)
+        // Refused before any read: an instant the task list cannot be searched from.
+        yield* taskSpan("reconcile", at - Duration.toMillis(settings.clockSkewMargin), at)
+        const lock = yield* lockOf(id)
+        return yield* lock.withPermits(1)(
+          Effect.flatMap(lookup(id, at, settings), (found) =>
+            found._tag === "Found" ? claim(found.jobId, true) : Effect.fail(outcomeUnknown(id, at, found, undefined)))
+        )
+      }).pipe(traced("reconcile", { "dds.instance_id": instanceId }))
+
+    const submit = (id: string, body: string, restoreOptions: RestoreOptions) =>
+      Effect.gen(function*() {
+        const settings = Reconcile.settings(restoreOptions.reconcile)
+        let resends = restoreOptions.resubmitIfAbsent === true ? 1 : 0
+        for (;;) {
+          const submittedAt = yield* Clock.currentTimeMillis
+          const sent = yield* Effect.either(sender.send(
+            { operation: "restore", method: "POST", path: instancePath(id, "restore", "collections"), body, idempotent: false },
+            Wire.RestoreResponse
+          ))
+          if (Either.isRight(sent)) return yield* claim(sent.right.value.job_id, false)
+          const error = sent.left
+          if (!Reconcile.isAnswerLost(error)) return yield* Effect.fail(error)
+          yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
+          const found = yield* lookup(id, submittedAt, settings)
+          if (found._tag === "Found") return yield* claim(found.jobId, true)
+          // Only a task list read to the end of the wait shows that the service started nothing.
+          if (found._tag === "Absent" && resends > 0) {
+            resends--
+            continue
+          }
+          return yield* outcomeUnknown(id, submittedAt, found, error)
+        }
+      })
+
+    const restore: Service["restore"] = (instanceId, plan, restoreOptions = {}) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("restore", "instanceId", instanceId)
+        // A plan built in code skipped the rules across entries; a plan that breaks one is never sent.
+        const checked = yield* RestorePlan.validate(plan)
+        if (restoreOptions.preflight !== false) {
+          const preflightOptions = restoreOptions.preflight === true || restoreOptions.preflight === undefined
+            ? {}
+            : restoreOptions.preflight
+          const report = yield* PreflightRun.run(preflightReads, id, checked, yield* Clock.currentTimeMillis, preflightOptions)
+          if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
+        }
+        const body = JSON.stringify(RestorePlan.encode(checked))
+        const lock = yield* lockOf(id)
+        return yield* lock.withPermits(1)(submit(id, body, restoreOptions))
+      }).pipe(traced("restore", { "dds.instance_id": instanceId }))
+
+    const restoreMany: Service["restoreMany"] = (items, manyOptions) =>
+      Effect.gen(function*() {
+        const { concurrency, requestsPerSecond, ...restoreOptions } = manyOptions
+        if (!Number.isInteger(concurrency) || concurrency < 1) {
+          return yield* new InvalidArgument({
+            operation: "restoreMany",
+            argument: "concurrency",
+            reason: `${String(concurrency)} is not a number of restores at once: give a whole number of 1 or more.`
+          })
+        }
+        if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0)) {
+          return yield* new InvalidArgument({
+            operation: "restoreMany",
+            argument: "requestsPerSecond",
+            reason: `${String(requestsPerSecond)} is not a request rate: give a number above 0, or leave it out for no limit.`
+          })
+        }
+        const batch = Effect.forEach(
+          items,
+          (item) =>
+            Effect.map(Effect.exit(restore(item.instanceId, item.plan, restoreOptions)), (result): ItemResult => ({
+              instanceId: item.instanceId,
+              result
+            })),
+          { concurrency }
+        )
+        if (requestsPerSecond === undefined) return yield* batch
+        // One token at a time, one every 1/rate seconds: the batch's requests are spaced evenly,
+        // so no window of one second ever holds more than the rate (a burst allowance would).
+        const limiter = yield* RateLimiter.make({
+          limit: 1,
+          interval: Duration.millis(1000 / requestsPerSecond),
+          algorithm: "token-bucket"
+        })
+        return yield* Effect.locally(batch, Send.currentRateLimiter, Option.some(limiter))
+      }).pipe(Effect.scoped, traced("restoreMany", { "dds.items": String(items.length) }))
+
+    const job: Service["job"] = (jobId) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("job", "jobId", jobId)
+        return yield* readJob(id)
+      }).pipe(traced("job", { "dds.job_id": jobId }))
+
+    const watchJob: Service["watchJob"] = (jobId, watchOptions = {}) =>
+      Stream.unwrap(Effect.map(safeId("watchJob", "jobId", jobId), (id) => watch(readJob, id, watchOptions)))
+
+    const waitForJob: Service["waitForJob"] = (jobId, watchOptions = {}) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("waitForJob", "jobId", jobId)
+        const last = yield* Stream.runLast(watch(readJob, id, watchOptions))
+        // The stream ends only after a Completed snapshot: it fails on every other way out.
+        return Option.getOrThrow(last).job
+      }).pipe(traced("waitForJob", { "dds.job_id": jobId }))
+
+    const restorableTimes: Service["restorableTimes"] = (instanceId, day) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("restorableTimes", "instanceId", instanceId)
+        const date = yield* utcDay("restorableTimes", day)
+        return yield* readWindows(id, date)
+      }).pipe(traced("restorableTimes", { "dds.instance_id": instanceId }))
+
+    const restorableDatabases: Service["restorableDatabases"] = (instanceId, at) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("restorableDatabases", "instanceId", instanceId)
+        const time = yield* restorePoint("restorableDatabases", "at", at)
+        return yield* readDatabases(id, time)
+      }).pipe(traced("restorableDatabases", { "dds.instance_id": instanceId }))
+
+    const restorableCollections: Service["restorableCollections"] = (instanceId, database, at) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("restorableCollections", "instanceId", instanceId)
+        const name = DatabaseName.parse(database)
+        if (name._tag === "Left") {
+          return yield* new InvalidArgument({
+            operation: "restorableCollections",
+            argument: "database",
+            reason: `${quote(database)} is not a database name: ${name.left}`
+          })
+        }
+        const time = yield* restorePoint("restorableCollections", "at", at)
+        return yield* readCollections(id, name.right, time)
+      }).pipe(traced("restorableCollections", { "dds.instance_id": instanceId }))
+
+    const instance: Service["instance"] = (instanceId) =>
+      Effect.flatMap(safeId("instance", "instanceId", instanceId), readInstance).pipe(
+        traced("instance", { "dds.instance_id": instanceId })
+      )
+
+    const backupPolicy: Service["backupPolicy"] = (instanceId) =>
+      Effect.flatMap(safeId("backupPolicy", "instanceId", instanceId), readPolicy).pipe(
+        traced("backupPolicy", { "dds.instance_id": instanceId })
+      )
+
+    const restoreTasks: Service["restoreTasks"] = (instanceId, from, to) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("restoreTasks", "instanceId", instanceId)
+        const [start, end] = yield* taskSpan("restoreTasks", from, to)
+        return yield* readTasks(id, start, end)
       }).pipe(traced("restoreTasks", { "dds.instance_id": instanceId }))
 
     return RestoreClient.of({
+      preflight,
       restore,
+      reconcile,
+      restoreMany,
       job,
+      waitForJob,
+      watchJob,
       restorableTimes,
       restorableDatabases,
       restorableCollections,
@@ -314,6 +656,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
       restoreTasks
     })
   })
+
+// A task whose creation time cannot be read sorts last: the service's own order decides then.
+const createdAt = (task: Wire.Task): number => {
+  const millis = Date.parse(task.created_at)
+  return Number.isNaN(millis) ? Number.POSITIVE_INFINITY : millis
+}
 
 /**
  * A layer providing `RestoreClient` over the `Transport`, `Signer` and `DdsConfig` in context.

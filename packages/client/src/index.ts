@@ -25,6 +25,18 @@ export * as InvalidIdentifier from "./InvalidIdentifier.js"
 /**
  * @since 0.1.0
  */
+export * as JobWatch from "./JobWatch.js"
+/**
+ * @since 0.1.0
+ */
+export * as Preflight from "./Preflight.js"
+/**
+ * @since 0.1.0
+ */
+export * as Reconcile from "./Reconcile.js"
+/**
+ * @since 0.1.0
+ */
 export * as ResponseDecodeError from "./ResponseDecodeError.js"
 /**
  * @since 0.1.0

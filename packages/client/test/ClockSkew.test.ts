@@ -30,13 +30,13 @@ describe("RestoreClient clock skew and refused credentials", () => {
     return Effect.gen(function*() {
       yield* TestClock.setTime(local)
       const restoreClient = yield* RestoreClient.RestoreClient
-      expect(yield* restoreClient.restore(instanceId, plan)).toBe("a03b1b8a-b756-467c-8a49-38720c3d23ec")
+      expect(yield* restoreClient.restore(instanceId, plan, { preflight: false })).toStrictEqual({ jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false })
       expect(transport.requests).toHaveLength(2)
       expect(signer.signed).toStrictEqual([local, local + twentyMinutes])
       expect(transport.requests.map((r) => r.headers["x-sdk-date"])).toStrictEqual(["20211217T064303Z", "20211217T070303Z"])
 
       yield* TestClock.adjust("1 minute")
-      yield* restoreClient.restore(instanceId, plan)
+      yield* restoreClient.restore(instanceId, plan, { preflight: false })
       expect(transport.requests).toHaveLength(3)
       expect(transport.requests[2]?.headers["x-sdk-date"]).toBe(sdkDate(local + 60_000 + twentyMinutes))
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
@@ -79,7 +79,7 @@ describe("RestoreClient clock skew and refused credentials", () => {
     const transport = recording(() => Effect.succeed(expired("APIGW.0303", "20211217T070303Z")))
     return Effect.gen(function*() {
       yield* TestClock.setTime(local)
-      const error = yield* Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan))
+      const error = yield* Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false }))
       expect(error).toMatchObject({ _tag: "ServiceError", status: 401, code: "APIGW.0303", requestId: "req-expired" })
       expect(error._tag === "ServiceError" && error.isClockSkew).toBe(true)
       expect(error.message).toContain("clock")
@@ -95,7 +95,9 @@ describe("RestoreClient clock skew and refused credentials", () => {
     const invalidated: Array<string | undefined> = []
     const signer = counting((request) => Effect.sync(() => invalidated.push(request.headers["authorization"])).pipe(Effect.as(true)))
     return Effect.gen(function*() {
-      expect(yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan)).toBe("a03b1b8a-b756-467c-8a49-38720c3d23ec")
+      expect(yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })).toStrictEqual(
+        { jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false }
+      )
       expect(invalidated).toStrictEqual(["test-signature-1"])
       expect(transport.requests.map((r) => r.headers["authorization"])).toStrictEqual(["test-signature-1", "test-signature-2"])
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
@@ -107,7 +109,7 @@ describe("RestoreClient clock skew and refused credentials", () => {
     const plain = recording(() => Effect.succeed(refused))
     return Effect.gen(function*() {
       const first = yield* Effect.flip(
-        Effect.flatMap(RestoreClient.RestoreClient, (c) => c.restore(instanceId, plan)).pipe(
+        Effect.flatMap(RestoreClient.RestoreClient, (c) => c.restore(instanceId, plan, { preflight: false })).pipe(
           Effect.provide(client(declined.layer, counting(() => Effect.succeed(false)).layer))
         )
       )

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type * as Tracer from "effect/Tracer"
 import { type PlanError, RestorePlan } from "@dds-restore/domain"
-import type { InstanceNotFound, InvalidArgument, InvalidIdentifier } from "@dds-restore/client"
+import type { InstanceNotFound, InvalidArgument, InvalidIdentifier, Preflight, Reconcile } from "@dds-restore/client"
 import { RestoreClient } from "@dds-restore/client"
 import { client, counting, endpoint, fixture, instanceId, json, only, projectId, recording } from "./support.js"
 
@@ -13,8 +13,8 @@ describe("RestoreClient requests", () => {
     const transport = recording(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
     return Effect.gen(function*() {
       const plan = yield* RestorePlan.decode(JSON.parse(fixture("restore-collections.request.json")))
-      const jobId = yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan)
-      expect(jobId).toBe("a03b1b8a-b756-467c-8a49-38720c3d23ec")
+      const submission = yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })
+      expect(submission).toStrictEqual({ jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false })
       const request = only(transport.requests)
       expect(request.method).toBe("POST")
       expect(request.url).toBe(`${base}/instances/${instanceId}/restore/collections`)
@@ -270,6 +270,8 @@ describe("RestoreClient requests", () => {
             | InvalidArgument.InvalidArgument
             | InstanceNotFound.InstanceNotFound
             | PlanError.PlanError
+            | Preflight.PreflightFailed
+            | Reconcile.RestoreOutcomeUnknown
           >
         > = [
           restoreClient.restore(bad, plan),

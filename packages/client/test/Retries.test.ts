@@ -99,8 +99,8 @@ describe("RestoreClient retries", () => {
     )
     const signer = counting()
     return Effect.gen(function*() {
-      const jobId = yield* settled((yield* RestoreClient.RestoreClient).restore(instanceId, plan))
-      expect(jobId).toBe("a03b1b8a-b756-467c-8a49-38720c3d23ec")
+      const submission = yield* settled((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false }))
+      expect(submission).toStrictEqual({ jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false })
       expect(transport.requests).toHaveLength(3)
       expect(signer.signed).toHaveLength(3)
       expect(transport.requests.map((r) => r.headers["authorization"])).toStrictEqual([
@@ -112,7 +112,7 @@ describe("RestoreClient retries", () => {
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
   })
 
-  it.effect("a restore that timed out after it was written is NOT resent", () => {
+  it.effect("a restore that timed out after it was written is NOT resent: with the task list unreadable too, its outcome is unknown", () => {
     const transport = recording((request) =>
       Effect.fail(
         new Transport.TransportError({
@@ -125,19 +125,27 @@ describe("RestoreClient retries", () => {
       )
     )
     return Effect.gen(function*() {
-      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan)))
-      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout", mayHaveReachedServer: true })
-      expect(transport.requests).toHaveLength(1)
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })))
+      expect(error._tag).toBe("RestoreOutcomeUnknown")
+      if (error._tag !== "RestoreOutcomeUnknown") return
+      expect(error.error).toMatchObject({ _tag: "TransportError", reason: "Timeout", mayHaveReachedServer: true })
+      expect(error.lookupFailure).toContain("no answer within 30 s")
+      expect(transport.requests.filter((r) => r.method === "POST")).toHaveLength(1)
     }).pipe(Effect.provide(client(transport.layer)))
   })
 
-  it.effect("a restore answered 500 is NOT resent", () => {
-    const transport = recording(() => Effect.succeed(serverError()))
+  it.effect("a restore answered 500 is NOT resent: the task list is searched, and an empty one leaves the outcome unknown", () => {
+    const transport = recording((request) =>
+      Effect.succeed(request.method === "POST" ? serverError() : json(200, JSON.stringify({ jobs: [], total_count: 0 })))
+    )
     return Effect.gen(function*() {
-      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan)))
-      expect(error).toMatchObject({ _tag: "ServiceError", status: 500, code: "DBS.200000", requestId: "req-500" })
-      expect(error.message).toContain("look the job up")
-      expect(transport.requests).toHaveLength(1)
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })))
+      expect(error._tag).toBe("RestoreOutcomeUnknown")
+      if (error._tag !== "RestoreOutcomeUnknown") return
+      expect(error.error).toMatchObject({ _tag: "ServiceError", status: 500, code: "DBS.200000", requestId: "req-500" })
+      expect(error.lookupFailure).toBeUndefined()
+      expect(error.message).toContain("look in the task list")
+      expect(transport.requests.filter((r) => r.method === "POST")).toHaveLength(1)
     }).pipe(Effect.provide(client(transport.layer)))
   })
 
@@ -156,8 +164,8 @@ describe("RestoreClient retries", () => {
         : Effect.succeed(json(200, fixture("restore-collections.response.json")))
     )
     return Effect.gen(function*() {
-      expect(yield* settled((yield* RestoreClient.RestoreClient).restore(instanceId, plan))).toBe(
-        "a03b1b8a-b756-467c-8a49-38720c3d23ec"
+      expect(yield* settled((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false }))).toStrictEqual(
+        { jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false }
       )
       expect(transport.requests).toHaveLength(2)
     }).pipe(Effect.provide(client(transport.layer)))

@@ -43,7 +43,7 @@ describe("RestoreClient over FakeDds.layerMemory", () => {
   it.effect("a plan is submitted, its job runs on the TestClock and completes", () =>
     run(Effect.gen(function*() {
       const restore = yield* RestoreClient.RestoreClient
-      const jobId = yield* restore.restore("rs1", plan)
+      const { jobId } = yield* restore.restore("rs1", plan)
       yield* TestClock.adjust("1 minute")
       const job = yield* restore.job(jobId)
       expect(job.status).toBe("Completed")

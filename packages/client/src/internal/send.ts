@@ -6,7 +6,10 @@
 import { Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import type * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as DdsConfig from "../DdsConfig.js"
@@ -34,6 +37,15 @@ export interface Call {
    */
   readonly idempotent: boolean
 }
+
+/**
+ * The request rate limit the sends of the current fiber (and of the fibers it forks) wait for:
+ * `restoreMany` sets one for the calls of its batch, so that a fleet restore stays under the
+ * tenant's throttling threshold however many instances it restores at once.
+ */
+export const currentRateLimiter: FiberRef.FiberRef<Option.Option<RateLimiter.RateLimiter>> = FiberRef.unsafeMake(
+  Option.none()
+)
 
 /** A decoded answer and the request id it came with. */
 export interface Answer<A> {
@@ -187,7 +199,7 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
         body: call.body ?? ""
       })
 
-    const signAndSend = (request: DdsRequest.DdsRequest) =>
+    const signAndSendNow = (request: DdsRequest.DdsRequest) =>
       Effect.gen(function*() {
         const offset = yield* Ref.get(skew)
         const clock = yield* Effect.clock
@@ -197,6 +209,13 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
         if (requestId !== undefined) yield* Effect.annotateCurrentSpan("dds.request_id", requestId)
         return { signed, response }
       })
+
+    // Every attempt waits for the rate limit before it is signed, so its signature is fresh.
+    const signAndSend = (request: DdsRequest.DdsRequest) =>
+      Effect.flatMap(
+        FiberRef.get(currentRateLimiter),
+        Option.match({ onNone: () => signAndSendNow(request), onSome: (limit) => limit(signAndSendNow(request)) })
+      )
 
     const accept = (operation: string, response: DdsResponse.DdsResponse) =>
       isSuccess(response) ? Effect.succeed(response) : Effect.fail(serviceError(operation, response))

@@ -1,0 +1,107 @@
+/**
+ * Settling a restore whose answer was lost: the restore POST is not idempotent, so instead of
+ * resending it the client looks for the restore task the service may have started, in the task
+ * list, for a bounded time; when none shows up the outcome is reported as unknown, with what to
+ * check before trying again.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Schema from "effect/Schema"
+import { ResponseDecodeError } from "./ResponseDecodeError.js"
+import { ServiceError } from "./ServiceError.js"
+import { TransportError } from "./Transport.js"
+
+/**
+ * How long and how often the task list is read; each option left out keeps its default.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** How long to keep looking: a new task takes a few seconds to show in the list. */
+  readonly wait?: Duration.DurationInput | undefined
+  /** The wait between two reads of the task list. */
+  readonly interval?: Duration.DurationInput | undefined
+  /**
+   * How far before the submission (on this machine's clock) to start looking, to allow for this
+   * machine's clock being ahead of the service's.
+   */
+  readonly clockSkewMargin?: Duration.DurationInput | undefined
+}
+
+/**
+ * The resolved settings.
+ *
+ * @since 0.1.0
+ */
+export interface Settings {
+  readonly wait: Duration.Duration
+  readonly interval: Duration.Duration
+  readonly clockSkewMargin: Duration.Duration
+}
+
+/**
+ * The defaults: look for 60 s, every 3 s, from 15 minutes before the submission (the gateway
+ * refuses a signature further than that from its clock, so the skew cannot be larger).
+ *
+ * @since 0.1.0
+ */
+export const defaults: Settings = {
+  wait: Duration.seconds(60),
+  interval: Duration.seconds(3),
+  clockSkewMargin: Duration.minutes(15)
+}
+
+/**
+ * The settings from the defaults and the options given.
+ *
+ * @since 0.1.0
+ */
+export const settings = (options: Options = {}): Settings => ({
+  wait: options.wait === undefined ? defaults.wait : Duration.decode(options.wait),
+  interval: options.interval === undefined ? defaults.interval : Duration.decode(options.interval),
+  clockSkewMargin: options.clockSkewMargin === undefined ? defaults.clockSkewMargin : Duration.decode(options.clockSkewMargin)
+})
+
+/**
+ * Whether the failure of a restore POST leaves its outcome open: the request may have reached the
+ * service (a timeout or a reset after it was written), the service failed with a 5xx after it
+ * may have started the job, or it answered 2xx with a body that could not be read.
+ *
+ * @since 0.1.0
+ */
+export const isAnswerLost = (error: unknown): error is TransportError | ServiceError | ResponseDecodeError =>
+  (error instanceof TransportError && error.mayHaveReachedServer) ||
+  (error instanceof ServiceError && error.status >= 500) ||
+  (error instanceof ResponseDecodeError && error.status >= 200 && error.status < 300)
+
+/**
+ * A restore whose answer was lost, and whose job could not be found in the task list within the
+ * wait: it may or may not have started.
+ *
+ * @since 0.1.0
+ */
+export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnknown>(
+  "@dds-restore/client/RestoreOutcomeUnknown"
+)("RestoreOutcomeUnknown", {
+  instanceId: Schema.String,
+  /** When the restore was submitted, epoch ms on this machine's clock. */
+  submittedAt: Schema.Number,
+  /** From when the task list was searched, epoch ms (the submission less the clock-skew margin). */
+  searchedFrom: Schema.Number,
+  /** Why the answer is missing, when a submission was made by this client. */
+  error: Schema.optionalWith(Schema.Union(TransportError, ServiceError, ResponseDecodeError), { exact: true }),
+  /** Why the task list could not be read, when it could not. */
+  lookupFailure: Schema.optionalWith(Schema.String, { exact: true })
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    const since = new Date(this.searchedFrom).toISOString()
+    const lost = this.error === undefined ? "" : ` Its answer was lost: ${this.error.message}`
+    const looked = this.lookupFailure === undefined
+      ? `no MongodbRestoreTable task of this instance created since ${since} showed up in the task list.`
+      : `the task list could not be read: ${this.lookupFailure}`
+    return `The restore on instance ${this.instanceId} submitted at ${new Date(this.submittedAt).toISOString()} may or may not have started:${lost} Then ${looked} ` +
+      `Before trying again, look in the task list (GET /v3.1/{project_id}/jobs?name=MongodbRestoreTable, RestoreClient.restoreTasks) or the console's task center for MongodbRestoreTable jobs of instance ${this.instanceId} since ${since}; submit again only if there is none.`
+  }
+}

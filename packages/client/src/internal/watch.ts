@@ -1,0 +1,106 @@
+/**
+ * Polling one job until it ends, on the Effect `Clock`: a snapshot on every change, back-off
+ * between reads, a 404 taken for "not visible yet" for a while after the first read, a total
+ * timeout, and nothing left running once the stream is interrupted.
+ */
+import type { Wire } from "@dds-restore/domain"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as JobWatch from "../JobWatch.js"
+import { ServiceError } from "../ServiceError.js"
+import type { SendError } from "./send.js"
+
+/** Every way a watch can end badly once the id is known to be well formed. */
+export type WatchError = JobWatch.JobFailed | JobWatch.JobWaitTimeout | JobWatch.JobNotFound | SendError
+
+interface State {
+  /** Reads made so far. */
+  readonly reads: number
+  /** The wait before the next read. */
+  readonly interval: number
+  /** The last snapshot emitted. */
+  readonly last: JobWatch.Snapshot | undefined
+  /** Set once the job has ended: the stream stops, or fails after the `Failed` snapshot. */
+  readonly ended: "Completed" | "Failed" | undefined
+}
+
+// What tells two snapshots apart for the stream: anything a person watching would see change.
+const sameAs = (a: JobWatch.Snapshot | undefined, b: JobWatch.Snapshot): boolean =>
+  a !== undefined &&
+  a.status === b.status &&
+  a.job.progress === b.job.progress &&
+  a.job.ended === b.job.ended &&
+  a.job.fail_reason === b.job.fail_reason
+
+const isNotFound = (error: SendError): error is ServiceError => error instanceof ServiceError && error.status === 404
+
+/** The snapshots of a job from its first read to its end. */
+export const watch = (
+  read: (jobId: string) => Effect.Effect<Wire.Job, SendError>,
+  jobId: string,
+  options: JobWatch.Options
+): Stream.Stream<JobWatch.Snapshot, WatchError> =>
+  Stream.unwrap(Effect.map(Clock.currentTimeMillis, (start) => {
+    const settings = JobWatch.settings(options)
+    const initial = Duration.toMillis(settings.initialInterval)
+    const max = Duration.toMillis(settings.maxInterval)
+    const deadline = start + Duration.toMillis(settings.timeout)
+    const notVisibleUntil = start + Duration.toMillis(settings.notVisibleFor)
+
+    const timedOut = (state: State, now: number) =>
+      new JobWatch.JobWaitTimeout({
+        jobId,
+        waitedMillis: now - start,
+        ...(state.last === undefined ? {} : { lastStatus: state.last.status }),
+        ...(state.last?.progress === undefined ? {} : { lastProgress: state.last.progress })
+      })
+
+    const step = (state: State): Effect.Effect<Option.Option<readonly [Chunk.Chunk<JobWatch.Snapshot>, State]>, WatchError> =>
+      Effect.gen(function*() {
+        if (state.ended === "Completed") return Option.none()
+        if (state.ended === "Failed" && state.last !== undefined) {
+          const job = state.last.job
+          return yield* new JobWatch.JobFailed({
+            jobId,
+            instanceId: job.instance.id,
+            instanceName: job.instance.name,
+            ...(job.fail_reason === undefined ? {} : { failReason: job.fail_reason })
+          })
+        }
+        if (state.reads > 0) {
+          const now = yield* Clock.currentTimeMillis
+          if (now >= deadline) return yield* timedOut(state, now)
+          yield* Effect.sleep(Duration.millis(Math.min(state.interval, deadline - now)))
+        }
+        const next = { ...state, reads: state.reads + 1, interval: Math.min(state.interval * 2, max) }
+        const job = yield* read(jobId).pipe(
+          Effect.map(Option.some),
+          Effect.catchIf(isNotFound, (error) =>
+            Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              // A new job answers 404 for a few seconds; a 404 after the job was seen is not that.
+              now < notVisibleUntil && state.last === undefined
+                ? Effect.succeed(Option.none<Wire.Job>())
+                : Effect.fail(
+                  new JobWatch.JobNotFound({
+                    jobId,
+                    waitedMillis: now - start,
+                    ...(error.requestId === undefined ? {} : { requestId: error.requestId })
+                  })
+                )))
+        )
+        if (Option.isNone(job)) return Option.some([Chunk.empty(), next] as const)
+        const seen = JobWatch.snapshot(job.value)
+        const ended = seen.status === "Running" ? undefined : seen.status
+        if (sameAs(state.last, seen)) return Option.some([Chunk.empty(), { ...next, ended }] as const)
+        return Option.some([Chunk.of(seen), { ...next, last: seen, ended }] as const)
+      })
+
+    return Stream.unfoldChunkEffect<State, JobWatch.Snapshot, WatchError, never>(
+      { reads: 0, interval: initial, last: undefined, ended: undefined },
+      step
+    )
+  }))
