@@ -13,6 +13,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Emulator from "./commands/Emulator.js"
 import * as Job from "./commands/Job.js"
+import * as Plan from "./commands/Plan.js"
+import * as Restore from "./commands/Restore.js"
 import * as Validate from "./commands/Validate.js"
 import * as Windows from "./commands/Windows.js"
 import * as Failure from "./Failure.js"
@@ -69,7 +71,7 @@ export const command = Global.root.pipe(
     )
   ),
   Command.withDescription(description),
-  Command.withSubcommands([Validate.command, Windows.command, Job.command, Emulator.command])
+  Command.withSubcommands([Validate.command, Plan.command, Restore.command, Job.command, Windows.command, Emulator.command])
 )
 
 const cli = Command.run(command, { name: "dds-restore", version })

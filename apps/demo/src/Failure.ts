@@ -55,6 +55,7 @@ const exitCodes: Readonly<Record<string, number>> = {
   SignerError: ExitCode.service,
   ResponseDecodeError: ExitCode.service,
   InstanceNotFound: ExitCode.service,
+  JobNotFound: ExitCode.service,
   JobFailed: ExitCode.jobFailed,
   RestoreOutcomeUnknown: ExitCode.unknown,
   JobWaitTimeout: ExitCode.unknown
@@ -96,7 +97,7 @@ const hidden = new Set(["_tag", "message", "stack", "name", "cause"])
 export const plain = (value: unknown): unknown => {
   if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value
   if (Redacted.isRedacted(value)) return undefined
-  if (Array.isArray(value)) return value.map(plain)
+  if (Array.isArray(value)) return value.map(plain).filter((item) => item !== undefined)
   if (value instanceof Date) return value.toISOString()
   if (!Predicate.isObject(value) || typeof value === "function") return undefined
   const out: Record<string, unknown> = {}
@@ -130,6 +131,21 @@ export const toJson = (failure: Failure): { readonly error: unknown } => {
 }
 
 /**
+ * Ends a command with a failure: its text on standard error and, when a JSON document is given, that
+ * document with the failure's `error` member on standard output; then an `Exit` with its code.
+ *
+ * @since 0.1.0
+ */
+export const fail = (
+  failure: Failure,
+  document?: Readonly<Record<string, unknown>>
+): Effect.Effect<never, Exit, Output.Output> =>
+  Effect.zipRight(
+    Effect.zipRight(Output.note(describe(failure)), document === undefined ? Effect.void : Output.json({ ...document, ...toJson(failure) })),
+    Effect.fail(new Exit({ code: exitCodeOf(failure) }))
+  )
+
+/**
  * Ends a command's failures: writes each one (text on standard error; with `json`, also its JSON
  * document on standard output) and turns it into an `Exit` with its code. An `Exit` passes as is:
  * its command has already written what it had to say.
@@ -138,8 +154,4 @@ export const toJson = (failure: Failure): { readonly error: unknown } => {
  */
 export const report = (json: boolean) =>
 <A, E extends Failure, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exit, R | Output.Output> =>
-  Effect.catchAll(self, (failure) =>
-    failure instanceof Exit ? Effect.fail(failure) : Effect.zipRight(
-      Effect.zipRight(Output.note(describe(failure)), json ? Output.json(toJson(failure)) : Effect.void),
-      Effect.fail(new Exit({ code: exitCodeOf(failure) }))
-    ))
+  Effect.catchAll(self, (failure) => failure instanceof Exit ? Effect.fail(failure) : fail(failure, json ? {} : undefined))

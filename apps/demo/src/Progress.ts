@@ -4,8 +4,11 @@
  *
  * @since 0.1.0
  */
+import { type JobWatch, RestoreClient } from "@dds-restore/client"
 import type { Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { Output } from "./Output.js"
 
 /**
@@ -70,8 +73,8 @@ export const statusLine = (job: Wire.Job): string => {
  */
 export interface Follower {
   readonly show: (snapshot: Snapshot) => Effect.Effect<void>
-  /** Ends the drawing (the bar's line is closed with a newline) and writes the final status line. */
-  readonly end: (job: Wire.Job | undefined) => Effect.Effect<void>
+  /** Ends the drawing: the bar's line is closed with a newline. */
+  readonly end: Effect.Effect<void>
 }
 
 /**
@@ -97,11 +100,36 @@ export const follower: Effect.Effect<Follower, never, Output> = Effect.map(Outpu
           output.err(`${text}\n`)
         }
       }),
-    end: (job) =>
-      Effect.sync(() => {
-        if (output.errIsTerminal && drawn > 0) output.err("\n")
-        drawn = 0
-        if (job !== undefined) output.err(`${statusLine(job)}\n`)
-      })
+    end: Effect.sync(() => {
+      if (output.errIsTerminal && drawn > 0) output.err("\n")
+      drawn = 0
+    })
   }
 })
+
+/**
+ * Follows a job until it ends, drawing every change on standard error, and gives the job as last
+ * seen: `Completed` or `Failed` (the caller decides what a failure means); fails with
+ * `JobWaitTimeout`, `JobNotFound` or a read's error. The bar's line is closed however it ends.
+ *
+ * @since 0.1.0
+ */
+export const follow = (
+  jobId: string,
+  options: JobWatch.Options
+): Effect.Effect<Wire.Job, Exclude<RestoreClient.WaitError, JobWatch.JobFailed>, RestoreClient.RestoreClient | Output> =>
+  Effect.gen(function*() {
+    const client = yield* RestoreClient.RestoreClient
+    const drawing = yield* follower
+    const last = yield* client.watchJob(jobId, options).pipe(
+      Stream.tap(drawing.show),
+      // The stream has emitted the Failed snapshot before failing: that snapshot is the answer.
+      Stream.catchTag("JobFailed", () => Stream.empty),
+      Stream.runLast,
+      Effect.ensuring(drawing.end)
+    )
+    return yield* Option.match(last, {
+      onNone: () => Effect.dieMessage(`watchJob(${jobId}) ended without a snapshot`),
+      onSome: (snapshot) => Effect.succeed(snapshot.job)
+    })
+  })

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { DdsConfig, RestoreClient, type Signer, type Transport } from "@dds-restore/client"
+import { DdsConfig, type JobWatch, RestoreClient, type Signer, type Transport } from "@dds-restore/client"
 import { Emulator } from "@dds-restore/emulator"
 import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
 import { TokenSigner } from "@dds-restore/signer-iam-token"
@@ -42,6 +42,12 @@ export interface Settings {
  */
 export const embeddedTiming = { jobDuration: "3 seconds", jobVisibleAfter: "1 second" } as const
 
+// The embedded emulator's jobs take 3 seconds: a few reads a second draw a live progress bar.
+const embeddedWatch: JobWatch.Options = { initialInterval: "250 millis", maxInterval: "500 millis" }
+
+// A real restore takes minutes to hours: the client's back-off, capped so a watcher sees changes.
+const configuredWatch: JobWatch.Options = { maxInterval: "10 seconds" }
+
 /**
  * Where the commands' requests go.
  *
@@ -52,6 +58,8 @@ export interface Service {
   readonly kind: "Embedded" | "Configured"
   readonly endpoint: string
   readonly projectId: string
+  /** How jobs are polled: briskly on the embedded emulator, whose jobs take seconds. */
+  readonly jobWatch: JobWatch.Options
 }
 
 /**
@@ -135,7 +143,7 @@ const embedded: Layer.Layer<Provided, Emulator.EmulatorError, Output.Output> = L
   const credentials: ReadonlyArray<Credentials.Credentials> = emulator.credentials
   const [first] = credentials
   if (first === undefined) return yield* Effect.dieMessage("the demo fixture has no credentials")
-  const target: Service = { kind: "Embedded", endpoint: emulator.url, projectId: emulator.projectId }
+  const target: Service = { kind: "Embedded", endpoint: emulator.url, projectId: emulator.projectId, jobWatch: embeddedWatch }
   return clientOver(target, { endpoint: target.endpoint, projectId: target.projectId }, AkSkSigner.layer(first))
 }))
 
@@ -182,7 +190,13 @@ const external = (settings: Settings) =>
         how === "IAM token" ? tokenSigner : AkSkSigner.layerConfig(),
         (error) => ConfigError.isConfigError(error) ? configured(error) : error
       )
-    return clientOver({ kind: "Configured", endpoint: config.endpoint, projectId: config.projectId }, config, signer)
+    const target: Service = {
+      kind: "Configured",
+      endpoint: config.endpoint,
+      projectId: config.projectId,
+      jobWatch: configuredWatch
+    }
+    return clientOver(target, config, signer)
   }))
 
 /**
