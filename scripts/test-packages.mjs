@@ -1,0 +1,432 @@
+// Checks that every package works when taken alone, as a user gets it: packs each one with pnpm,
+// installs the tarballs it needs with plain npm into a new project (third-party packages from the
+// registry), imports it as ESM, type-checks a file that uses its types (NodeNext, skipLibCheck
+// off) and runs it, under Node 20 and Node 22. Then runs examples/consumer's own tests.
+//
+// Node 20 installs the lowest version of every peer range (`^3.22.0` -> 3.22.0) and Node 22 the
+// newest the range allows, so both ends of each declared range are tested.
+//
+// Usage: node scripts/test-packages.mjs [--skip-build] [--only=domain,client] [--node=20,22]
+import { spawn } from "node:child_process"
+import { existsSync } from "node:fs"
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
+import { availableParallelism } from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const work = path.join(root, ".tmp")
+const packs = path.join(work, "packs")
+const consumers = path.join(work, "consumers")
+const tsc = path.join(root, "node_modules/typescript/bin/tsc")
+const PNPM = "pnpm@10.34.9"
+
+const args = process.argv.slice(2)
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+const skipBuild = args.includes("--skip-build")
+const only = option("only")?.split(",")
+const nodeMajors = (option("node") ?? "20,22").split(",")
+
+const started = Date.now()
+const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1)
+
+/** Runs a command; resolves with its output, rejects with it (and the command) when it fails. */
+const run = (command, commandArgs, options = {}) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, {
+      cwd: options.cwd ?? root,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    child.stdout.on("data", (chunk) => (output += chunk))
+    child.stderr.on("data", (chunk) => (output += chunk))
+    child.on("error", reject)
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${command} ${commandArgs.join(" ")} (in ${options.cwd ?? root}) exited ${code}\n${output}`)))
+  })
+
+// pnpm as the user invoked it (`pnpm test:packages`), else the pinned one through npx.
+const pnpm = (pnpmArgs, options) =>
+  process.env.npm_execpath?.includes("pnpm")
+    ? run(process.execPath, [process.env.npm_execpath, ...pnpmArgs], options)
+    : run("npx", ["-y", PNPM, ...pnpmArgs], options)
+
+/** Runs `tasks` (functions returning promises) at most `limit` at a time; collects every failure. */
+const pool = async (tasks, limit) => {
+  const failures = []
+  let next = 0
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++]
+      try {
+        await task()
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: limit }, worker))
+  return failures
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each consumer does with its package: imports the main namespaces, uses their types, and
+// calls something at runtime. Written in TypeScript, type-checked and compiled by tsc, run by node.
+// ---------------------------------------------------------------------------------------------
+
+const check = `
+export const check = (ok: boolean, what: string): void => {
+  if (!ok) throw new Error("check failed: " + what)
+}
+`
+
+const smokes = {
+  domain: `
+import { PlanError, RestorePlan, RestorePoint } from "@dds-restore/domain"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { check } from "./check.js"
+
+const body = {
+  restore_collections: [
+    { database: "shop", collections: [{ old_name: "orders", new_name: "orders_fix", restore_collection_time: "1700000000000" }] }
+  ]
+}
+const plan: RestorePlan.RestorePlan = Effect.runSync(RestorePlan.decode(body))
+check(JSON.stringify(RestorePlan.encode(plan)) === JSON.stringify(body), "encode(decode(body)) is the body")
+
+const refused: Either.Either<RestorePlan.RestorePlan, PlanError.PlanError> = Effect.runSync(
+  Effect.either(RestorePlan.decode({ restore_collections: [{ database: "shop" }] }))
+)
+check(Either.isLeft(refused), "a database-level restore without a time is refused")
+if (Either.isLeft(refused)) {
+  const issue: PlanError.Issue | undefined = refused.left.issues[0]
+  check(issue !== undefined && PlanError.formatPath(issue.path) === "restore_collections[0].restore_database_time", "the issue names its path")
+}
+const at: RestorePoint.RestorePoint = RestorePoint.make("2023-11-14T22:13:20Z")
+check(RestorePoint.toWire(at) === "1700000000000", "an ISO time goes on the wire as epoch ms")
+`,
+  client: `
+import { DdsConfig, DdsRequest, DdsResponse, RestoreClient, Signer, Transport } from "@dds-restore/client"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { check } from "./check.js"
+
+const seen: Array<DdsRequest.DdsRequest> = []
+const transport: Layer.Layer<Transport.Transport> = Transport.layer((request) => {
+  seen.push(request)
+  return Effect.succeed(DdsResponse.make({
+    status: 200,
+    headers: { "content-type": "application/json", "x-request-id": "r-1" },
+    body: JSON.stringify({ backup_policy: { keep_days: 7, start_time: "00:00-01:00", period: "1,2,3,4,5,6,7", enable_incremental_backup: true } })
+  }))
+})
+const signer: Layer.Layer<Signer.Signer> = Signer.layer((request) => Effect.succeed(DdsRequest.setHeaders(request, { "x-auth-token": "t" })))
+const client = RestoreClient.layer().pipe(
+  Layer.provide(Layer.mergeAll(transport, signer, DdsConfig.layer({ projectId: "p1", region: "cn-north-4" }))),
+  Layer.orDie
+)
+const program = Effect.flatMap(RestoreClient.RestoreClient, (restore) => restore.backupPolicy("i-1"))
+const policy = await Effect.runPromise(Effect.provide(program, client))
+check(policy.enable_incremental_backup === true, "the answer is decoded")
+check(seen[0]?.url === "https://dds.cn-north-4.myhuaweicloud.com/v3/p1/instances/i-1/backups/policy", "the URL is built from the region: " + seen[0]?.url)
+check(seen[0]?.headers["x-auth-token"] === "t", "the request is signed")
+`,
+  "transport-http": `
+import { DdsRequest, Transport } from "@dds-restore/client"
+import { HttpTransport } from "@dds-restore/transport-http"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { check } from "./check.js"
+
+// A fetch that answers in-process: no network is touched.
+const urls: Array<string> = []
+const fetch: typeof globalThis.fetch = async (input) => {
+  urls.push(input instanceof Request ? input.url : String(input))
+  return new Response(JSON.stringify({ ok: true }), { status: 200, headers: { "content-type": "application/json" } })
+}
+const live: Layer.Layer<Transport.Transport> = HttpTransport.layer({ timeout: "5 seconds" }).pipe(
+  Layer.provide(FetchHttpClient.layer),
+  Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch))
+)
+const request = DdsRequest.make({ method: "GET", url: "https://dds.example.com/v3/p/jobs", query: [["id", "a b"]] })
+const response = await Effect.runPromise(Effect.provide(Effect.flatMap(Transport.Transport, (t) => t.send(request)), live))
+check(response.status === 200 && response.body === '{"ok":true}', "the answer comes back: " + response.body)
+check(urls[0] === "https://dds.example.com/v3/p/jobs?id=a%20b", "the query is percent-encoded: " + urls[0])
+`,
+  "signer-aksk": `
+import { DdsRequest } from "@dds-restore/client"
+import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
+import * as Redacted from "effect/Redacted"
+import { check } from "./check.js"
+
+const credentials: Credentials.Credentials = { accessKeyId: "AK0001", secretAccessKey: Redacted.make("sk-secret") }
+const request = DdsRequest.make({ method: "GET", url: "https://dds.example.com/v3/p/jobs", query: [["id", "1"]] })
+const now = Date.UTC(2026, 0, 1)
+const signed = AkSkSigner.signRequest(request, credentials, AkSkSigner.sdkDate(now))
+check(signed.headers["authorization"]?.startsWith("SDK-HMAC-SHA256 Access=AK0001, ") === true, "the request is signed")
+const verdict: AkSkSigner.Verification = AkSkSigner.verify(signed, (ak) => ak === "AK0001" ? credentials.secretAccessKey : undefined, now)
+check(verdict._tag === "Valid", "the signature verifies")
+check(!JSON.stringify(signed).includes("sk-secret"), "the secret is not in the request")
+`,
+  "signer-iam-token": `
+import { DdsRequest, DdsResponse, Signer, Transport } from "@dds-restore/client"
+import { TokenProvider, TokenSigner } from "@dds-restore/signer-iam-token"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { check } from "./check.js"
+
+// IAM answered in-process: a token in X-Subject-Token, valid for a long time.
+const iam: Layer.Layer<Transport.Transport> = Transport.layer(() =>
+  Effect.succeed(DdsResponse.make({
+    status: 201,
+    headers: { "x-subject-token": "token-1", "content-type": "application/json" },
+    body: JSON.stringify({ token: { expires_at: "2099-01-01T00:00:00.000000Z" } })
+  })))
+const options: TokenProvider.Options = {
+  endpoint: "https://iam.example.com",
+  userName: "bot",
+  domainName: "acme",
+  password: Redacted.make("pw"),
+  project: { name: "cn-north-4" }
+}
+const signer: Layer.Layer<Signer.Signer, Signer.SignerError> = TokenSigner.layer.pipe(
+  Layer.provide(TokenProvider.layer(options)),
+  Layer.provide(iam)
+)
+const request = DdsRequest.make({ method: "GET", url: "https://dds.example.com/v3/p/jobs" })
+const signed = await Effect.runPromise(Effect.provide(Effect.flatMap(Signer.Signer, (s) => s.sign(request)), signer))
+check(signed.headers["x-auth-token"] === "token-1", "the token is sent")
+`,
+  testing: `
+import { DdsConfig, RestoreClient, Signer } from "@dds-restore/client"
+import { RestorePlan } from "@dds-restore/domain"
+import { FakeDds, Seed } from "@dds-restore/testing"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { check } from "./check.js"
+
+const now = Date.now()
+const seed: Seed.Seed = Seed.make({
+  instances: [
+    Seed.replicaSet({ id: "rs1", name: "orders", windows: [{ start: now - 86_400_000, end: now }], databases: { shop: ["orders"] } })
+  ]
+})
+const client = RestoreClient.layer().pipe(
+  Layer.provideMerge(FakeDds.layerMemory(seed, { requireSigning: false })),
+  Layer.provide(Signer.layerUnsigned),
+  Layer.provide(DdsConfig.layer({ projectId: Seed.defaultProjectId, endpoint: "https://dds.example.com" })),
+  Layer.orDie
+)
+const plan = RestorePlan.make([RestorePlan.collections("shop", [RestorePlan.collection({ oldName: "orders", at: now - 3_600_000 })])])
+const jobs = await Effect.runPromise(Effect.provide(
+  Effect.gen(function*() {
+    const restore = yield* RestoreClient.RestoreClient
+    yield* restore.restore("rs1", plan)
+    return yield* (yield* FakeDds.FakeDds).jobs
+  }),
+  client
+))
+check(jobs.length === 1 && jobs[0]?.instanceId === "rs1", "the fake accepted the restore")
+`,
+  emulator: `
+import { Emulator } from "@dds-restore/emulator"
+import * as Effect from "effect/Effect"
+import { check } from "./check.js"
+
+const state = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+  const emulator: Emulator.Service = yield* Emulator.make({ port: 0 })
+  check(emulator.url.startsWith("http://127.0.0.1:"), "it listens on loopback: " + emulator.url)
+  const response = yield* Effect.promise(() => fetch(emulator.url + Emulator.statePath))
+  return (yield* Effect.promise(() => response.json())) as { project_id: string }
+})))
+check(typeof state.project_id === "string" && state.project_id.length > 0, "the state page answers")
+`
+}
+
+const tsconfig = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: false,
+    // Nothing implicit: whatever types the packages need must come through their own imports.
+    types: [],
+    outDir: "out"
+  },
+  include: ["*.ts"]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------------------------
+
+const manifests = new Map()
+
+const readPackages = async () => {
+  for (const folder of (await readdir(path.join(root, "packages"))).sort()) {
+    const file = path.join(root, "packages", folder, "package.json")
+    if (existsSync(file)) manifests.set(folder, JSON.parse(await readFile(file, "utf8")))
+  }
+}
+
+const folderOf = (name) => [...manifests].find(([, m]) => m.name === name)?.[0]
+
+/** The package and every workspace package it depends on, as folder names. */
+const closure = (folder, into = new Set()) => {
+  into.add(folder)
+  for (const dependency of Object.keys(manifests.get(folder).dependencies ?? {})) {
+    const inner = folderOf(dependency)
+    if (inner !== undefined && !into.has(inner)) closure(inner, into)
+  }
+  return into
+}
+
+const floor = (name, range) => {
+  const match = /^\^(\d+\.\d+\.\d+)$/.exec(range)
+  if (match === null) throw new Error(`the peer range ${name}@${range} is not ^x.y.z: teach scripts/test-packages.mjs its floor`)
+  return match[1]
+}
+
+const compare = (a, b) => {
+  const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)]
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]
+}
+
+/** Packs every package at once (pnpm applies publishConfig), under stable names: `<folder>.tgz`. */
+const packAll = async () => {
+  await rm(packs, { recursive: true, force: true })
+  await mkdir(packs, { recursive: true })
+  await pnpm(["--recursive", "--filter=./packages/*", "pack", "--pack-destination", packs])
+  for (const [folder, manifest] of manifests) {
+    const packed = `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`
+    // examples/consumer depends on file:../../.tmp/packs/<folder>.tgz, whatever the version.
+    await rename(path.join(packs, packed), path.join(packs, `${folder}.tgz`))
+  }
+}
+
+/** What a user would find wrong in a tarball before even installing it. */
+const inspect = async (folder) => {
+  const tarball = path.join(packs, `${folder}.tgz`)
+  const listing = (await run("tar", ["-tzf", tarball])).split("\n")
+  const packed = JSON.parse(await run("tar", ["-xzOf", tarball, "package/package.json"]))
+  const problems = []
+  for (const needed of ["package/package.json", "package/README.md", "package/dist/index.js", "package/dist/index.d.ts"]) {
+    if (!listing.includes(needed)) problems.push(`${needed} is missing`)
+  }
+  if (listing.some((file) => /\/(test|bench)\/|\.tsbuildinfo$/.test(file))) problems.push("tests, benchmarks or build info are packed")
+  if (JSON.stringify(packed.exports).includes("@dds-restore/source")) problems.push("exports still point at the sources")
+  if (JSON.stringify(packed).includes("workspace:")) problems.push("a workspace: range was not replaced")
+  if (problems.length > 0) throw new Error(`${folder}.tgz: ${problems.join("; ")}`)
+}
+
+const nodeBinaries = async () => {
+  const binaries = new Map()
+  for (const major of nodeMajors) {
+    if (process.versions.node.split(".")[0] === major) {
+      binaries.set(major, process.execPath)
+    } else {
+      const execPath = (await run("npx", ["-y", `node@${major}`, "-p", "process.execPath"])).trim().split("\n").pop()
+      binaries.set(major, execPath)
+    }
+  }
+  return binaries
+}
+
+const consumerTask = (folder, major, node) => async () => {
+  const t0 = Date.now()
+  const dir = path.join(consumers, `node${major}`, folder)
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(dir, { recursive: true })
+  const manifest = manifests.get(folder)
+  const dependencies = {}
+  for (const inner of closure(folder)) dependencies[manifests.get(inner).name] = `file:${path.join(packs, `${inner}.tgz`)}`
+  // The ranges every package of the closure asks for; the narrowest one (highest floor) rules.
+  const peers = {}
+  for (const inner of closure(folder)) {
+    for (const [name, range] of Object.entries(manifests.get(inner).peerDependencies ?? {})) {
+      if (peers[name] === undefined || compare(floor(name, range), floor(name, peers[name])) > 0) peers[name] = range
+    }
+  }
+  for (const [name, range] of Object.entries(peers)) dependencies[name] = major === nodeMajors[0] ? floor(name, range) : range
+  await writeFile(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `consumer-of-${folder}`, private: true, type: "module", dependencies }, null, 2)
+  )
+  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2))
+  await writeFile(path.join(dir, "check.ts"), check)
+  await writeFile(path.join(dir, "smoke.ts"), smokes[folder])
+  // npm and tsc run on the Node under test: its directory goes first on the PATH.
+  const env = { PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` }
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock"], { cwd: dir, env })
+  const installed = seconds(t0)
+  const t1 = Date.now()
+  await run(node, [tsc, "-p", "tsconfig.json"], { cwd: dir, env })
+  const checked = seconds(t1)
+  const t2 = Date.now()
+  await run(node, ["out/smoke.js"], { cwd: dir, env })
+  const effect = JSON.parse(await readFile(path.join(dir, "node_modules/effect/package.json"), "utf8")).version
+  console.log(
+    `  ok  node ${major}  ${manifest.name.padEnd(30)} effect ${effect.padEnd(7)} install ${installed}s, tsc ${checked}s, run ${seconds(t2)}s`
+  )
+}
+
+const exampleTask = (node) => async () => {
+  const t0 = Date.now()
+  const dir = path.join(root, "examples/consumer")
+  const env = { PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` }
+  await rm(path.join(dir, "node_modules"), { recursive: true, force: true })
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock"], { cwd: dir, env })
+  await run("npx", ["tsc", "--noEmit", "-p", "tsconfig.json"], { cwd: dir, env })
+  await run("npx", ["vitest", "run"], { cwd: dir, env })
+  console.log(`  ok  examples/consumer: npm install, tsc and vitest run in ${seconds(t0)}s`)
+}
+
+const main = async () => {
+  await readPackages()
+  const folders = [...manifests.keys()].filter((f) => only === undefined || only.includes(f))
+  for (const folder of folders) {
+    if (smokes[folder] === undefined) throw new Error(`no consumer for packages/${folder}: add one to scripts/test-packages.mjs`)
+  }
+
+  if (!skipBuild) {
+    const t = Date.now()
+    await pnpm(["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"])
+    console.log(`built in ${seconds(t)}s`)
+  }
+
+  let t = Date.now()
+  await packAll()
+  const packFailures = await pool([...manifests.keys()].map((folder) => () => inspect(folder)), 2)
+  if (packFailures.length > 0) throw new AggregateError(packFailures, "packing failed")
+  console.log(`packed ${manifests.size} packages into ${path.relative(root, packs)} in ${seconds(t)}s`)
+
+  t = Date.now()
+  const nodes = await nodeBinaries()
+  const tasks = []
+  for (const [major, node] of nodes) {
+    for (const folder of folders) tasks.push(consumerTask(folder, major, node))
+  }
+  if (only === undefined) tasks.push(exampleTask(nodes.get(nodeMajors[0])))
+  console.log(`${tasks.length} consumers (Node ${[...nodes.keys()].join(" and ")}):`)
+  // Installs wait on the network and tsc on the CPU: one more task than cores keeps both busy.
+  const failures = await pool(tasks, availableParallelism() + 1)
+  console.log(`consumers done in ${seconds(t)}s; total ${seconds(started)}s`)
+  if (failures.length > 0) {
+    for (const failure of failures) console.error(`\nFAILED: ${failure.message}`)
+    process.exitCode = 1
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof AggregateError ? error.errors.map((e) => e.message).join("\n\n") : error)
+  process.exitCode = 1
+})
