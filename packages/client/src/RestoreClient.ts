@@ -382,7 +382,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
         (answer) => answer.value.backup_policy
       )
 
-    const readTasks = (id: string, start: string, end: string) =>
+    const readTasks = (id: string, start: string, end: string, until?: (task: Wire.Task) => boolean) =>
       Effect.map(
         walk("restoreTasks", (offset, limit) =>
           read(
@@ -396,7 +396,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
               ["limit", String(limit)]
             ],
             Wire.TaskListResponse
-          ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } })))),
+          ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } }))),
+          until === undefined ? undefined : (task) => task.instance_id === id && until(task)),
         (tasks) => tasks.filter((task) => task.instance_id === id)
       )
 
@@ -450,15 +451,18 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
         const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settings.wait)
         for (;;) {
           const now = yield* Clock.currentTimeMillis
+          const isUnclaimed = (task: Wire.Task) => !claimed.has(task.id)
+          // The listing is read only as far as the first unclaimed task of the instance: in a list
+          // that puts the newest first (as FakeDds's does), the one just created is on page one.
           const tasks = yield* Effect.either(
-            Effect.flatMap(taskSpan("reconcile", searchedFrom, now + margin), ([start, end]) => readTasks(id, start, end))
+            Effect.flatMap(
+              taskSpan("reconcile", searchedFrom, now + margin),
+              ([start, end]) => readTasks(id, start, end, isUnclaimed)
+            )
           )
           if (Either.isRight(tasks)) {
-            const unclaimed = tasks.right
-              .filter((task) => !claimed.has(task.id))
-              .sort((a, b) => createdAt(a) - createdAt(b))
-            const [first] = unclaimed
-            if (first !== undefined) return { _tag: "Found", jobId: first.id } as const
+            const found = tasks.right.find(isUnclaimed)
+            if (found !== undefined) return { _tag: "Found", jobId: found.id } as const
           }
           const left = deadline - (yield* Clock.currentTimeMillis)
           if (left <= 0) {
@@ -489,8 +493,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
         const id = yield* safeId("reconcile", "instanceId", instanceId)
         const at = millisOf(submittedAt)
         const settings = Reconcile.settings(reconcileOptions)
+        const margin = Duration.toMillis(settings.clockSkewMargin)
+        const now = yield* Clock.currentTimeMillis
         // Refused before any read: an instant the task list cannot be searched from.
-        yield* taskSpan("reconcile", at - Duration.toMillis(settings.clockSkewMargin), at)
+        if (!Number.isFinite(at) || at > now + margin || now - at + 2 * margin > MAX_TASK_SPAN_MILLIS) {
+          return yield* new InvalidArgument({
+            operation: "reconcile",
+            argument: "submittedAt",
+            reason: `${Number.isFinite(at) ? taskTime(at) : String(at)} is not an instant of the last 30 days: ` +
+              "the task list is searched from just before the submission until now, over at most 30 days; give when the restore was submitted."
+          })
+        }
         const lock = yield* lockOf(id)
         return yield* lock.withPermits(1)(
           Effect.flatMap(lookup(id, at, settings), (found) =>
@@ -656,12 +669,6 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
       restoreTasks
     })
   })
-
-// A task whose creation time cannot be read sorts last: the service's own order decides then.
-const createdAt = (task: Wire.Task): number => {
-  const millis = Date.parse(task.created_at)
-  return Number.isNaN(millis) ? Number.POSITIVE_INFINITY : millis
-}
 
 /**
  * A layer providing `RestoreClient` over the `Transport`, `Signer` and `DdsConfig` in context.

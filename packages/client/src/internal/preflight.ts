@@ -128,13 +128,17 @@ export const run = (
 
     // A day's windows are read once, with the policy; today's give the latest restorable time.
     const windowsByDay = new Map<string, ReadonlyArray<Wire.RestoreWindow>>()
+    const today = dayOf(now)
+    // A day after today has no restorable time yet, and is not asked about.
     const readDays = (days: ReadonlyArray<string>) =>
       Effect.forEach(
         new Set(days.filter((day) => !windowsByDay.has(day))),
-        (day) => Effect.map(bounded(reads.windows(instanceId, day)), (windows) => void windowsByDay.set(day, windows)),
+        (day) =>
+          day > today
+            ? Effect.sync(() => void windowsByDay.set(day, []))
+            : Effect.map(bounded(reads.windows(instanceId, day)), (windows) => void windowsByDay.set(day, windows)),
         { concurrency: "unbounded", discard: true }
       )
-    const today = dayOf(now)
     const [policy] = yield* Effect.all(
       [bounded(reads.backupPolicy(instanceId)), readDays([today, ...times.map((t) => dayOf(t.at))])],
       { concurrency: "unbounded" }

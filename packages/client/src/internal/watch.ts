@@ -76,7 +76,8 @@ export const watch = (
           if (now >= deadline) return yield* timedOut(state, now)
           yield* Effect.sleep(Duration.millis(Math.min(state.interval, deadline - now)))
         }
-        const next = { ...state, reads: state.reads + 1, interval: Math.min(state.interval * 2, max) }
+        // The first wait is the initial interval; every later one doubles, up to the maximum.
+        const next = { ...state, reads: state.reads + 1, interval: state.reads === 0 ? state.interval : Math.min(state.interval * 2, max) }
         const job = yield* read(jobId).pipe(
           Effect.map(Option.some),
           Effect.catchIf(isNotFound, (error) =>
