@@ -6,7 +6,8 @@
 // Node 20 installs the lowest version of every peer range (`^3.22.0` -> 3.22.0) and Node 22 the
 // newest the range allows, so both ends of each declared range are tested.
 //
-// Usage: node scripts/test-packages.mjs [--skip-build] [--only=domain,client] [--node=20,22]
+// Usage: node scripts/test-packages.mjs [--skip-build] [--pack-only] [--only=domain,client] [--node=20,22]
+//   --pack-only: build and pack into .tmp/packs/<folder>.tgz (what examples/consumer installs), then stop.
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
@@ -24,6 +25,7 @@ const PNPM = "pnpm@10.34.9"
 const args = process.argv.slice(2)
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const skipBuild = args.includes("--skip-build")
+const packOnly = args.includes("--pack-only")
 const only = option("only")?.split(",")
 const nodeMajors = (option("node") ?? "20,22").split(",")
 
@@ -408,6 +410,7 @@ const main = async () => {
   const packFailures = await pool([...manifests.keys()].map((folder) => () => inspect(folder)), 2)
   if (packFailures.length > 0) throw new AggregateError(packFailures, "packing failed")
   console.log(`packed ${manifests.size} packages into ${path.relative(root, packs)} in ${seconds(t)}s`)
+  if (packOnly) return
 
   t = Date.now()
   const nodes = await nodeBinaries()
