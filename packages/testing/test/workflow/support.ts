@@ -43,24 +43,31 @@ export const clientOver = (
     Layer.provideMerge(FakeDds.layerMemory(seed, fake))
   )
 
-/** A client over the fake whose every request is also timed on the Clock as it is sent. */
-export const timedClientOver = (seed: Seed.Seed, fake: FakeDds.Options = {}) => {
-  const sentAt: Array<number> = []
-  const timed = Layer.effect(
+/** One request as the transport saw it: when it was sent (Clock time), and the status of its answer. */
+export interface Sent {
+  readonly at: number
+  readonly status: number | undefined
+}
+
+/** A client over the fake whose every request is also recorded, with its time and its answer's status. */
+export const observedClientOver = (seed: Seed.Seed, fake: FakeDds.Options = {}, retryPolicy?: RetryPolicy.Options) => {
+  const sent: Array<Sent> = []
+  const observed = Layer.effect(
     Transport.Transport,
     Effect.map(FakeDds.FakeDds, (service) =>
       Transport.make((request) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          sentAt.push(now)
-          return service.send(request)
-        })
+        Effect.flatMap(Clock.currentTimeMillis, (at) =>
+          service.send(request).pipe(
+            Effect.tap((response) => Effect.sync(() => sent.push({ at, status: response.status }))),
+            Effect.tapError(() => Effect.sync(() => sent.push({ at, status: undefined })))
+          ))
       ))
   )
-  const layer = RestoreClient.layer().pipe(
-    Layer.provide(Layer.mergeAll(AkSkSigner.layer(credentials), configOf(seed), timed)),
+  const layer = RestoreClient.layer({ retryPolicy }).pipe(
+    Layer.provide(Layer.mergeAll(AkSkSigner.layer(credentials), configOf(seed), observed)),
     Layer.provideMerge(FakeDds.layer(seed, fake))
   )
-  return { sentAt, layer }
+  return { sent, layer }
 }
 
 /** Runs a test's body at NOW on the TestClock. */
