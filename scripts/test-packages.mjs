@@ -6,8 +6,9 @@
 // Node 20 installs the lowest version of every peer range (`^3.22.0` -> 3.22.0) and Node 22 the
 // newest the range allows, so both ends of each declared range are tested.
 //
-// Usage: node scripts/test-packages.mjs [--skip-build] [--pack-only] [--only=domain,client] [--node=20,22]
+// Usage: node scripts/test-packages.mjs [--skip-build] [--pack-only | --lint] [--only=domain,client] [--node=20,22]
 //   --pack-only: build and pack into .tmp/packs/<folder>.tgz (what examples/consumer installs), then stop.
+//   --lint: build, pack, and check each tarball with publint (--strict) and attw (ESM-only), then stop.
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
@@ -26,6 +27,7 @@ const args = process.argv.slice(2)
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const skipBuild = args.includes("--skip-build")
 const packOnly = args.includes("--pack-only")
+const lintOnly = args.includes("--lint")
 const only = option("only")?.split(",")
 const nodeMajors = (option("node") ?? "20,22").split(",")
 
@@ -330,6 +332,15 @@ const inspect = async (folder) => {
   if (problems.length > 0) throw new Error(`${folder}.tgz: ${problems.join("; ")}`)
 }
 
+// The tarball, as published: pnpm has applied publishConfig and replaced workspace: ranges.
+// ESM only by design, so attw ignores the CommonJS and node10 resolutions.
+const lint = (folder) => async () => {
+  const tarball = path.join(packs, `${folder}.tgz`)
+  await run(path.join(root, "node_modules/.bin/publint"), ["run", tarball, "--strict"])
+  await run(path.join(root, "node_modules/.bin/attw"), [tarball, "--profile", "esm-only", "--format", "ascii"])
+  console.log(`  ok  publint and attw: ${manifests.get(folder).name}`)
+}
+
 const nodeBinaries = async () => {
   const binaries = new Map()
   for (const major of nodeMajors) {
@@ -407,10 +418,15 @@ const main = async () => {
 
   let t = Date.now()
   await packAll()
-  const packFailures = await pool([...manifests.keys()].map((folder) => () => inspect(folder)), 2)
+  const packFailures = await pool(folders.map((folder) => () => inspect(folder)), 2)
   if (packFailures.length > 0) throw new AggregateError(packFailures, "packing failed")
   console.log(`packed ${manifests.size} packages into ${path.relative(root, packs)} in ${seconds(t)}s`)
   if (packOnly) return
+  if (lintOnly) {
+    const lintFailures = await pool(folders.map(lint), availableParallelism())
+    if (lintFailures.length > 0) throw new AggregateError(lintFailures, "publint or attw failed")
+    return
+  }
 
   t = Date.now()
   const nodes = await nodeBinaries()
