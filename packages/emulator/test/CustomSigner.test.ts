@@ -70,7 +70,8 @@ describe("a team's own Signer layer", () => {
         return { policy, submitted }
       }).pipe(Effect.provide(clientOn(emulator, signingServiceWith(DemoFixture.secretAccessKey))))
       expect(outcome.policy.enable_incremental_backup).toBe(true)
-      expect(JSON.stringify(outcome.submitted)).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)
+      expect(outcome.submitted.jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+      expect(outcome.submitted.reconciled).toBe(false)
     }).pipe(Effect.scoped))
 
   it.live("a signature the gateway would refuse comes back as the gateway's 401, not as success", () =>
