@@ -11,6 +11,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { DemoFixture } from "@dds-restore/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Emulator from "./commands/Emulator.js"
 import * as Job from "./commands/Job.js"
 import * as Plan from "./commands/Plan.js"
@@ -93,5 +94,11 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, O
         ? Effect.succeed(ValidationError.isHelpRequested(error) ? Failure.ExitCode.done : Failure.ExitCode.invalid)
         : Effect.succeed(Failure.ExitCode.service)
     ),
-    Effect.provide(Layer.mergeAll(NodeContext.layer, CliConfig.layer({ showBuiltIns: false })))
+    Effect.provide(Layer.mergeAll(
+      NodeContext.layer,
+      CliConfig.layer({ showBuiltIns: false }),
+      // The client's warnings (a lost answer being settled, a retry) are for people: standard
+      // error, so that standard output keeps only results (one JSON document with --json).
+      Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
+    ))
   )

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { Preflight } from "@dds-restore/client"
 import { PlanError } from "@dds-restore/domain"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -71,7 +72,19 @@ export const exitCodeOf = (failure: Failure): number => exitCodes[failure._tag] 
 const isPlanError = (failure: Failure): failure is PlanError.PlanError => failure instanceof PlanError.PlanError
 
 /**
- * The text for people: a plan's issues one per line with their paths, otherwise the message.
+ * The problems of a preflight, two lines each: `[kind] path: message`, then the hint.
+ *
+ * @since 0.1.0
+ */
+export const problemLines = (report: Preflight.PreflightReport): ReadonlyArray<string> =>
+  report.problems.flatMap((problem) => [
+    `  [${problem.kind}] ${problem.path.length === 0 ? "instance" : PlanError.formatPath(problem.path)}: ${problem.message}`,
+    `      ${problem.hint}`
+  ])
+
+/**
+ * The text for people: a plan's issues or a preflight's problems one per line with their paths,
+ * otherwise the message.
  *
  * @since 0.1.0
  */
@@ -81,6 +94,13 @@ export const describe = (failure: Failure): string => {
     return [
       `The plan is invalid (${count} ${count === 1 ? "issue" : "issues"}):`,
       ...failure.issues.map((issue) => `  ${PlanError.formatPath(issue.path)}: ${issue.message}`)
+    ].join("\n")
+  }
+  if (failure instanceof Preflight.PreflightFailed) {
+    const count = failure.report.problems.length
+    return [
+      `The preflight on instance ${failure.report.instanceId} found ${count} ${count === 1 ? "problem" : "problems"}; nothing was submitted:`,
+      ...problemLines(failure.report)
     ].join("\n")
   }
   return `error: ${failure.message}`

@@ -14,5 +14,5 @@ NodeRuntime.runMain(
     Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))),
     Effect.provide(Output.layerProcess)
   ),
-  { disableErrorReporting: true }
+  { disableErrorReporting: true, disablePrettyLogger: true }
 )

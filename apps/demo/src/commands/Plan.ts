@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { DdsConfig, Preflight, RestoreClient } from "@dds-restore/client"
-import { PlanError, RestorePlan } from "@dds-restore/domain"
+import { RestorePlan } from "@dds-restore/domain"
 import * as Command from "@effect/cli/Command"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -47,17 +47,6 @@ export const request = (config: DdsConfig.Service, instanceId: string, plan: Res
 })
 
 /**
- * The problems of a preflight, one per problem: kind, path and message, then the hint.
- *
- * @since 0.1.0
- */
-export const problemLines = (report: Preflight.PreflightReport): ReadonlyArray<string> =>
-  report.problems.flatMap((problem) => [
-    `  [${problem.kind}] ${problem.path.length === 0 ? "instance" : PlanError.formatPath(problem.path)}: ${problem.message}`,
-    `      ${problem.hint}`
-  ])
-
-/**
  * The `plan` command.
  *
  * @since 0.1.0
@@ -85,7 +74,7 @@ export const command = Command.make(
         yield* Output.line("")
         const count = report.problems.length
         yield* Output.line(report.ok ? "Preflight: ok" : `Preflight: ${count} ${count === 1 ? "problem" : "problems"}`)
-        for (const line of problemLines(report)) yield* Output.line(line)
+        for (const line of Failure.problemLines(report)) yield* Output.line(line)
         yield* Output.line("")
         yield* Output.line("The request `dds-restore restore` would send (signed just before sending):")
         yield* Output.line(`  ${sent.method} ${sent.url}`)

@@ -1,0 +1,326 @@
+// The command line as people and scripts run it: `node apps/demo/dist/bin.js ...`, built first,
+// against the embedded emulator or an emulator served by `dds-restore emulator`.
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { DemoFixture } from "@dds-restore/testing"
+import {
+  build,
+  cleanEnv,
+  demoCredentials,
+  demoInstance,
+  demoSecret,
+  document,
+  losingProxy,
+  run,
+  serve,
+  shell
+} from "./support.js"
+
+const plans = mkdtempSync(path.join(tmpdir(), "dds-restore-plans-"))
+const planFile = (name: string, body: unknown): string => {
+  const file = path.join(plans, name)
+  writeFileSync(file, JSON.stringify(body))
+  return file
+}
+
+const collectionPlan = planFile("collections.json", {
+  restore_collections: [{
+    database: "shop",
+    collections: [
+      { old_name: "orders", new_name: "orders_restored", restore_collection_time: "now-2h" },
+      { old_name: "customers", restore_collection_time: "now-1d" }
+    ]
+  }]
+})
+const outsideWindows = planFile("outside.json", {
+  restore_collections: [{ database: "analytics", restore_database_time: "now-10d" }]
+})
+const missingDatabase = planFile("missing.json", {
+  restore_collections: [{ database: "ghosts", restore_database_time: "now-2h" }]
+})
+
+const DAY = 86_400_000
+const utcDay = (millis: number): string => new Date(millis).toISOString().slice(0, 10)
+
+beforeAll(build, 180_000)
+
+describe("dds-restore validate", () => {
+  it("a valid plan exits 0 and shows every collection with its resolved time", async () => {
+    const result = await run(["validate", collectionPlan])
+    expect(result.code).toBe(0)
+    const lines = result.stdout.trimEnd().split("\n")
+    expect(lines[0]).toBe(`${collectionPlan}: a valid plan`)
+    expect(lines[1]).toBe("  restore_collections[0]: database shop, 2 collections")
+    expect(lines[2]).toMatch(/^ {4}orders -> orders_restored at \d{4}-\d\d-\d\dT[\d:.]+Z \(\d{13}\)$/)
+    expect(lines[3]).toMatch(/^ {4}customers -> customers_bak_<ms> \(the service's default name\) at .+Z \(\d{13}\)$/)
+    expect(result.stderr).toBe("")
+  })
+
+  it("examples/invalid-plan.json exits 1 and lists every issue with its path on stderr", async () => {
+    const result = await run(["validate", "examples/invalid-plan.json"])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe("")
+    const lines = result.stderr.trimEnd().split("\n")
+    expect(lines[0]).toBe("The plan is invalid (6 issues):")
+    expect(lines.slice(1).map((line) => line.split(": ")[0])).toStrictEqual([
+      "  restore_collections[0].restore_database_time",
+      "  restore_collections[1].collections[0].restore_colection_time",
+      "  restore_collections[1].collections[0].restore_collection_time",
+      "  restore_collections[1].collections[1].restore_collection_time",
+      "  restore_collections[1].collections[2].old_name",
+      "  restore_collections[2].database"
+    ])
+  })
+
+  it("--json writes one document, for an invalid plan too", async () => {
+    const result = await run(["validate", "examples/invalid-plan.json", "--json"])
+    expect(result.code).toBe(1)
+    const error = document(result.stdout)["error"] as { tag: string; exit_code: number; issues: ReadonlyArray<{ path: unknown }> }
+    expect(error.tag).toBe("PlanError")
+    expect(error.exit_code).toBe(1)
+    expect(error.issues[4]?.path).toStrictEqual(["restore_collections", 1, "collections", 2, "old_name"])
+  })
+
+  it("a missing file exits 1 and says which", async () => {
+    const result = await run(["validate", "no-such-plan.json"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("The plan file no-such-plan.json could not be read: there is no such file")
+  })
+})
+
+describe("dds-restore windows", () => {
+  it("draws the day as a 24-hour bar, the 06:00-06:25 gap shaded, above each window's exact times", async () => {
+    const day = utcDay(Date.now() - 2 * DAY)
+    const result = await run(["windows", "--instance", demoInstance, "--date", day])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/^target: embedded emulator at http:\/\/127\.0\.0\.1:\d+ \(demo fixture; no cloud account used\)\n$/)
+    const lines = result.stdout.split("\n")
+    expect(lines[0]).toBe(`Restorable windows of ${day} (UTC) on instance ${demoInstance}: 2`)
+    expect(lines[1]).toBe("█".repeat(12) + "▒" + "█".repeat(35))
+    expect(lines[3]).toBe("00          06          12          18          24")
+    expect(lines[7]).toMatch(new RegExp(`^  ${day}T00:00:00\\.000Z  ${day}T05:59:59\\.000Z  \\d{13} +\\d{13} +5h 59m 59s$`))
+    expect(lines[8]).toMatch(new RegExp(`^  ${day}T06:25:00\\.000Z  ${day}T23:59:59\\.000Z  \\d{13} +\\d{13} +17h 34m 59s$`))
+  })
+
+  it("--json gives each window in epoch ms and ISO", async () => {
+    const day = utcDay(Date.now() - 2 * DAY)
+    const result = await run(["windows", "--instance", demoInstance, "--date", day, "--json"])
+    expect(result.code).toBe(0)
+    const start = Date.parse(`${day}T00:00:00Z`)
+    expect(document(result.stdout)["windows"]).toStrictEqual([
+      { start_time: start, end_time: start + 6 * 3_600_000 - 1000, start: `${day}T00:00:00.000Z`, end: `${day}T05:59:59.000Z` },
+      {
+        start_time: start + 6 * 3_600_000 + 25 * 60_000,
+        end_time: start + DAY - 1000,
+        start: `${day}T06:25:00.000Z`,
+        end: `${day}T23:59:59.000Z`
+      }
+    ])
+  })
+
+  it("a day that is not YYYY-MM-DD exits 1 before any target is set up", async () => {
+    const result = await run(["windows", "--instance", demoInstance, "--date", "2026-02-30", "--json"])
+    expect(result.code).toBe(1)
+    expect((document(result.stdout)["error"] as { tag: string }).tag).toBe("InvalidArgument")
+    expect(result.stderr).not.toContain("target:")
+  })
+})
+
+describe("dds-restore plan", () => {
+  it("a dry run shows the preflight and the exact request, and submits nothing", async () => {
+    const result = await run(["plan", collectionPlan, "--instance", demoInstance, "--json"])
+    expect(result.code).toBe(0)
+    const doc = document(result.stdout) as {
+      preflight: { ok: boolean; problems: ReadonlyArray<unknown> }
+      request: { method: string; url: string; body: { restore_collections: ReadonlyArray<{ collections: ReadonlyArray<Record<string, unknown>> }> } }
+    }
+    expect(doc.preflight).toStrictEqual({ instanceId: demoInstance, ok: true, problems: [] })
+    expect(doc.request.method).toBe("POST")
+    expect(doc.request.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:\\d+/v3/${DemoFixture.projectId}/instances/${demoInstance}/restore/collections$`)
+    )
+    const [orders, customers] = doc.request.body.restore_collections[0]?.collections ?? []
+    expect(orders).toStrictEqual({ old_name: "orders", new_name: "orders_restored", restore_collection_time: expect.stringMatching(/^\d{13}$/) })
+    expect(customers).toStrictEqual({ old_name: "customers", restore_collection_time: expect.stringMatching(/^\d{13}$/) })
+  })
+
+  it("a time outside every window exits 1 with the problem's kind, path and hint", async () => {
+    const result = await run(["plan", outsideWindows, "--instance", demoInstance, "--json"])
+    expect(result.code).toBe(1)
+    const doc = document(result.stdout) as {
+      preflight: { ok: boolean; problems: ReadonlyArray<{ kind: string; path: unknown; hint: string }> }
+      error: { tag: string }
+    }
+    expect(doc.preflight.ok).toBe(false)
+    expect(doc.preflight.problems.map((p) => [p.kind, p.path])).toStrictEqual([
+      ["OutsideWindow", ["restore_collections", 0, "restore_database_time"]]
+    ])
+    expect(doc.error.tag).toBe("PreflightFailed")
+    expect(result.stderr).toContain("restore_collections[0].restore_database_time")
+  })
+})
+
+describe("dds-restore restore", () => {
+  it("--wait follows the job to Completed and exits 0; without a terminal, one line per change", async () => {
+    const result = await run(["restore", collectionPlan, "--instance", demoInstance, "--wait", "--json"])
+    expect(result.code).toBe(0)
+    const doc = document(result.stdout)
+    expect(doc).toMatchObject({ status: "Completed", reconciled: false, instance_id: demoInstance })
+    expect(doc["job_id"]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(result.stderr).not.toContain("\r")
+    const lines = result.stderr.trimEnd().split("\n")
+    expect(lines[1]).toBe(`submitted: job ${String(doc["job_id"])} on instance ${demoInstance}`)
+    expect(lines.slice(2).every((line) => new RegExp(`^job ${String(doc["job_id"])}: (Running \\d+%|Completed)$`).test(line))).toBe(true)
+    expect(lines.at(-1)).toBe(`job ${String(doc["job_id"])}: Completed`)
+  })
+
+  it("a preflight problem exits 1 and nothing is submitted", async () => {
+    const result = await run(["restore", missingDatabase, "--instance", demoInstance])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`The preflight on instance ${demoInstance} found 1 problem; nothing was submitted:`)
+    expect(result.stderr).toContain(`  [NotExisting] restore_collections[0].database: database "ghosts" did not exist at `)
+    expect(result.stderr).not.toMatch(/^submitted: job/m)
+  })
+
+  it("exit 2: the service refuses (no such instance, preflight skipped)", async () => {
+    const result = await run(["restore", collectionPlan, "--instance", "00000000000000000000000000000000in02", "--no-preflight", "--json"])
+    expect(result.code).toBe(2)
+    const error = document(result.stdout)["error"] as { tag: string; status: number; code: string }
+    expect(error).toMatchObject({ tag: "ServiceError", status: 404, exit_code: 2 })
+    expect(result.stderr).toContain("error: restore failed with HTTP 404")
+  })
+
+  it("exit 3: the job fails (a database that did not exist, preflight skipped), with its reason", async () => {
+    const result = await run(["restore", missingDatabase, "--instance", demoInstance, "--no-preflight", "--wait", "--json"])
+    expect(result.code).toBe(3)
+    const doc = document(result.stdout) as { status: string; fail_reason: string; error: { tag: string; exit_code: number } }
+    expect(doc.status).toBe("Failed")
+    expect(doc.fail_reason).toMatch(/^database ghosts did not exist at \d{13}/)
+    expect(doc.error).toMatchObject({ tag: "JobFailed", exit_code: 3 })
+  })
+})
+
+describe("dds-restore against a served emulator (--endpoint, AK/SK from the environment)", () => {
+  it("a lost restore answer is settled from the task list: the job is found, not submitted twice", async () => {
+    const emulator = await serve(["--faults", "drop-restore-answer=1", "--job-duration", "2s", "--visibility-delay", "500ms"])
+    try {
+      const result = await run(
+        ["restore", collectionPlan, "--instance", demoInstance, "--endpoint", emulator.url, "--wait", "--json"],
+        demoCredentials()
+      )
+      expect(result.code).toBe(0)
+      expect(document(result.stdout)).toMatchObject({ status: "Completed", reconciled: true })
+      expect(result.stderr).toContain("The answer to a restore on instance")
+      expect(result.stderr.split("\n")[0]).toBe(
+        `target: ${emulator.url} (project ${DemoFixture.projectId}; signed with AK/SK)`
+      )
+      expect(result.stdout + result.stderr).not.toContain(demoSecret)
+    } finally {
+      await emulator.stop()
+    }
+  })
+
+  it("exit 4: the answer is lost and the task list never shows the job", async () => {
+    const emulator = await serve(["--job-duration", "2s"])
+    const proxy = await losingProxy(emulator.url)
+    try {
+      const result = await run(
+        ["restore", collectionPlan, "--instance", demoInstance, "--endpoint", proxy.url, "--reconcile-wait", "2s", "--json"],
+        demoCredentials()
+      )
+      expect(result.code).toBe(4)
+      const error = document(result.stdout)["error"] as { tag: string; instanceId: string; error: { tag: string } }
+      expect(error).toMatchObject({ tag: "RestoreOutcomeUnknown", instanceId: demoInstance, error: { tag: "TransportError" } })
+      expect(result.stderr).toContain("may or may not have started")
+      expect(result.stdout + result.stderr).not.toContain(demoSecret)
+    } finally {
+      await proxy.close()
+      await emulator.stop()
+    }
+  })
+
+  it("exit 2: every call fails with a 5xx (reads retried, then reported)", async () => {
+    const emulator = await serve(["--faults", "error5xx=1"])
+    try {
+      const result = await run(
+        ["windows", "--instance", demoInstance, "--date", utcDay(Date.now()), "--endpoint", emulator.url, "--json"],
+        demoCredentials()
+      )
+      expect(result.code).toBe(2)
+      expect((document(result.stdout)["error"] as { tag: string; status: number })).toMatchObject({ tag: "ServiceError" })
+      expect((document(result.stdout)["error"] as { status: number }).status).toBeGreaterThanOrEqual(500)
+    } finally {
+      await emulator.stop()
+    }
+  }, 60_000)
+
+  it("job <id> --wait follows a job submitted by an earlier command", async () => {
+    const emulator = await serve(["--job-duration", "2s", "--visibility-delay", "500ms"])
+    try {
+      const submitted = await run(
+        ["restore", collectionPlan, "--instance", demoInstance, "--endpoint", emulator.url, "--json"],
+        demoCredentials()
+      )
+      expect(submitted.code).toBe(0)
+      const jobId = String(document(submitted.stdout)["job_id"])
+      expect(document(submitted.stdout)).toStrictEqual({ job_id: jobId, reconciled: false, instance_id: demoInstance, status: "Submitted" })
+      const followed = await run(["job", jobId, "--wait", "--endpoint", emulator.url], demoCredentials())
+      expect(followed.code).toBe(0)
+      expect(followed.stdout).toMatch(new RegExp(`^Completed: job ${jobId} on dds-orders-demo \\(${demoInstance}\\), ended .+\\n$`))
+    } finally {
+      await emulator.stop()
+    }
+  })
+
+  it("without credentials for a configured endpoint, exit 1 naming the variables to set", async () => {
+    const result = await run(["windows", "--instance", demoInstance, "--date", utcDay(Date.now()), "--endpoint", "http://127.0.0.1:9"], cleanEnv({
+      HUAWEICLOUD_SDK_PROJECT_ID: DemoFixture.projectId
+    }))
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("Set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+  })
+})
+
+describe("dds-restore emulator", () => {
+  it("serves like dds-restore-emulator and lists the demo instances on stderr", async () => {
+    const emulator = await serve([])
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const code = await emulator.stop()
+    expect(emulator.stdout().split("\n").slice(0, 3)).toStrictEqual([
+      `listening on ${emulator.url}`,
+      `project id: ${DemoFixture.projectId}`,
+      `access key id: ${DemoFixture.accessKeyId}`
+    ])
+    expect(emulator.stderr()).toContain(`demo replica set (restore this one): ${demoInstance} (dds-orders-demo)`)
+    expect(emulator.stdout() + emulator.stderr()).not.toContain(demoSecret)
+    expect(code).toBe(0)
+  })
+
+  it("a bad option is refused with the emulator's own words, exit 1", async () => {
+    const result = await run(["emulator", "--faults", "throttle=2"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`--faults "throttle=2": throttle=2: expected a rate from 0 to 1, for example 0.2`)
+  })
+})
+
+describe("dds-restore --help", () => {
+  it("names the demo instances and the relative times a plan file may use", async () => {
+    const result = await run(["--help"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(demoInstance)
+    expect(result.stdout).toContain("now-90m, now-2h, now-1d")
+  })
+})
+
+describe("on a terminal", () => {
+  it("restore --wait redraws one progress line with \\r, then ends it with a newline and the Completed line", async () => {
+    const command = `${JSON.stringify(process.execPath)} apps/demo/dist/bin.js restore ${collectionPlan} --instance ${demoInstance} --wait`
+    const result = await shell(`script -qfec ${JSON.stringify(command)} /dev/null`)
+    expect(result.code).toBe(0)
+    // The terminal turns every "\n" into "\r\n".
+    expect(result.stdout).toMatch(/\r\[[█░]{30}\] +\d+% Running {2}job [0-9a-f-]{36}/)
+    expect(result.stdout).toMatch(/\r\[█{30}\] 100% Completed {2}job ([0-9a-f-]{36})\r\nCompleted: job \1 on dds-orders-demo \(.+\), ended .+\r\n$/)
+  })
+})

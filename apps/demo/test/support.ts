@@ -1,0 +1,148 @@
+// Running the built command line as a subprocess, as people and scripts do: the build, a clean
+// environment (no cloud settings, an empty home), and emulators served by `dds-restore emulator`.
+import { execFile, spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import * as Http from "node:http"
+import type * as Net from "node:net"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { DemoFixture } from "@dds-restore/testing"
+import * as Redacted from "effect/Redacted"
+
+export const root = fileURLToPath(new URL("../../../", import.meta.url))
+export const bin = path.join(root, "apps/demo/dist/bin.js")
+export const demoInstance = DemoFixture.ordersInstanceId
+export const demoSecret = Redacted.value(DemoFixture.secretAccessKey)
+
+/** Builds the app and the packages it references (`tsc -b`), as Node 20 cannot run TypeScript. */
+export const build = (): Promise<void> =>
+  new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [path.join(root, "node_modules/typescript/bin/tsc"), "-b", "apps/demo/tsconfig.build.json"],
+      { cwd: root },
+      (error, stdout, stderr) => (error === null ? resolve() : reject(new Error(`the build failed:\n${stdout}${stderr}`)))
+    )
+  })
+
+const home = mkdtempSync(path.join(tmpdir(), "dds-restore-home-"))
+
+/** An environment with no cloud settings and an empty home (no ~/.huaweicloud/credentials). */
+export const cleanEnv = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => ({
+  PATH: process.env["PATH"] ?? "",
+  HOME: home,
+  ...extra
+})
+
+/** The environment of the configured target, with the demo project's credentials. */
+export const demoCredentials = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv =>
+  cleanEnv({
+    HUAWEICLOUD_SDK_AK: DemoFixture.accessKeyId,
+    HUAWEICLOUD_SDK_SK: demoSecret,
+    HUAWEICLOUD_SDK_PROJECT_ID: DemoFixture.projectId,
+    ...extra
+  })
+
+export interface Result {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `dds-restore <args>` to its end from the repository's root. */
+export const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv()): Promise<Result> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
+/** Runs a shell command to its end (for `script`, which gives the command line a terminal). */
+export const shell = (command: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<Result> =>
+  new Promise((resolve, reject) => {
+    execFile("/bin/sh", ["-c", command], { cwd: root, env }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== "number") return reject(error)
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr })
+    })
+  })
+
+export interface Served {
+  readonly url: string
+  readonly stdout: () => string
+  readonly stderr: () => string
+  /** Interrupts it (SIGINT) and gives its exit code. */
+  readonly stop: () => Promise<number | null>
+}
+
+/** Starts `dds-restore emulator <args>` and resolves once it says where it listens. */
+export const serve = (args: ReadonlyArray<string>): Promise<Served> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "emulator", ...args], { cwd: root, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    const closed = new Promise<number | null>((done) => child.on("close", done))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+      const url = /^listening on (\S+)$/m.exec(stdout)?.[1]
+      if (url !== undefined) {
+        resolve({
+          url,
+          stdout: () => stdout,
+          stderr: () => stderr,
+          stop: () => {
+            child.kill("SIGINT")
+            return closed
+          }
+        })
+      }
+    })
+    child.on("error", reject)
+    void closed.then((code) => reject(new Error(`the emulator ended (${code}) before listening:\n${stderr}`)))
+  })
+
+/** Parses the one JSON document standard output must hold. */
+export const document = (stdout: string): Record<string, unknown> => JSON.parse(stdout) as Record<string, unknown>
+
+/**
+ * A proxy in front of an emulator that loses every answer to a restore (after the emulator has
+ * accepted it) and whose task list never shows a job: the client cannot tell whether the restore
+ * started. Everything else passes through unchanged, signatures included.
+ */
+export const losingProxy = (target: string): Promise<{ readonly url: string; readonly close: () => Promise<void> }> =>
+  new Promise((resolve) => {
+    const server = Http.createServer((request, response) => {
+      const url = new URL(request.url ?? "/", target)
+      if (request.method === "GET" && url.pathname.startsWith("/v3.1/")) {
+        response.writeHead(200, { "content-type": "application/json" })
+        response.end(JSON.stringify({ jobs: [], total_count: 0 }))
+        return
+      }
+      const upstream = Http.request(url, { method: request.method, headers: request.headers }, (answer) => {
+        if (request.method === "POST" && url.pathname.endsWith("/restore/collections")) {
+          answer.resume()
+          request.socket.destroy()
+          return
+        }
+        response.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(response)
+      })
+      request.pipe(upstream)
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address() as Net.AddressInfo
+      resolve({
+        url: `http://127.0.0.1:${address.port}`,
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections()
+            server.close(() => done())
+          })
+      })
+    })
+  })
