@@ -1,0 +1,84 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import { RestorePlan } from "@dds-restore/domain"
+import { JobWatch, Reconcile, RestoreClient, ServiceError, Transport } from "@dds-restore/client"
+import { client, instanceId, json, recording } from "./support.js"
+
+const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
+const submittedAt = Date.parse("2026-11-20T12:00:00.000Z")
+
+const task = (id: string, createdAt: string, instance = instanceId) => ({
+  id,
+  name: "MongodbRestoreTable",
+  instance_id: instance,
+  instance_name: "dds-orders-prod",
+  status: "Running",
+  progress: "0%",
+  fail_reason: null,
+  created_at: createdAt,
+  ended_at: ""
+})
+
+describe("settling a restore whose answer was lost", () => {
+  it.effect("a 2xx whose body cannot be read is settled from the task list, searched from 15 minutes before the submission", () => {
+    const transport = recording((request) =>
+      Effect.succeed(
+        request.method === "POST"
+          ? json(200, "<html>proxy</html>")
+          : json(200, JSON.stringify({ jobs: [task("other-instance-job", "2026-11-20T11:59:00+0000", "otherin02"), task("the-job", "2026-11-20T11:58:00+0000")], total_count: 2 }))
+      )
+    )
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(submittedAt)
+      const submission = yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })
+      // Created two minutes "before" the submission: this machine's clock is ahead of the service's.
+      expect(submission).toStrictEqual({ jobId: "the-job", reconciled: true })
+      const [post, list] = transport.requests
+      expect(post?.method).toBe("POST")
+      expect(list?.query).toStrictEqual([
+        ["start_time", "2026-11-20T11:45:00Z"],
+        ["end_time", "2026-11-20T12:15:00Z"],
+        ["name", "MongodbRestoreTable"],
+        ["offset", "0"],
+        ["limit", "100"]
+      ])
+      expect(transport.requests).toHaveLength(2)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a reconcile that outlasts its wait names the instance, the time and what to check", () => {
+    const transport = recording(() => Effect.succeed(json(200, JSON.stringify({ jobs: [], total_count: 0 }))))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(submittedAt)
+      const fiber = yield* Effect.fork(Effect.flip((yield* RestoreClient.RestoreClient).reconcile(instanceId, submittedAt, { wait: "9 seconds" })))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, submittedAt, searchedFrom: submittedAt - 15 * 60_000 })
+      expect(error.message).toContain(`look in the task list (GET /v3.1/{project_id}/jobs?name=MongodbRestoreTable`)
+      // At 0, 3, 6 and 9 seconds.
+      expect(transport.requests).toHaveLength(4)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it("only an answer that may have been acted on is left to reconcile", () => {
+    const lost = (mayHaveReachedServer: boolean) =>
+      new Transport.TransportError({ reason: "Timeout", method: "POST", url: "https://x/y", mayHaveReachedServer, detail: "d" })
+    const answered = (status: number) => new ServiceError.ServiceError({ status, code: "X", detail: "d", operation: "restore" })
+    expect([lost(true), lost(false), answered(500), answered(503), answered(429), answered(403)].map(Reconcile.isAnswerLost))
+      .toStrictEqual([true, false, true, true, false, false])
+  })
+
+  it("a job's progress reads as a percent", () => {
+    expect(["45%", "0%", "100%", " 7 % ", "", "n/a", undefined].map(JobWatch.progressOf)).toStrictEqual([
+      45,
+      0,
+      100,
+      7,
+      undefined,
+      undefined,
+      undefined
+    ])
+  })
+})
