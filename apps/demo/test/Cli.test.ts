@@ -146,6 +146,13 @@ describe("dds-restore plan", () => {
     expect(customers).toStrictEqual({ old_name: "customers", restore_collection_time: expect.stringMatching(/^\d{13}$/) })
   })
 
+  it("examples/database-plan.json passes its preflight on the demo replica set, whatever the day", async () => {
+    const result = await run(["plan", "examples/database-plan.json", "--instance", demoInstance])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("\nPreflight: ok\n")
+    expect(result.stdout).toMatch(/\n {2}\{"restore_collections":\[\{"database":"analytics","restore_database_time":"\d{13}"\}\]\}\n$/)
+  })
+
   it("a time outside every window exits 1 with the problem's kind, path and hint", async () => {
     const result = await run(["plan", outsideWindows, "--instance", demoInstance, "--json"])
     expect(result.code).toBe(1)
@@ -316,7 +323,7 @@ describe("dds-restore --help", () => {
 
 describe("on a terminal", () => {
   it("restore --wait redraws one progress line with \\r, then ends it with a newline and the Completed line", async () => {
-    const command = `${JSON.stringify(process.execPath)} apps/demo/dist/bin.js restore ${collectionPlan} --instance ${demoInstance} --wait`
+    const command = `${JSON.stringify(process.execPath)} apps/demo/dist/bin.js restore examples/collection-plan.json --instance ${demoInstance} --wait`
     const result = await shell(`script -qfec ${JSON.stringify(command)} /dev/null`)
     expect(result.code).toBe(0)
     // The terminal turns every "\n" into "\r\n".
