@@ -20,6 +20,7 @@ import * as Target from "./Target.js"
  */
 export const options = {
   endpoint: Options.text("endpoint").pipe(
+    Options.withPseudoName("URL"),
     Options.withDescription(
       "The DDS API endpoint, e.g. https://dds.cn-north-4.myhuaweicloud.com or http://127.0.0.1:PORT of `dds-restore emulator` " +
         "(default: HUAWEICLOUD_SDK_DDS_ENDPOINT; with no endpoint and no region anywhere, the embedded emulator)"
@@ -27,10 +28,12 @@ export const options = {
     Options.optional
   ),
   region: Options.text("region").pipe(
+    Options.withPseudoName("REGION"),
     Options.withDescription("A region id such as cn-north-4, turned into its public endpoint (default: HUAWEICLOUD_SDK_REGION)"),
     Options.optional
   ),
   projectId: Options.text("project-id").pipe(
+    Options.withPseudoName("ID"),
     Options.withDescription("The project id (default: HUAWEICLOUD_SDK_PROJECT_ID); the embedded emulator uses its demo project"),
     Options.optional
   )

@@ -15,19 +15,20 @@ import * as Option from "effect/Option"
 import * as Failure from "../Failure.js"
 import * as Output from "../Output.js"
 
-const text = (name: string, description: string) =>
-  Options.text(name).pipe(Options.withDescription(description), Options.optional)
+const text = (name: string, pseudoName: string, description: string) =>
+  Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.withDescription(description), Options.optional)
 
 const options = {
-  host: text("host", "Address to listen on (default 127.0.0.1)"),
-  port: text("port", "Port to listen on; 0 picks any free port (default 0)"),
-  seed: text("seed", "A JSON seed file; the built-in demo fixture when absent"),
+  host: text("host", "HOST", "Address to listen on (default 127.0.0.1)"),
+  port: text("port", "PORT", "Port to listen on; 0 picks any free port (default 0)"),
+  seed: text("seed", "FILE", "A JSON seed file; the built-in demo fixture when absent"),
   faults: text(
     "faults",
+    "SPEC",
     "Comma-separated faults, e.g. throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m"
   ),
-  jobDuration: text("job-duration", "How long a restore job runs, e.g. 2s (default: the fake's, 1 minute)"),
-  visibilityDelay: text("visibility-delay", "How long a new job stays invisible to GET /jobs?id= (default: the fake's, 3s)")
+  jobDuration: text("job-duration", "DURATION", "How long a restore job runs, e.g. 2s (default: the fake's, 1 minute)"),
+  visibilityDelay: text("visibility-delay", "DURATION", "How long a new job stays invisible to GET /jobs?id= (default: the fake's, 3s)")
 }
 
 const flags: ReadonlyArray<readonly [keyof typeof options, string]> = [

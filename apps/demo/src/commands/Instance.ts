@@ -13,6 +13,7 @@ import * as Options from "@effect/cli/Options"
  * @since 0.1.0
  */
 export const instance = Options.text("instance").pipe(
+  Options.withPseudoName("ID"),
   Options.withDescription(
     `The DDS instance id. The embedded emulator's demo replica set is ${DemoFixture.ordersInstanceId} ` +
       `(also: sharded ${DemoFixture.shardedInstanceId}, incremental backup off ${DemoFixture.noIncrementalInstanceId})`

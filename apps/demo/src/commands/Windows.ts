@@ -16,7 +16,7 @@ import * as Timeline from "../Timeline.js"
 import { instance } from "./Instance.js"
 import { json } from "./Validate.js"
 
-const date = Options.text("date").pipe(Options.withDescription("The UTC day, as YYYY-MM-DD"))
+const date = Options.text("date").pipe(Options.withPseudoName("YYYY-MM-DD"), Options.withDescription("The UTC day"))
 
 const iso = (millis: number): string => new Date(millis).toISOString()
 
