@@ -89,9 +89,8 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, O
     Effect.catchAll((error) =>
       error instanceof Failure.Exit
         ? Effect.succeed(error.code)
-        // @effect/cli has already printed what was wrong with the arguments, and the help asked for.
         : ValidationError.isValidationError(error)
-        ? Effect.succeed(ValidationError.isHelpRequested(error) ? Failure.ExitCode.done : Failure.ExitCode.invalid)
+        ? refused(error, argv.includes("--json"))
         : Effect.succeed(Failure.ExitCode.service)
     ),
     Effect.provide(Layer.mergeAll(
@@ -102,3 +101,18 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, O
       Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
     ))
   )
+
+// @effect/cli has already written what was wrong with the arguments (or the help asked for) on
+// standard error; with --json, standard output still gets its one document.
+const refused = (error: ValidationError.ValidationError, json: boolean): Effect.Effect<number, never, Output.Output> => {
+  if (ValidationError.isHelpRequested(error)) return Effect.succeed(Failure.ExitCode.done)
+  if (!json) return Effect.succeed(Failure.ExitCode.invalid)
+  const message = HelpDoc.toAnsiText(error.error).replace(ansiEscape, "").trim()
+  return Effect.as(
+    Output.json({ error: { tag: error._tag, message, exit_code: Failure.ExitCode.invalid } }),
+    Failure.ExitCode.invalid
+  )
+}
+
+// eslint-disable-next-line no-control-regex -- the escape sequences of the ANSI rendering
+const ansiEscape = /\u001b\[[0-9;]*m/g

@@ -273,7 +273,8 @@ describe("dds-restore against a served emulator (--endpoint, AK/SK from the envi
       expect(submitted.code).toBe(0)
       const jobId = String(document(submitted.stdout)["job_id"])
       expect(document(submitted.stdout)).toStrictEqual({ job_id: jobId, reconciled: false, instance_id: demoInstance, status: "Submitted" })
-      const followed = await run(["job", jobId, "--wait", "--endpoint", emulator.url], demoCredentials())
+      // The global options may also come before the command.
+      const followed = await run(["--endpoint", emulator.url, "job", jobId, "--wait"], demoCredentials())
       expect(followed.code).toBe(0)
       expect(followed.stdout).toMatch(new RegExp(`^Completed: job ${jobId} on dds-orders-demo \\(${demoInstance}\\), ended .+\\n$`))
     } finally {
@@ -281,12 +282,15 @@ describe("dds-restore against a served emulator (--endpoint, AK/SK from the envi
     }
   })
 
-  it("without credentials for a configured endpoint, exit 1 naming the variables to set", async () => {
-    const result = await run(["windows", "--instance", demoInstance, "--date", utcDay(Date.now()), "--endpoint", "http://127.0.0.1:9"], cleanEnv({
-      HUAWEICLOUD_SDK_PROJECT_ID: DemoFixture.projectId
-    }))
+  it("--region picks the region's endpoint (its SDK override first); without credentials, exit 1 before any request", async () => {
+    const result = await run(
+      ["windows", "--instance", demoInstance, "--date", utcDay(Date.now()), "--region", "cn-north-4", "--project-id", "p1"],
+      cleanEnv({ HUAWEICLOUD_SDK_REGION_DDS_CN_NORTH_4: "http://127.0.0.1:9" })
+    )
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain("Set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+    const lines = result.stderr.trimEnd().split("\n")
+    expect(lines[0]).toBe("target: http://127.0.0.1:9 (project p1; signed with AK/SK)")
+    expect(lines[1]).toMatch(/^error: No usable AK\/SK credentials \(Missing\): .* Set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/)
   })
 })
 
@@ -309,6 +313,17 @@ describe("dds-restore emulator", () => {
     const result = await run(["emulator", "--faults", "throttle=2"])
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(`--faults "throttle=2": throttle=2: expected a rate from 0 to 1, for example 0.2`)
+  })
+})
+
+describe("the arguments", () => {
+  it("a missing option exits 1, with --json as one document too", async () => {
+    const result = await run(["restore", "examples/collection-plan.json", "--json"])
+    expect(result.code).toBe(1)
+    expect(document(result.stdout)).toStrictEqual({
+      error: { tag: "MissingValue", message: "Expected to find option: '--instance'", exit_code: 1 }
+    })
+    expect(result.stderr).toContain("Expected to find option: '--instance'")
   })
 })
 
