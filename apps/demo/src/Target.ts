@@ -49,15 +49,11 @@ const embeddedWatch: JobWatch.Options = { initialInterval: "250 millis", maxInte
 const configuredWatch: JobWatch.Options = { maxInterval: "10 seconds" }
 
 /**
- * Where the commands' requests go.
+ * What the commands need to know of their target beyond its client.
  *
  * @since 0.1.0
  */
 export interface Service {
-  /** `Embedded`: the in-process emulator with the demo fixture; `Configured`: the service configured. */
-  readonly kind: "Embedded" | "Configured"
-  readonly endpoint: string
-  readonly projectId: string
   /** How jobs are polled: briskly on the embedded emulator, whose jobs take seconds. */
   readonly jobWatch: JobWatch.Options
 }
@@ -127,9 +123,11 @@ export type Provided = Target | RestoreClient.RestoreClient | DdsConfig.DdsConfi
  */
 export type SetupError = Emulator.EmulatorError | TargetError | Credentials.CredentialsError | Signer.SignerError
 
-type Ready<E> = Layer.Layer<Provided, E>
-
-const clientOver = <E>(target: Service, config: DdsConfig.Service, signer: Layer.Layer<Signer.Signer, E>): Ready<E> =>
+const clientOver = <E>(
+  target: Service,
+  config: DdsConfig.Service,
+  signer: Layer.Layer<Signer.Signer, E>
+): Layer.Layer<Provided, E> =>
   RestoreClient.layer().pipe(
     Layer.provideMerge(Layer.succeed(DdsConfig.DdsConfig, config)),
     Layer.provide(signer),
@@ -143,8 +141,7 @@ const embedded: Layer.Layer<Provided, Emulator.EmulatorError, Output.Output> = L
   const credentials: ReadonlyArray<Credentials.Credentials> = emulator.credentials
   const [first] = credentials
   if (first === undefined) return yield* Effect.dieMessage("the demo fixture has no credentials")
-  const target: Service = { kind: "Embedded", endpoint: emulator.url, projectId: emulator.projectId, jobWatch: embeddedWatch }
-  return clientOver(target, { endpoint: target.endpoint, projectId: target.projectId }, AkSkSigner.layer(first))
+  return clientOver({ jobWatch: embeddedWatch }, { endpoint: emulator.url, projectId: emulator.projectId }, AkSkSigner.layer(first))
 }))
 
 const configuredConfig = (settings: Settings): Effect.Effect<DdsConfig.Service, TargetError> =>
@@ -190,13 +187,7 @@ const external = (settings: Settings) =>
         how === "IAM token" ? tokenSigner : AkSkSigner.layerConfig(),
         (error) => ConfigError.isConfigError(error) ? configured(error) : error
       )
-    const target: Service = {
-      kind: "Configured",
-      endpoint: config.endpoint,
-      projectId: config.projectId,
-      jobWatch: configuredWatch
-    }
-    return clientOver(target, config, signer)
+    return clientOver({ jobWatch: configuredWatch }, config, signer)
   }))
 
 /**
