@@ -8,10 +8,8 @@ export const restorePlanFile = (instanceId: string, planJson: string) =>
   Effect.gen(function*() {
     const client = yield* RestoreClient.RestoreClient
     const plan = yield* RestorePlan.decodeJson(planJson, { now: yield* Clock.currentTimeMillis })
-    const jobId = yield* client.restore(instanceId, plan)
-    // A job just submitted answers 404 for a few seconds: every look, the first one too, waits 10 s.
-    return yield* client.job(jobId).pipe(
-      Effect.delay("10 seconds"),
-      Effect.repeat({ while: (job) => job.status === "Running" })
-    )
+    // The client checks the plan against the instance first (preflight) and refuses to send it
+    // when something is wrong; then it submits once and follows the job to its end.
+    const { jobId } = yield* client.restore(instanceId, plan)
+    return yield* client.waitForJob(jobId)
   })
