@@ -91,6 +91,9 @@ export const statePath = "/_emulator/state"
 
 const iamTokenPath = "/v3/auth/tokens"
 
+const isLoopback = (host: string): boolean =>
+  host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host)
+
 const json = (status: number, body: unknown, id = Server.requestId()): Server.Outcome => ({
   _tag: "Respond",
   response: DdsResponse.make({
@@ -142,6 +145,13 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
 
     const host = options.host ?? "127.0.0.1"
     const port = options.port ?? 0
+    if (!isLoopback(host)) {
+      return yield* new EmulatorError({
+        host,
+        port,
+        detail: `it serves its secret keys on ${statePath} without a signature, so it listens on loopback only (127.0.0.0/8, ::1, localhost)`
+      })
+    }
     const address = yield* Server.serve({ host, port, handle }).pipe(
       Effect.mapError((failure) => new EmulatorError({ host, port, detail: failure.detail }))
     )

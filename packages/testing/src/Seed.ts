@@ -211,8 +211,8 @@ export class SeedError extends Schema.TaggedError<SeedError>("@dds-restore/testi
  * @since 0.1.0
  */
 export const decode = (input: unknown): Effect.Effect<Seed, SeedError> =>
-  Schema.decodeUnknown(Seed, { onExcessProperty: "error" })(input).pipe(
-    Effect.mapError((error) => new SeedError({ detail: ParseResult.TreeFormatter.formatErrorSync(error) }))
+  Schema.decodeUnknown(Seed, { onExcessProperty: "error", errors: "all" })(input).pipe(
+    Effect.mapError((error) => new SeedError({ detail: describe(error) }))
   )
 
 /**
@@ -221,9 +221,18 @@ export const decode = (input: unknown): Effect.Effect<Seed, SeedError> =>
  * @since 0.1.0
  */
 export const decodeJson = (text: string): Effect.Effect<Seed, SeedError> =>
-  Schema.decodeUnknown(Schema.parseJson(Seed), { onExcessProperty: "error" })(text).pipe(
-    Effect.mapError((error) => new SeedError({ detail: ParseResult.TreeFormatter.formatErrorSync(error) }))
+  Schema.decodeUnknown(Schema.parseJson(Seed), { onExcessProperty: "error", errors: "all" })(text).pipe(
+    Effect.mapError((error) => new SeedError({ detail: describe(error) }))
   )
+
+// A seed holds secrets (secret keys, passwords), so its errors say where and what was wrong, never
+// the value found there: Schema's "actual ..." and JSON.parse's quoted snippet are left out.
+const describe = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
+    const where = issue.path.length === 0 ? "the seed" : issue.path.join(".")
+    const what = /JSON/.test(issue.message) ? "is not valid JSON" : issue.message.replace(/,?\s*actual\b[\s\S]*$/, "")
+    return `${where}: ${what}`
+  }).join("; ")
 
 /**
  * The project id a seed gets when none is given.

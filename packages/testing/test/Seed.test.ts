@@ -40,7 +40,7 @@ describe("Seed", () => {
       expect(typo._tag).toBe("SeedError")
       expect(typo.detail).toContain("regoin")
       const mode = yield* Effect.flip(Seed.decodeJson(file.replace(`"ReplicaSet"`, `"Replica"`)))
-      expect(mode.detail).toContain(`["mode"]`)
+      expect(mode.detail).toContain(`instances.0.mode: Expected "ReplicaSet"`)
       expect(mode.message).toContain("Fix the seed")
       const zoneless = yield* Effect.flip(Seed.decodeJson(file.replace(`"2026-11-19T00:00:00Z"`, `"2026-11-19T00:00:00"`)))
       expect(zoneless.detail).toContain("has no time zone")

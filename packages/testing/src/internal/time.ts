@@ -4,7 +4,6 @@
 const DAY = 86_400_000
 
 /** The start (00:00:00.000 UTC) of the day holding `ms`. */
-export const utcDayStart = (ms: number): number => Math.floor(ms / DAY) * DAY
 
 /** Milliseconds in a day. */
 export const dayMillis = DAY
