@@ -3,8 +3,6 @@
 
 const DAY = 86_400_000
 
-/** The start (00:00:00.000 UTC) of the day holding `ms`. */
-
 /** Milliseconds in a day. */
 export const dayMillis = DAY
 
