@@ -71,6 +71,11 @@ export interface Fields {
   readonly headers: Readonly<Record<string, string>>
   /** The exact body text sent (the empty string when there is none). */
   readonly body: string
+  /**
+   * The body holds a secret (an IAM password): shown as `<redacted>`, and kept so by `modify` and
+   * `setHeaders`. Absent: false.
+   */
+  readonly sensitiveBody?: boolean | undefined
 }
 
 const TypeId: unique symbol = Symbol.for("@dds-restore/client/DdsRequest")
@@ -96,6 +101,8 @@ export class DdsRequest implements Fields, Inspectable.Inspectable, Equal.Equal 
   readonly headers: Readonly<Record<string, string>>
   /** @since 0.1.0 */
   readonly body: string
+  /** @since 0.1.0 */
+  readonly sensitiveBody: boolean
 
   constructor(fields: Fields) {
     this.method = fields.method
@@ -117,6 +124,7 @@ export class DdsRequest implements Fields, Inspectable.Inspectable, Equal.Equal 
       normalised.add(this.headers)
     }
     this.body = fields.body
+    this.sensitiveBody = fields.sensitiveBody === true
     Object.freeze(this)
   }
 
@@ -128,7 +136,7 @@ export class DdsRequest implements Fields, Inspectable.Inspectable, Equal.Equal 
       url: this.url,
       query: this.query,
       headers: redactHeaders(this.headers),
-      body: this.body
+      body: this.sensitiveBody ? "<redacted>" : this.body
     }
   }
 
@@ -184,13 +192,15 @@ export const make = (fields: {
   readonly query?: ReadonlyArray<readonly [string, string]>
   readonly headers?: Readonly<Record<string, string>>
   readonly body?: string
+  readonly sensitiveBody?: boolean
 }): DdsRequest =>
   new DdsRequest({
     method: fields.method,
     url: fields.url,
     query: fields.query ?? [],
     headers: fields.headers ?? {},
-    body: fields.body ?? ""
+    body: fields.body ?? "",
+    sensitiveBody: fields.sensitiveBody
   })
 
 /**
@@ -204,7 +214,8 @@ export const modify = (request: DdsRequest, fields: Partial<Fields>): DdsRequest
     url: fields.url ?? request.url,
     query: fields.query ?? request.query,
     headers: fields.headers ?? request.headers,
-    body: fields.body ?? request.body
+    body: fields.body ?? request.body,
+    sensitiveBody: fields.sensitiveBody ?? request.sensitiveBody
   })
 
 /**

@@ -245,7 +245,14 @@ export const signRequest = (request: DdsRequest.DdsRequest, credentials: Credent
   const signature = hmacHex(credentials.secretAccessKey, stringToSign(canonical, date))
   headers["authorization"] =
     algorithm + " Access=" + credentials.accessKeyId + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature
-  return new DdsRequest.DdsRequest({ method: request.method, url: request.url, query: request.query, headers, body: request.body })
+  return new DdsRequest.DdsRequest({
+    method: request.method,
+    url: request.url,
+    query: request.query,
+    headers,
+    body: request.body,
+    sensitiveBody: request.sensitiveBody
+  })
 }
 
 /**

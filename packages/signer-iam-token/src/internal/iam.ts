@@ -33,21 +33,17 @@ export class AttemptFailure extends Data.TaggedError("AttemptFailure")<{
   readonly next: string
 }> {}
 
-// The IAM request body carries the password in clear text, and a transport or a user's logging
-// may show the request it sends: this request hides its body as DdsRequest hides its headers.
-class PasswordRequest extends DdsRequest.DdsRequest {
-  override toJSON(): unknown {
-    return { ...(super.toJSON() as object), body: "<redacted>" }
-  }
-}
-
-/** The `POST /v3/auth/tokens` request of the password method. */
+/**
+ * The `POST /v3/auth/tokens` request of the password method. Its body carries the password in
+ * clear text, and a transport or a user's logging may show the request, so the body is marked
+ * sensitive: shown as `<redacted>`, through any `modify` a wrapper makes.
+ */
 export const passwordRequest = (identity: Identity): DdsRequest.DdsRequest =>
-  new PasswordRequest({
+  DdsRequest.make({
     method: "POST",
     url: identity.tokensUrl,
-    query: [],
     headers: { "content-type": "application/json" },
+    sensitiveBody: true,
     body: JSON.stringify({
       auth: {
         identity: {
