@@ -166,7 +166,9 @@ export const make = (options: Options = {}): Effect.Effect<Transport.Transport["
             fail({
               reason: "Redirect",
               detail: `the endpoint redirected (${response.status}) to ${describeLocation(response.headers["location"], request.url)}, where the signed request was not resent; configure the endpoint the service lives at`
-            }, true)
+              // A redirect is an answer: whoever sent it did not carry out the request, so a restore
+              // refused this way is not looked for in the task list.
+            }, false)
         )
       )
     }

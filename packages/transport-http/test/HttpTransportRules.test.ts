@@ -210,7 +210,7 @@ describe("HttpTransport reports a redirect instead of following it", () => {
 
       const result = yield* Effect.either(send(get("https://dds.example.com/v3/p/jobs"), layer))
 
-      expect(refusal(result)).toEqual(["Redirect", true])
+      expect(refusal(result)).toEqual(["Redirect", false])
       expect(Either.isLeft(result) && result.left.detail).toBe(
         "the endpoint redirected (302) to https://dds.example.com/v3/p/moved, where the signed request was not resent; configure the endpoint the service lives at"
       )
