@@ -23,7 +23,10 @@ export const TIMESTAMP_DIGITS = 13
 
 /**
  * The name the service gives a restored collection that has no `new_name`:
- * `<old_name>_bak_<epoch ms>`, the milliseconds being when the restore runs.
+ * `<old_name>_bak_<epoch ms>`. The service's reference does not say which instant the timestamp
+ * is; this project takes the collection's restore point (known before anything is sent), and the
+ * fake service and the preflight's name-taken check use it the same way. The length, which is
+ * what the 120-character rule needs, is the same either way.
  *
  * @since 0.1.0
  */
