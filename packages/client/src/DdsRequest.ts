@@ -245,3 +245,31 @@ export const path = (request: Pick<Fields, "url">): string => {
   const match = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*(\/[^?#]*)?/.exec(request.url)
   return match?.[1] ?? "/"
 }
+
+const unreserved = /^[A-Za-z0-9\-_.~]*$/
+// encodeURIComponent keeps these five; the signature's rules encode them.
+const markChars = /[!'()*]/g
+const markEscape = (c: string): string => "%" + c.charCodeAt(0).toString(16).toUpperCase()
+
+/**
+ * Percent-encodes a path segment, a query key or a query value as the gateway's signature does:
+ * unreserved `A-Z a-z 0-9 - _ . ~` kept, every other UTF-8 byte as `%XX` with upper-case hex. A
+ * signer and a transport must agree on it byte for byte, so both take it from here. Throws a
+ * `URIError` for a string holding a lone UTF-16 surrogate, which has no UTF-8 bytes.
+ *
+ * @since 0.1.0
+ */
+export const percentEncode = (value: string): string =>
+  unreserved.test(value) ? value : encodeURIComponent(value).replace(markChars, markEscape)
+
+/**
+ * The query string (without `?`) of the pairs, in their order, each key and value percent-encoded
+ * with `percentEncode`: what a transport sends, so that the gateway reads back what was signed.
+ *
+ * @since 0.1.0
+ */
+export const encodeQuery = (pairs: ReadonlyArray<readonly [string, string]>): string => {
+  let out = ""
+  for (const [key, value] of pairs) out += (out === "" ? "" : "&") + percentEncode(key) + "=" + percentEncode(value)
+  return out
+}

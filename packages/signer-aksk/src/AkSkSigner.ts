@@ -85,33 +85,24 @@ export const parseSdkDate = (date: string): number | undefined => {
   return Number.isNaN(millis) || sdkDate(millis) !== date ? undefined : millis
 }
 
-const unreserved = /^[A-Za-z0-9\-_.~]*$/
 const unreservedPath = /^[A-Za-z0-9\-_.~/]*$/
-// encodeURIComponent keeps these five, the signing rules encode them.
-const markChars = /[!'()*]/g
-const markEscape = (c: string): string => "%" + c.charCodeAt(0).toString(16).toUpperCase()
 
 /**
- * Percent-encodes a path segment, a query key or a query value as the signature does: unreserved
- * `A-Z a-z 0-9 - _ . ~` kept, every other UTF-8 byte as `%XX` with upper-case hex. Throws a
- * `URIError` for a string holding a lone UTF-16 surrogate, which has no UTF-8 bytes.
+ * Percent-encodes a path segment, a query key or a query value as the signature does (the client's
+ * `DdsRequest.percentEncode`, which transports use too). Throws a `URIError` for a string holding a
+ * lone UTF-16 surrogate.
  *
  * @since 0.1.0
  */
-export const percentEncode = (value: string): string =>
-  unreserved.test(value) ? value : encodeURIComponent(value).replace(markChars, markEscape)
+export const percentEncode: (value: string) => string = DdsRequest.percentEncode
 
 /**
- * Serialises query pairs for the wire with the encoding the signature uses (`k=v` joined with `&`,
- * in the given order). A transport must send the query exactly so, or the signature breaks.
+ * Serialises query pairs for the wire with the encoding the signature uses (the client's
+ * `DdsRequest.encodeQuery`, which transports send).
  *
  * @since 0.1.0
  */
-export const encodeQuery = (pairs: ReadonlyArray<readonly [string, string]>): string => {
-  let out = ""
-  for (const [key, value] of pairs) out += (out === "" ? "" : "&") + percentEncode(key) + "=" + percentEncode(value)
-  return out
-}
+export const encodeQuery: (pairs: ReadonlyArray<readonly [string, string]>) => string = DdsRequest.encodeQuery
 
 /**
  * The canonical URI of a path as written (not decoded first): each `/`-separated segment

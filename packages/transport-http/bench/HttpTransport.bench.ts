@@ -10,7 +10,6 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as http from "node:http"
 import { afterAll, beforeAll, bench, describe } from "vitest"
-import { encodeQuery } from "../src/internal/percentEncoding.js"
 
 const query: ReadonlyArray<readonly [string, string]> = [
   ["db_name", "shop"],
@@ -68,6 +67,6 @@ describe("one request to a loopback server", () => {
 
 describe("the query encoding", () => {
   bench("encodeQuery, six pairs", () => {
-    encodeQuery(query)
+    DdsRequest.encodeQuery(query)
   })
 })

@@ -18,7 +18,6 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { fromHttpClientError } from "./internal/failure.js"
-import { encodeQuery } from "./internal/percentEncoding.js"
 
 /**
  * How requests are sent.
@@ -67,7 +66,7 @@ const target = (request: DdsRequest.DdsRequest, allowInsecure: boolean): Either.
   if (request.query.some(([key, value]) => loneSurrogate.test(key) || loneSurrogate.test(value))) {
     return refuse("InvalidUrl", "a query key or value holds a lone UTF-16 surrogate, which cannot be sent as UTF-8; pass well-formed text")
   }
-  const query = encodeQuery(request.query)
+  const query = DdsRequest.encodeQuery(request.query)
   const fullUrl = query === "" ? request.url : `${request.url}?${query}`
   const url = parseUrl(fullUrl)
   if (url === undefined) {
