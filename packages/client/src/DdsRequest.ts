@@ -165,7 +165,8 @@ export class DdsRequest implements Fields, Inspectable.Inspectable, Equal.Equal 
 
   /** @since 0.1.0 */
   [Hash.symbol](): number {
-    return Hash.cached(this, Hash.string(`${this.method} ${this.url} ${this.body}`))
+    // Not cached on the instance: a request is frozen.
+    return Hash.string(`${this.method} ${this.url} ${this.body}`)
   }
 }
 

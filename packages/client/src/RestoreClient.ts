@@ -21,6 +21,7 @@ import * as RateLimiter from "effect/RateLimiter"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { DdsConfig } from "./DdsConfig.js"
+import type * as DdsRequest from "./DdsRequest.js"
 import { InstanceNotFound } from "./InstanceNotFound.js"
 import { InvalidArgument } from "./InvalidArgument.js"
 import { InvalidIdentifier } from "./InvalidIdentifier.js"
@@ -190,6 +191,14 @@ export interface Service {
     items: ReadonlyArray<Item>,
     options: RestoreManyOptions
   ) => Effect.Effect<ReadonlyArray<ItemResult>, InvalidArgument>
+  /**
+   * The request `restore` would send for a plan, before it is signed, for a dry run: nothing is
+   * sent. Checks the id and the plan's rules as `restore` does.
+   */
+  readonly restoreRequest: (
+    instanceId: string,
+    plan: RestorePlan.RestorePlan
+  ) => Effect.Effect<DdsRequest.DdsRequest, InvalidIdentifier | PlanError.PlanError>
   /** One job (`GET /v3/{project_id}/jobs?id=`); a job just submitted may answer 404 for a few seconds. */
   readonly job: (jobId: string) => Effect.Effect<Wire.Job, CallError | InvalidIdentifier>
   /**
@@ -511,16 +520,23 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
         )
       }).pipe(traced("reconcile", { "dds.instance_id": instanceId }))
 
+    const restoreCall = (id: string, body: string) =>
+      ({ operation: "restore", method: "POST", path: instancePath(id, "restore", "collections"), body, idempotent: false }) as const
+
+    const restoreRequest: Service["restoreRequest"] = (instanceId, plan) =>
+      Effect.gen(function*() {
+        const id = yield* safeId("restoreRequest", "instanceId", instanceId)
+        const checked = yield* RestorePlan.validate(plan)
+        return sender.request(restoreCall(id, JSON.stringify(RestorePlan.encode(checked))))
+      })
+
     const submit = (id: string, body: string, restoreOptions: RestoreOptions) =>
       Effect.gen(function*() {
         const settings = Reconcile.settings(restoreOptions.reconcile)
         let resends = restoreOptions.resubmitIfAbsent === true ? 1 : 0
         for (;;) {
           const submittedAt = yield* Clock.currentTimeMillis
-          const sent = yield* Effect.either(sender.send(
-            { operation: "restore", method: "POST", path: instancePath(id, "restore", "collections"), body, idempotent: false },
-            Wire.RestoreResponse
-          ))
+          const sent = yield* Effect.either(sender.send(restoreCall(id, body), Wire.RestoreResponse))
           if (Either.isRight(sent)) return yield* claim(sent.right.value.job_id, false)
           const error = sent.left
           if (!Reconcile.isAnswerLost(error)) return yield* Effect.fail(error)
@@ -656,6 +672,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
     return RestoreClient.of({
       preflight,
       restore,
+      restoreRequest,
       reconcile,
       restoreMany,
       job,

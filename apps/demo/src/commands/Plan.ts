@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import { DdsConfig, Preflight, RestoreClient } from "@dds-restore/client"
-import { RestorePlan } from "@dds-restore/domain"
+import { Preflight, RestoreClient } from "@dds-restore/client"
 import * as Command from "@effect/cli/Command"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -19,34 +18,6 @@ import { instance } from "./Instance.js"
 import { json, planFile } from "./Validate.js"
 
 /**
- * The restore request a plan becomes, as `RestoreClient.restore` sends it before signing.
- *
- * @since 0.1.0
- */
-export interface Request {
-  readonly method: "POST"
-  readonly url: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
-
-/**
- * The restore request of a plan for an instance under a configuration.
- *
- * @since 0.1.0
- */
-export const request = (config: DdsConfig.Service, instanceId: string, plan: RestorePlan.RestorePlan): Request => ({
-  method: "POST",
-  url: `${config.endpoint}/v3/${config.projectId}/instances/${instanceId}/restore/collections`,
-  headers: {
-    "content-type": "application/json",
-    "x-project-id": config.projectId,
-    ...(config.language === undefined ? {} : { "x-language": config.language })
-  },
-  body: JSON.stringify(RestorePlan.encode(plan))
-})
-
-/**
  * The `plan` command.
  *
  * @since 0.1.0
@@ -57,11 +28,9 @@ export const command = Command.make(
   ({ file, instance, json, ...own }) =>
     Effect.gen(function*() {
       const plan = yield* PlanFile.read(file, yield* Clock.currentTimeMillis)
-      const [report, config] = yield* Effect.all([
-        Effect.flatMap(RestoreClient.RestoreClient, (client) => client.preflight(instance, plan)),
-        DdsConfig.DdsConfig
-      ]).pipe(Global.withTarget(own))
-      const sent = request(config, instance, plan)
+      // The request comes from the client itself, so the dry run shows exactly what restore sends.
+      const [report, sent] = yield* Effect.flatMap(RestoreClient.RestoreClient, (client) =>
+        Effect.all([client.preflight(instance, plan), client.restoreRequest(instance, plan)])).pipe(Global.withTarget(own))
       const document = {
         dry_run: true,
         instance_id: instance,

@@ -60,6 +60,8 @@ export type SendError = ServiceError | TransportError | SignerError | ResponseDe
 /** Sends calls. */
 export interface Sender {
   readonly send: <A, I>(call: Call, schema: Schema.Schema<A, I>) => Effect.Effect<Answer<A>, SendError>
+  /** The request a call becomes before it is signed: what `send` signs and sends. */
+  readonly request: (call: Call) => DdsRequest.DdsRequest
 }
 
 const statusTexts: Readonly<Record<number, string>> = {
@@ -258,5 +260,5 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
       )
     }
 
-    return { send }
+    return { send, request: build }
   })
