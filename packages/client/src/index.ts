@@ -53,6 +53,11 @@ export * as ServiceError from "./ServiceError.js"
 /**
  * @since 0.1.0
  */
+export * as SdkDate from "./SdkDate.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Signer from "./Signer.js"
 /**
  * @since 0.1.0

@@ -4,8 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DdsRequest } from "@dds-restore/client"
-import { Signer } from "@dds-restore/client"
+import { DdsRequest, SdkDate, Signer } from "@dds-restore/client"
 import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -41,7 +40,7 @@ export const unsignedPayload = "UNSIGNED-PAYLOAD"
  *
  * @since 0.1.0
  */
-export const maxClockSkewMillis = 15 * 60 * 1000
+export const maxClockSkewMillis: number = SdkDate.maxClockSkewMillis
 
 const emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -62,28 +61,20 @@ const signedNamesFor = (mask: number): SignedNames => {
 const signedNamesByMask: ReadonlyArray<SignedNames> = Array.from({ length: 1 << signableHeaders.length }, (_, mask) => signedNamesFor(mask))
 
 /**
- * Formats epoch milliseconds as an `X-Sdk-Date`: `YYYYMMDDTHHMMSSZ`, UTC.
+ * Formats epoch milliseconds as an `X-Sdk-Date`: `YYYYMMDDTHHMMSSZ`, UTC (the client's
+ * `SdkDate.format`).
  *
  * @since 0.1.0
  */
-export const sdkDate = (millis: number): string => {
-  const iso = new Date(millis).toISOString()
-  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z"
-}
+export const sdkDate: (millis: number) => string = SdkDate.format
 
 /**
  * Parses an `X-Sdk-Date` into epoch milliseconds; `undefined` when it is not a real
- * `YYYYMMDDTHHMMSSZ` date.
+ * `YYYYMMDDTHHMMSSZ` date (the client's `SdkDate.parse`).
  *
  * @since 0.1.0
  */
-export const parseSdkDate = (date: string): number | undefined => {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date)
-  if (m === null) return undefined
-  const millis = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
-  // Date.UTC rolls 20191332 over into the next year: only a date that formats back to itself is real.
-  return Number.isNaN(millis) || sdkDate(millis) !== date ? undefined : millis
-}
+export const parseSdkDate: (date: string) => number | undefined = SdkDate.parse
 
 const unreservedPath = /^[A-Za-z0-9\-_.~/]*$/
 

@@ -19,6 +19,7 @@ import { ResponseDecodeError } from "../ResponseDecodeError.js"
 import * as RetryPolicy from "../RetryPolicy.js"
 import { ServiceError } from "../ServiceError.js"
 import { Signer, type SignerError } from "../Signer.js"
+import * as SdkDate from "../SdkDate.js"
 import { Transport, type TransportError } from "../Transport.js"
 
 /** One call to the API, before it is built into a request. */
@@ -142,11 +143,8 @@ const decode = <A, I>(
  * message, else the `Date` header.
  */
 const serverTime = (detail: string, dateHeader: string | undefined): number | undefined => {
-  const match = /server\s*time\s*:\s*(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/i.exec(detail)
-  if (match !== null) {
-    const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number]
-    return Date.UTC(y, mo - 1, d, h, mi, s)
-  }
+  const quoted = SdkDate.serverTimeIn(detail)
+  if (quoted !== undefined) return quoted
   const parsed = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader)
   return Number.isNaN(parsed) ? undefined : parsed
 }

@@ -2,7 +2,7 @@
 // API, latency, authentication with the signature date, throttling), then the service (5xx, the
 // call itself), then the network (an answer lost on the way back). Every answer carries an
 // `x-request-id` and the server's `date`.
-import { DdsRequest, DdsResponse } from "@dds-restore/client"
+import { DdsRequest, DdsResponse, SdkDate } from "@dds-restore/client"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -18,7 +18,7 @@ import * as Restore from "./restore.js"
 import { type Answer, error } from "./respond.js"
 import * as Routes from "./routes.js"
 import type * as S from "./state.js"
-import { httpDate, parseSdkDate, sdkDate } from "./time.js"
+import { httpDate } from "./time.js"
 
 /** The fake's settings, with defaults filled in and durations in milliseconds. */
 export interface Config {
@@ -44,7 +44,6 @@ export interface Env {
 }
 
 /** The gateway's allowance between the signature date and its own clock. */
-const MAX_SKEW = 15 * 60_000
 
 const hex = (bytes: ReadonlyArray<number>): string => bytes.map((b) => b.toString(16).padStart(2, "0")).join("")
 
@@ -147,18 +146,18 @@ const authenticate = (
     }
     const date = request.headers["x-sdk-date"]
     if (date !== undefined) {
-      const signedAt = parseSdkDate(date)
+      const signedAt = SdkDate.parse(date)
       if (signedAt === undefined) {
         return unauthenticated(
           new Authenticator.Unauthenticated({ code: "APIGW.0301", detail: `x-sdk-date "${date}" is not YYYYMMDDTHHMMSSZ` }),
           requestId
         )
       }
-      if (Math.abs(serverNow - signedAt) > MAX_SKEW) {
+      if (Math.abs(serverNow - signedAt) > SdkDate.maxClockSkewMillis) {
         return unauthenticated(
           new Authenticator.Unauthenticated({
             code: "APIGW.0303",
-            detail: `calc aksk signature fail:signature expired, signature time:${date},server time:${sdkDate(serverNow)}`
+            detail: `calc aksk signature fail:signature expired, signature time:${date},server time:${SdkDate.format(serverNow)}`
           }),
           requestId
         )

@@ -9,16 +9,6 @@ export const dayMillis = DAY
 /** `2020-12-12T09:02:11+0000`: how a job's `created` and `ended` read. */
 export const jobTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}+0000`
 
-/** `20211217T064303Z`: the `X-Sdk-Date` format, as the gateway quotes it back. */
-export const sdkDate = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, "") + "Z"
-
-/** An `X-Sdk-Date` value as epoch ms, or undefined when it is not `YYYYMMDDTHHMMSSZ`. */
-export const parseSdkDate = (text: string): number | undefined => {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text)
-  if (m === null) return undefined
-  return checkedUtc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
-}
-
 /** A `YYYY-MM-DD` day as the epoch ms of its start, or undefined when it is not a real day. */
 export const parseUtcDay = (text: string): number | undefined => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
