@@ -34,6 +34,11 @@ export interface Options {
   readonly jobDuration?: Duration.DurationInput
   /** How long a new job answers 404 to `GET /jobs?id=` (the fake's default when absent). */
   readonly jobVisibleAfter?: Duration.DurationInput
+  /**
+   * Whether an instance refuses a restore while another runs on it, as the service does (true when
+   * absent); false lets a test pile many restores on one instance.
+   */
+  readonly busyWhileRestoring?: boolean
 }
 
 /**
@@ -114,7 +119,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
     const fake = yield* FakeDds.make(seed, {
       ...(options.faults === undefined ? {} : { faults: options.faults }),
       ...(options.jobDuration === undefined ? {} : { jobDuration: options.jobDuration }),
-      ...(options.jobVisibleAfter === undefined ? {} : { jobVisibleAfter: options.jobVisibleAfter })
+      ...(options.jobVisibleAfter === undefined ? {} : { jobVisibleAfter: options.jobVisibleAfter }),
+      ...(options.busyWhileRestoring === undefined ? {} : { busyWhileRestoring: options.busyWhileRestoring })
     })
     const secrets = new Map(seed.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]))
     const lookupSecret = (accessKeyId: string) => secrets.get(accessKeyId)
