@@ -41,7 +41,7 @@ export class TokenProvider extends Context.Tag("@dds-restore/signer-iam-token/To
  *
  * @since 0.1.0
  */
-export type ProjectScope = Iam.ProjectScope
+export type ProjectScope = { readonly name: string } | { readonly id: string }
 
 /**
  * How to obtain tokens from IAM.

@@ -6,9 +6,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type { ProjectScope } from "../TokenProvider.js"
 
-/** The project a token is scoped to: by name (the region, e.g. `cn-north-4`) or by id. */
-export type ProjectScope = { readonly name: string } | { readonly id: string }
 
 /** Who asks IAM for a token, and where. */
 export interface Identity {
