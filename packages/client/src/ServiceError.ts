@@ -2,7 +2,7 @@
  * The service (or its API gateway) answered with an error status. Keeps what is needed to act on
  * it and to ask support about it: the status, the error code, the service's own message, the
  * `X-Request-Id` and the operation, and tells the kind of failure (throttled, busy, auth...) with
- * the next step to take (dds-api.md §4).
+ * the next step to take (docs/service.md, Errors).
  *
  * @since 0.1.0
  */

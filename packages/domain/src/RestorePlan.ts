@@ -200,7 +200,7 @@ const isNonEmpty = <A>(as: ReadonlyArray<A>): as is readonly [A, ...Array<A>] =>
 
 /**
  * The plan as a request body or a plan file, checked field by field: the wire body of
- * dds-api.md §1, times as strings of digits, numbers or ISO-8601 with a zone. An unknown field is
+ * the restore call (docs/service.md), times as strings of digits, numbers or ISO-8601 with a zone. An unknown field is
  * refused with its path. Encodes as the exact wire body (times as strings of digits). The rules
  * across entries are not part of it: see `decode` and `validate`.
  *

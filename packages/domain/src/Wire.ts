@@ -1,6 +1,6 @@
 /**
- * The wire format of the DDS restore API (dds-api.md §1, §3 and §4) as schemas, so that the
- * client and the fake service read and write exactly the same bodies.
+ * The wire format of the DDS restore API (docs/service.md: the restore call, the calls around it,
+ * errors) as schemas, so that the client and the fake service read and write exactly the same bodies.
  *
  * Answers (what the client receives) accept and drop fields they do not know, because the
  * service adds fields over time; a string the service may leave out or send as `null` decodes

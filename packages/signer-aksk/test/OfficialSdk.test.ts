@@ -109,21 +109,22 @@ describe("agreement with @huaweicloud/huaweicloud-sdk-core's AKSKSigner", () => 
   })
 })
 
-// Where the SDK core and signing.md disagree, signing.md and what goes on the wire win.
+// Where the SDK core and the signing guide disagree, the guide and what goes on the wire win
+// (docs/service.md, Signing).
 describe("documented differences from the SDK core", () => {
   const sign = (url: string, headers: Record<string, string> = {}) =>
     AkSkSigner.signRequest(DdsRequest.make({ method: "GET", url, headers }), credentials, date)
 
   it("a path character url.parse rewrites (whitespace, controls, quotes, braces...) is encoded once by us, twice by the SDK core", () => {
     // url.parse turns "a b" into "a%20b" and the SDK then encodes the "%": it signs "/v3/a%2520b/".
-    // signing.md encodes every byte of the path as written once: "/v3/a%20b/".
+    // The signing guide encodes every byte of the path as written once: "/v3/a%20b/".
     const raw = sign("https://h.example.com/v3/a b")
     expect(AkSkSigner.canonicalRequest(raw, ["host", "x-sdk-date"]).split("\n")[1]).toBe("/v3/a%20b/")
     expect(officialAuthorization(raw, { accessKeyId, secret })).not.toBe(raw.headers["authorization"])
     expect(officialAuthorization(raw, { accessKeyId, secret })).toBe(sign("https://h.example.com/v3/a%20b").headers["authorization"])
   })
 
-  it("header values are trimmed as signing.md says (HTTP drops the spaces anyway); the SDK core signs them untrimmed", () => {
+  it("header values are trimmed as the signing guide says (HTTP drops the spaces anyway); the SDK core signs them untrimmed", () => {
     const padded = sign("https://h.example.com/v3/x", { "x-project-id": "  p1 " })
     const trimmed = sign("https://h.example.com/v3/x", { "x-project-id": "p1" })
     expect(padded.headers["authorization"]).toBe(trimmed.headers["authorization"])

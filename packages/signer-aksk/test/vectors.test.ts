@@ -4,7 +4,7 @@ import { AkSkSigner } from "@dds-restore/signer-aksk"
 import * as Redacted from "effect/Redacted"
 import { createHash } from "node:crypto"
 
-// The published vectors of signing.md §2.
+// The vectors published in the cloud's API request signing guide (docs/service.md, Signing).
 const vpcs = "https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"
 const vpcsQuery = [["limit", "2"], ["marker", "13551d6b-755d-4757-b956-536f674975c0"]] as const
 const date = "20191115T033655Z"

@@ -1,5 +1,5 @@
 /**
- * The naming rules of dds-api.md §2 as plain functions, shared by the name schemas and the plan
+ * The naming rules of docs/service.md as plain functions, shared by the name schemas and the plan
  * decoder's fast path so that both refuse the same names with the same words.
  */
 

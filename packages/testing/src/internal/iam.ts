@@ -1,4 +1,4 @@
-// IAM's token call (signing.md §4): the password method against the seed's users, a token in the
+// IAM's token call (docs/service.md, IAM tokens): the password method against the seed's users, a token in the
 // `X-Subject-Token` header, and the check of `X-Auth-Token` on the calls that use one. IAM's error
 // body is its own `{ error: { code, title, message } }`, not the DDS one.
 import type { DdsRequest } from "@dds-restore/client"

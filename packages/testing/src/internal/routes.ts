@@ -1,4 +1,4 @@
-// Which call a request is, from its method and path (dds-api.md §1 and §3, signing.md §4).
+// Which call a request is, from its method and path (docs/service.md: the restore call, the calls around it, IAM tokens).
 import { DdsRequest } from "@dds-restore/client"
 import type * as Fault from "../Fault.js"
 
