@@ -10,8 +10,9 @@ export const projectId = "0123456789abcdef0123456789abcdef"
 export const instanceId = "9136fd2a9fcd405ea4674276ce36dae8in02"
 export const endpoint = "https://dds.cn-north-4.myhuaweicloud.com"
 
-/** The text of an example body copied from the reference. */
-export const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")
+/** The text of an example body of the service, from the one copy in docs/service/. */
+export const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../docs/service/${name}`, import.meta.url), "utf8")
 
 /** `YYYYMMDDTHHMMSSZ`, as `X-Sdk-Date` carries it. */
 export const sdkDate = (millis: number): string => new Date(millis).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")

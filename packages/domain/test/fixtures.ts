@@ -1,5 +1,6 @@
-// Reads the example bodies copied from the reference into test/fixtures/.
+// Reads the example bodies of the service from their one copy, docs/service/, which the client's
+// and the HTTP transport's tests read too.
 import { readFileSync } from "node:fs"
 
 export const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"))
+  JSON.parse(readFileSync(new URL(`../../../docs/service/${name}`, import.meta.url), "utf8"))

@@ -9,8 +9,9 @@ import type * as Scope from "effect/Scope"
 import { readFileSync } from "node:fs"
 import * as LoopbackServer from "./LoopbackServer.js"
 
-/** The text of an example body copied from the reference. */
-export const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8")
+/** The text of an example body of the service, from the one copy in docs/service/. */
+export const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../../docs/service/${name}`, import.meta.url), "utf8")
 
 /** An answer, or no answer at all. */
 export type Reply = { readonly status: number; readonly body: string } | "hang"
