@@ -29,6 +29,11 @@ export interface Options {
   /** 0 (the default) picks any free port; read the chosen one from `Emulator.url`. */
   readonly port?: number
   readonly seed?: Seed.Seed
+  /**
+   * A fleet added to the seed's instances (`DemoFixture.fleet` at the start time): healthy replica
+   * sets with the demo replica set's databases and collections, the same for the same seed.
+   */
+  readonly fleet?: DemoFixture.FleetOptions
   readonly faults?: Fault.Rates
   /** From a restore's submission to its job's end (the fake's default when absent). */
   readonly jobDuration?: Duration.DurationInput
@@ -115,7 +120,11 @@ const json = (status: number, body: unknown, id = Server.requestId()): Server.Ou
  */
 export const make = (options: Options = {}): Effect.Effect<Service, EmulatorError, Scope.Scope> =>
   Effect.gen(function*() {
-    const seed = options.seed ?? DemoFixture.make(yield* Clock.currentTimeMillis)
+    const now = yield* Clock.currentTimeMillis
+    const given = options.seed ?? DemoFixture.make(now)
+    const seed = options.fleet === undefined
+      ? given
+      : { ...given, instances: [...given.instances, ...DemoFixture.fleet(now, options.fleet)] }
     const fake = yield* FakeDds.make(seed, {
       ...(options.faults === undefined ? {} : { faults: options.faults }),
       ...(options.jobDuration === undefined ? {} : { jobDuration: options.jobDuration }),

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Seed } from "@dds-restore/testing"
+import { DemoFixture, Seed } from "@dds-restore/testing"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -75,12 +75,16 @@ export const start = (
       port: options.port,
       faults: options.faults,
       ...(seed === undefined ? {} : { seed }),
+      ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
       ...(options.jobDuration === undefined ? {} : { jobDuration: options.jobDuration }),
       ...(options.visibilityDelay === undefined ? {} : { jobVisibleAfter: options.visibilityDelay })
     })
     out(`listening on ${emulator.url}`)
     out(`project id: ${emulator.projectId}`)
     for (const credential of emulator.credentials) out(`access key id: ${credential.accessKeyId}`)
+    if (options.fleet !== undefined) {
+      out(`fleet: ${options.fleet.count} replica sets from seed ${JSON.stringify(options.fleet.seed ?? DemoFixture.defaultFleetSeed)}`)
+    }
     out(`secret keys and state: GET ${emulator.url}${Emulator.statePath}`)
     return emulator
   })

@@ -1,11 +1,11 @@
 /**
- * The emulator's command-line options (`--host`, `--port`, `--seed`, `--faults`, `--job-duration`,
- * `--visibility-delay`) and the parsers behind them, kept apart from the bin so that another command
+ * The emulator's command-line options (`--host`, `--port`, `--seed`, `--instances`, `--fleet-seed`,
+ * `--faults`, `--job-duration`, `--visibility-delay`) and the parsers behind them, kept apart from the bin so that another command
  * line (the demo app's `dds-restore emulator`) parses the same way.
  *
  * @since 0.1.0
  */
-import type { Fault } from "@dds-restore/testing"
+import { DemoFixture, type Fault } from "@dds-restore/testing"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -41,6 +41,8 @@ export interface Options {
   readonly port: number
   /** A JSON seed file; the built-in demo fixture when absent. */
   readonly seedFile?: string
+  /** `--instances N` (with `--fleet-seed`): N healthy replica sets added to the seed. */
+  readonly fleet?: DemoFixture.FleetOptions
   /** Faults at a rate, in the fake's own terms. */
   readonly faults: Fault.Rates
   /** How long a restore job runs before it completes. */
@@ -65,6 +67,10 @@ Options:
   --port PORT               port to listen on; 0 picks any free port (default 0)
   --seed FILE               JSON seed (projects, credentials, instances, windows, collections);
                             the built-in demo fixture when absent
+  --instances N             add a fleet of N healthy replica sets (0 to 10000) holding the demo
+                            replica set's databases and collections; listed on GET /_emulator/state
+  --fleet-seed TEXT         what the fleet's ids and names are derived from: every emulator started
+                            with the same seed serves the same fleet (default "fleet")
   --faults SPEC             comma-separated faults, for example
                             throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m
   --job-duration DURATION   how long a restore job runs, for example 2s (default: the fake's)
@@ -155,6 +161,39 @@ export const parseFaults = (spec: string): Either.Either<Fault.Rates, InvalidOpt
 }
 
 /**
+ * Parses a fleet size: an integer from 0 to `DemoFixture.fleetLimit`.
+ *
+ * @since 0.1.0
+ */
+export const parseInstances = (text: string): Either.Either<number, InvalidOption> => {
+  const count = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN
+  return count >= 0 && count <= DemoFixture.fleetLimit
+    ? Either.right(count)
+    : Either.left(
+      new InvalidOption({ option: "--instances", value: text, detail: `expected an integer from 0 to ${DemoFixture.fleetLimit}` })
+    )
+}
+
+const fleetSeedLimit = 100
+
+const parseFleet = (
+  instances: string | undefined,
+  seed: string | undefined
+): Either.Either<DemoFixture.FleetOptions | undefined, InvalidOption> => {
+  if (seed !== undefined && (seed === "" || seed.length > fleetSeedLimit)) {
+    return Either.left(
+      new InvalidOption({ option: "--fleet-seed", value: seed, detail: `expected a text of 1 to ${fleetSeedLimit} characters` })
+    )
+  }
+  if (instances === undefined) {
+    return seed === undefined
+      ? Either.right(undefined)
+      : Either.left(new InvalidOption({ option: "--fleet-seed", value: seed, detail: "it names a fleet: give --instances N too" }))
+  }
+  return Either.map(parseInstances(instances), (count) => (seed === undefined ? { count } : { count, seed }))
+}
+
+/**
  * Parses a port number: an integer from 0 (any free port) to 65535.
  *
  * @since 0.1.0
@@ -170,6 +209,8 @@ const optionSpec = {
   host: { type: "string" },
   port: { type: "string" },
   seed: { type: "string" },
+  instances: { type: "string" },
+  "fleet-seed": { type: "string" },
   faults: { type: "string" },
   "job-duration": { type: "string" },
   "visibility-delay": { type: "string" },
@@ -201,6 +242,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Either.Either<Options, I
     }
     const port = values.port === undefined ? 0 : yield* parsePort(values.port)
     const faults = values.faults === undefined ? {} : yield* parseFaults(values.faults)
+    const fleet = yield* parseFleet(values.instances, values["fleet-seed"])
     if (values.seed === "") {
       return yield* Either.left(new InvalidOption({ option: "--seed", value: "", detail: "expected a file path" }))
     }
@@ -216,6 +258,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Either.Either<Options, I
       faults,
       help: values.help === true,
       ...(values.seed === undefined ? {} : { seedFile: values.seed }),
+      ...(fleet === undefined ? {} : { fleet }),
       ...(jobDuration === undefined ? {} : { jobDuration }),
       ...(visibilityDelay === undefined ? {} : { visibilityDelay })
     }

@@ -1,8 +1,9 @@
 /**
  * The built-in demo seed the emulator and the demo app start from: one project with demo
  * credentials and a demo IAM user, a 4.x replica set `dds-orders-demo` ready to restore, a sharded
- * cluster, and a replica set without incremental backup. Everything is relative to the `now` it is
- * given, so the fixture reads the same whatever the day.
+ * cluster, and a replica set without incremental backup; and a fleet of replica sets like the demo
+ * one, derived from a seed. Everything is relative to the `now` it is given, so the fixture reads
+ * the same whatever the day.
  *
  * @since 0.1.0
  */
@@ -108,6 +109,20 @@ const splitAtMidnight = (span: Seed.Window): ReadonlyArray<Seed.Window> => {
   return pieces
 }
 
+// The databases of dds-orders-demo, which every fleet instance holds too.
+const ordersDatabases = (now: number): ReadonlyArray<Seed.Database> => {
+  const since = { createdAt: now - 90 * DAY }
+  return [
+    Seed.database("shop", [
+      { name: "orders", ...since },
+      { name: "customers", ...since },
+      { name: "carts", createdAt: now - 3 * DAY },
+      { name: "legacy_orders", ...since, droppedAt: now - 2 * DAY }
+    ], since),
+    Seed.database("analytics", [{ name: "events", ...since }, { name: "sessions", ...since }], since)
+  ]
+}
+
 /**
  * The demo seed at `now` (epoch ms): `shop` holds `orders`, `customers`, `carts` (created 3 days
  * before `now`) and `legacy_orders` (dropped 2 days before), `analytics` holds `events` and
@@ -129,15 +144,7 @@ export const make = (now: number): Seed.Seed => {
         name: "dds-orders-demo",
         version: "4.0",
         windows: demoWindows,
-        databases: [
-          Seed.database("shop", [
-            { name: "orders", ...since },
-            { name: "customers", ...since },
-            { name: "carts", createdAt: now - 3 * DAY },
-            { name: "legacy_orders", ...since, droppedAt: now - 2 * DAY }
-          ], since),
-          Seed.database("analytics", [{ name: "events", ...since }, { name: "sessions", ...since }], since)
-        ]
+        databases: ordersDatabases(now)
       }),
       Seed.sharded({
         id: shardedInstanceId,
@@ -155,4 +162,103 @@ export const make = (now: number): Seed.Seed => {
       })
     ]
   })
+}
+
+/**
+ * The most instances a fleet may have.
+ *
+ * @since 0.1.0
+ */
+export const fleetLimit = 10_000
+
+/**
+ * The seed a fleet's ids and names are derived from when none is given.
+ *
+ * @since 0.1.0
+ */
+export const defaultFleetSeed = "fleet"
+
+/**
+ * How many fleet instances, and the text their ids and names are derived from: the same seed gives
+ * the same fleet in every process.
+ *
+ * @since 0.1.0
+ */
+export interface FleetOptions {
+  /** From 0 to `fleetLimit`. */
+  readonly count: number
+  /** Any non-empty text (`defaultFleetSeed` when absent). */
+  readonly seed?: string
+}
+
+/**
+ * The ids of a fleet, in order: 32 hexadecimal digits and `in02` as the service writes them, the
+ * first 24 digits from the seed and the last 8 a one-to-one mix of the seed and the position, so
+ * no two instances of a fleet share an id. Throws a `RangeError` for a count outside 0 to
+ * `fleetLimit` or an empty seed.
+ *
+ * @since 0.1.0
+ */
+export const fleetInstanceIds = (options: FleetOptions): ReadonlyArray<string> => {
+  const { count, seed } = checkedFleet(options)
+  const digits = hexStream(fnv1a(`${seed}/id`))
+  const prefix = Array.from({ length: 3 }, digits).join("")
+  const offset = fnv1a(`${seed}/position`)
+  // An odd multiplier makes position -> mix one-to-one on 32 bits.
+  return Array.from({ length: count }, (_, position) =>
+    `${prefix}${hex8((Math.imul(position, 0x9e3779b1) + offset) >>> 0)}in02`)
+}
+
+/**
+ * The instances of a fleet at `now`: healthy 4.0 replica sets with incremental backup on, the demo
+ * windows, and the databases and collections of `dds-orders-demo`, so that the example plans apply
+ * to each. Ids as `fleetInstanceIds`; names `dds-fleet-<6 digits of the seed>-<position from 1>`.
+ *
+ * @since 0.1.0
+ */
+export const fleet = (now: number, options: FleetOptions): ReadonlyArray<Seed.Instance> => {
+  const { count, seed } = checkedFleet(options)
+  const tag = hex8(fnv1a(`${seed}/name`)).slice(0, 6)
+  const width = String(count).length
+  const fleetWindows = windows(now)
+  const databases = ordersDatabases(now)
+  return fleetInstanceIds({ count, seed }).map((id, position) =>
+    Seed.replicaSet({
+      id,
+      name: `dds-fleet-${tag}-${String(position + 1).padStart(width, "0")}`,
+      version: "4.0",
+      windows: fleetWindows,
+      databases
+    })
+  )
+}
+
+const checkedFleet = (options: FleetOptions): { readonly count: number; readonly seed: string } => {
+  const seed = options.seed ?? defaultFleetSeed
+  if (!Number.isInteger(options.count) || options.count < 0 || options.count > fleetLimit) {
+    throw new RangeError(`A fleet has from 0 to ${fleetLimit} instances, not ${String(options.count)}.`)
+  }
+  if (seed === "") throw new RangeError("A fleet's seed is a non-empty text.")
+  return { count: options.count, seed }
+}
+
+const hex8 = (n: number): string => n.toString(16).padStart(8, "0")
+
+// FNV-1a over the UTF-16 code units: a stable 32-bit hash of the seed, the same on every platform.
+const fnv1a = (text: string): number => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}
+
+// splitmix32: eight hexadecimal digits at a time from a 32-bit state.
+const hexStream = (state: number): () => string => {
+  let s = state
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0
+    let z = s
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
+    return hex8((z ^ (z >>> 16)) >>> 0)
+  }
 }

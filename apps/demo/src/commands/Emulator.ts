@@ -22,6 +22,12 @@ const options = {
   host: text("host", "HOST", "Address to listen on (default 127.0.0.1)"),
   port: text("port", "PORT", "Port to listen on; 0 picks any free port (default 0)"),
   seed: text("seed", "FILE", "A JSON seed file; the built-in demo fixture when absent"),
+  instances: text(
+    "instances",
+    "N",
+    "Add a fleet of N healthy replica sets (0 to 10000) holding the demo replica set's databases and collections"
+  ),
+  fleetSeed: text("fleet-seed", "TEXT", "What the fleet's ids and names are derived from: the same seed, the same fleet (default \"fleet\")"),
   faults: text(
     "faults",
     "SPEC",
@@ -35,6 +41,8 @@ const flags: ReadonlyArray<readonly [keyof typeof options, string]> = [
   ["host", "--host"],
   ["port", "--port"],
   ["seed", "--seed"],
+  ["instances", "--instances"],
+  ["fleetSeed", "--fleet-seed"],
   ["faults", "--faults"],
   ["jobDuration", "--job-duration"],
   ["visibilityDelay", "--visibility-delay"]
