@@ -8,33 +8,30 @@
  *
  * @since 0.1.0
  */
-import { DatabaseName, type PlanError, RestorePlan, RestorePoint, Wire } from "@dds-restore/domain"
+import { type PlanError, RestorePlan, type Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as RateLimiter from "effect/RateLimiter"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { DdsConfig } from "./DdsConfig.js"
 import type * as DdsRequest from "./DdsRequest.js"
-import { InstanceNotFound } from "./InstanceNotFound.js"
-import { InvalidArgument } from "./InvalidArgument.js"
-import { InvalidIdentifier } from "./InvalidIdentifier.js"
-import { walk } from "./internal/paging.js"
+import type { InstanceNotFound } from "./InstanceNotFound.js"
+import type { InvalidArgument } from "./InvalidArgument.js"
+import type { InvalidIdentifier } from "./InvalidIdentifier.js"
+import * as Arguments from "./internal/arguments.js"
 import * as PreflightRun from "./internal/preflight.js"
-import { isSafeSegment, quote } from "./internal/segment.js"
+import * as Reads from "./internal/reads.js"
+import * as Submissions from "./internal/reconcile.js"
 import * as Send from "./internal/send.js"
 import { watch } from "./internal/watch.js"
 import type * as JobWatch from "./JobWatch.js"
 import * as Preflight from "./Preflight.js"
-import * as Reconcile from "./Reconcile.js"
-import * as RetryPolicy from "./RetryPolicy.js"
+import type * as Reconcile from "./Reconcile.js"
 import type { ResponseDecodeError } from "./ResponseDecodeError.js"
+import * as RetryPolicy from "./RetryPolicy.js"
 import type { ServiceError } from "./ServiceError.js"
 import type { Signer, SignerError } from "./Signer.js"
 import type { Transport, TransportError } from "./Transport.js"
@@ -51,14 +48,14 @@ export type CallError = ServiceError | TransportError | SignerError | ResponseDe
  *
  * @since 0.1.0
  */
-export const RESTORE_TASK_NAME = "MongodbRestoreTable"
+export const RESTORE_TASK_NAME = Reads.RESTORE_TASK_NAME
 
 /**
  * The longest span the task list accepts: 30 days.
  *
  * @since 0.1.0
  */
-export const MAX_TASK_SPAN_MILLIS = 30 * 24 * 60 * 60 * 1000
+export const MAX_TASK_SPAN_MILLIS = Arguments.MAX_TASK_SPAN_MILLIS
 
 /**
  * What a restore gives: the id of its job, and whether the answer was lost and the job found in
@@ -259,63 +256,6 @@ export interface Options {
   readonly retryPolicy?: RetryPolicy.Options | undefined
 }
 
-const safeId = (operation: string, argument: string, value: string): Effect.Effect<string, InvalidIdentifier> =>
-  isSafeSegment(value) ? Effect.succeed(value) : Effect.fail(new InvalidIdentifier({ operation, argument, value: quote(value) }))
-
-const isRestorePoint = Schema.is(RestorePoint.RestorePoint)
-
-const restorePoint = (operation: string, argument: string, at: number): Effect.Effect<number, InvalidArgument> =>
-  isRestorePoint(at)
-    ? Effect.succeed(at)
-    : Effect.fail(
-      new InvalidArgument({
-        operation,
-        argument,
-        reason: `${String(at)} is not a point in time: give whole UNIX epoch milliseconds (for example 1607762955000).`
-      })
-    )
-
-const utcDay = (operation: string, day: string): Effect.Effect<string, InvalidArgument> => {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
-  const date = match === null ? undefined : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
-  // A day like 2021-02-30 parses, as March 2nd: only a date that reads back the same is real.
-  return date !== undefined && date.toISOString().slice(0, 10) === day
-    ? Effect.succeed(day)
-    : Effect.fail(
-      new InvalidArgument({
-        operation,
-        argument: "day",
-        reason: `${quote(day)} is not a calendar day: give a UTC day as YYYY-MM-DD, for example 2020-12-12.`
-      })
-    )
-}
-
-const taskTime = (millis: number): string => new Date(millis).toISOString().replace(/\.\d{3}Z$/, "Z")
-
-const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
-
-const taskSpan = (
-  operation: string,
-  from: Date | number,
-  to: Date | number
-): Effect.Effect<readonly [string, string], InvalidArgument> => {
-  const start = millisOf(from)
-  const end = millisOf(to)
-  const refuse = (argument: string, reason: string) =>
-    Effect.fail(new InvalidArgument({ operation, argument, reason }))
-  if (!Number.isFinite(start) || Number.isNaN(new Date(start).getTime())) {
-    return refuse("from", "is not a valid instant: give a Date or UNIX epoch milliseconds.")
-  }
-  if (!Number.isFinite(end) || Number.isNaN(new Date(end).getTime())) {
-    return refuse("to", "is not a valid instant: give a Date or UNIX epoch milliseconds.")
-  }
-  if (end < start) return refuse("to", `(${taskTime(end)}) is before from (${taskTime(start)}): swap them.`)
-  if (end - start > MAX_TASK_SPAN_MILLIS) {
-    return refuse("to", `is more than 30 days after from (${taskTime(start)}): the task list spans at most 30 days, split the span.`)
-  }
-  return Effect.succeed([taskTime(start), taskTime(end)] as const)
-}
-
 /**
  * The client over a `Transport`, a `Signer` and a `DdsConfig`. The clock offset learnt from the
  * gateway is kept for the client's lifetime.
@@ -326,364 +266,73 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
   Effect.gen(function*() {
     const config = yield* DdsConfig
     const sender = yield* Send.make(RetryPolicy.make(options.retryPolicy))
-    const project = ["v3", config.projectId]
-    const instancePath = (instanceId: string, ...rest: ReadonlyArray<string>) => [...project, "instances", instanceId, ...rest]
-
-    const read = <A, I>(
-      operation: string,
-      path: ReadonlyArray<string>,
-      query: ReadonlyArray<readonly [string, string]>,
-      schema: Schema.Schema<A, I>
-    ) => sender.send({ operation, method: "GET", path, query, idempotent: true }, schema)
+    const reads = Reads.make(sender, config)
+    const submissions = Submissions.make(sender, reads, config)
 
     const traced = (operation: string, attributes: Record<string, string>) =>
       Effect.withSpan(`RestoreClient.${operation}`, { attributes: { ...attributes, "dds.operation": operation } })
-
-    // Reads on arguments already checked, shared by the public reads and the preflight.
-    const readWindows = (id: string, day: string) =>
-      Effect.map(
-        read("restorableTimes", instancePath(id, "restore-time"), [["date", day]], Wire.RestoreTimeResponse),
-        (answer) => answer.value.restore_time
-      )
-
-    const readDatabases = (id: string, time: number) =>
-      walk("restorableDatabases", (offset, limit) =>
-        read(
-          "restorableDatabases",
-          instancePath(id, "restore-database"),
-          [["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
-          Wire.RestoreDatabasesResponse
-        ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.databases, total: answer.value.total_count } }))))
-
-    const readCollections = (id: string, database: string, time: number) =>
-      walk("restorableCollections", (offset, limit) =>
-        read(
-          "restorableCollections",
-          instancePath(id, "restore-collection"),
-          [["db_name", database], ["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
-          Wire.RestoreCollectionsResponse
-        ).pipe(
-          Effect.map((answer) => ({ ...answer, value: { items: answer.value.collections, total: answer.value.total_count } }))
-        ))
-
-    const readInstance = (id: string) =>
-      Effect.gen(function*() {
-        const answer = yield* read("instance", [...project, "instances"], [["id", id]], Wire.InstancesResponse).pipe(
-          Effect.catchIf(
-            (error): error is ServiceError => error._tag === "ServiceError" && error.kind === "InstanceNotFound",
-            (error) =>
-              Effect.fail(new InstanceNotFound({ instanceId: id, ...(error.requestId === undefined ? {} : { requestId: error.requestId }) }))
-          )
-        )
-        const found = answer.value.instances.find((candidate) => candidate.id === id)
-        if (found === undefined) {
-          return yield* new InstanceNotFound({
-            instanceId: id,
-            ...(answer.requestId === undefined ? {} : { requestId: answer.requestId })
-          })
-        }
-        return found
-      })
-
-    const readPolicy = (id: string) =>
-      Effect.map(
-        read("backupPolicy", instancePath(id, "backups", "policy"), [], Wire.BackupPolicyResponse),
-        (answer) => answer.value.backup_policy
-      )
-
-    const readTasks = (id: string, start: string, end: string, until?: (task: Wire.Task) => boolean) =>
-      Effect.map(
-        walk("restoreTasks", (offset, limit) =>
-          read(
-            "restoreTasks",
-            ["v3.1", config.projectId, "jobs"],
-            [
-              ["start_time", start],
-              ["end_time", end],
-              ["name", RESTORE_TASK_NAME],
-              ["offset", String(offset)],
-              ["limit", String(limit)]
-            ],
-            Wire.TaskListResponse
-          ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } }))),
-          until === undefined ? undefined : (task) => task.instance_id === id && until(task)),
-        (tasks) => tasks.filter((task) => task.instance_id === id)
-      )
-
-    const readJob = (id: string) =>
-      Effect.map(read("job", [...project, "jobs"], [["id", id]], Wire.JobResponse), (answer) => answer.value.job)
-
-    const preflightReads: PreflightRun.Reads = {
-      instance: readInstance,
-      backupPolicy: readPolicy,
-      windows: readWindows,
-      databases: readDatabases,
-      collections: readCollections
-    }
-
-    const preflight: Service["preflight"] = (instanceId, plan, preflightOptions = {}) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("preflight", "instanceId", instanceId)
-        return yield* PreflightRun.run(preflightReads, id, plan, yield* Clock.currentTimeMillis, preflightOptions)
-      }).pipe(traced("preflight", { "dds.instance_id": instanceId }))
-
-    // Two restores of one instance look alike in the task list, so each instance's submissions
-    // (and their reconciliation) go one at a time, and a job id once handed out is never handed
-    // out again: every caller holds its own job.
-    const locks = new Map<string, Effect.Semaphore>()
-    const lockOf = (id: string) =>
-      Effect.sync(() => {
-        const existing = locks.get(id)
-        if (existing !== undefined) return existing
-        const created = Effect.unsafeMakeSemaphore(1)
-        locks.set(id, created)
-        return created
-      })
-    const claimed = new Set<string>()
-    const claim = (jobId: string, reconciled: boolean): Effect.Effect<Submission> =>
-      Effect.sync(() => {
-        claimed.add(jobId)
-        return { jobId, reconciled }
-      })
-
-    type Lookup =
-      | { readonly _tag: "Found"; readonly jobId: string }
-      | { readonly _tag: "Absent"; readonly searchedFrom: number }
-      | { readonly _tag: "Unreadable"; readonly searchedFrom: number; readonly failure: CallError | InvalidArgument }
-
-    // Reads the task list until an unclaimed restore task of the instance created since just
-    // before the submission shows up, or the wait is over. Runs under the instance's lock.
-    const lookup = (id: string, submittedAt: number, settings: Reconcile.Settings): Effect.Effect<Lookup> =>
-      Effect.gen(function*() {
-        const margin = Duration.toMillis(settings.clockSkewMargin)
-        const searchedFrom = submittedAt - margin
-        const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settings.wait)
-        for (;;) {
-          const now = yield* Clock.currentTimeMillis
-          const isUnclaimed = (task: Wire.Task) => !claimed.has(task.id)
-          // The listing is read only as far as the first unclaimed task of the instance: in a list
-          // that puts the newest first (as FakeDds's does), the one just created is on page one.
-          const tasks = yield* Effect.either(
-            Effect.flatMap(
-              taskSpan("reconcile", searchedFrom, now + margin),
-              ([start, end]) => readTasks(id, start, end, isUnclaimed)
-            )
-          )
-          if (Either.isRight(tasks)) {
-            const found = tasks.right.find(isUnclaimed)
-            if (found !== undefined) return { _tag: "Found", jobId: found.id } as const
-          }
-          const left = deadline - (yield* Clock.currentTimeMillis)
-          if (left <= 0) {
-            return Either.isRight(tasks)
-              ? { _tag: "Absent", searchedFrom } as const
-              : { _tag: "Unreadable", searchedFrom, failure: tasks.left } as const
-          }
-          yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))
-        }
-      })
-
-    const outcomeUnknown = (
-      id: string,
-      submittedAt: number,
-      found: Exclude<Lookup, { readonly _tag: "Found" }>,
-      error: Reconcile.RestoreOutcomeUnknown["error"]
-    ) =>
-      new Reconcile.RestoreOutcomeUnknown({
-        instanceId: id,
-        submittedAt,
-        searchedFrom: found.searchedFrom,
-        ...(error === undefined ? {} : { error }),
-        ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {})
-      })
-
-    const reconcile: Service["reconcile"] = (instanceId, submittedAt, reconcileOptions) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("reconcile", "instanceId", instanceId)
-        const at = millisOf(submittedAt)
-        const settings = Reconcile.settings(reconcileOptions)
-        const margin = Duration.toMillis(settings.clockSkewMargin)
-        const now = yield* Clock.currentTimeMillis
-        // Refused before any read: an instant the task list cannot be searched from.
-        if (!Number.isFinite(at) || at > now + margin || now - at + 2 * margin > MAX_TASK_SPAN_MILLIS) {
-          return yield* new InvalidArgument({
-            operation: "reconcile",
-            argument: "submittedAt",
-            reason: `${Number.isFinite(at) ? taskTime(at) : String(at)} is not an instant of the last 30 days: ` +
-              "the task list is searched from just before the submission until now, over at most 30 days; give when the restore was submitted."
-          })
-        }
-        const lock = yield* lockOf(id)
-        return yield* lock.withPermits(1)(
-          Effect.flatMap(lookup(id, at, settings), (found) =>
-            found._tag === "Found" ? claim(found.jobId, true) : Effect.fail(outcomeUnknown(id, at, found, undefined)))
-        )
-      }).pipe(traced("reconcile", { "dds.instance_id": instanceId }))
-
-    const restoreCall = (id: string, body: string) =>
-      ({ operation: "restore", method: "POST", path: instancePath(id, "restore", "collections"), body, idempotent: false }) as const
-
-    const restoreRequest: Service["restoreRequest"] = (instanceId, plan) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restoreRequest", "instanceId", instanceId)
-        const checked = yield* RestorePlan.validate(plan)
-        return sender.request(restoreCall(id, JSON.stringify(RestorePlan.encode(checked))))
-      })
-
-    const submit = (id: string, body: string, restoreOptions: RestoreOptions) =>
-      Effect.gen(function*() {
-        const settings = Reconcile.settings(restoreOptions.reconcile)
-        let resends = restoreOptions.resubmitIfAbsent === true ? 1 : 0
-        for (;;) {
-          const submittedAt = yield* Clock.currentTimeMillis
-          const sent = yield* Effect.either(sender.send(restoreCall(id, body), Wire.RestoreResponse))
-          if (Either.isRight(sent)) return yield* claim(sent.right.value.job_id, false)
-          const error = sent.left
-          if (!Reconcile.isAnswerLost(error)) return yield* Effect.fail(error)
-          yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
-          const found = yield* lookup(id, submittedAt, settings)
-          if (found._tag === "Found") return yield* claim(found.jobId, true)
-          // Only a task list read to the end of the wait shows that the service started nothing.
-          if (found._tag === "Absent" && resends > 0) {
-            resends--
-            continue
-          }
-          return yield* outcomeUnknown(id, submittedAt, found, error)
-        }
-      })
+    // An operation on one instance or one job: its id checked first, all of it in one span.
+    const onInstance = <A, E>(operation: string, instanceId: string, use: (id: string) => Effect.Effect<A, E>) =>
+      Effect.flatMap(Arguments.safeId(operation, "instanceId", instanceId), use).pipe(traced(operation, { "dds.instance_id": instanceId }))
+    const onJob = <A, E>(operation: string, jobId: string, use: (id: string) => Effect.Effect<A, E>) =>
+      Effect.flatMap(Arguments.safeId(operation, "jobId", jobId), use).pipe(traced(operation, { "dds.job_id": jobId }))
 
     const restore: Service["restore"] = (instanceId, plan, restoreOptions = {}) =>
+      onInstance("restore", instanceId, (id) =>
+        Effect.gen(function*() {
+          // A plan built in code skipped the rules across entries; a plan that breaks one is never sent.
+          const checked = yield* RestorePlan.validate(plan)
+          const { preflight: check = true } = restoreOptions
+          if (check !== false) {
+            const now = yield* Clock.currentTimeMillis
+            const report = yield* PreflightRun.run(reads, id, checked, now, check === true ? {} : check)
+            if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
+          }
+          return yield* submissions.submit(id, checked, restoreOptions)
+        }))
+
+    const restoreMany: Service["restoreMany"] = (items, { concurrency, requestsPerSecond, ...restoreOptions }) =>
       Effect.gen(function*() {
-        const id = yield* safeId("restore", "instanceId", instanceId)
-        // A plan built in code skipped the rules across entries; a plan that breaks one is never sent.
-        const checked = yield* RestorePlan.validate(plan)
-        if (restoreOptions.preflight !== false) {
-          const preflightOptions = restoreOptions.preflight === true || restoreOptions.preflight === undefined
-            ? {}
-            : restoreOptions.preflight
-          const report = yield* PreflightRun.run(preflightReads, id, checked, yield* Clock.currentTimeMillis, preflightOptions)
-          if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
-        }
-        const body = JSON.stringify(RestorePlan.encode(checked))
-        const lock = yield* lockOf(id)
-        return yield* lock.withPermits(1)(submit(id, body, restoreOptions))
-      }).pipe(traced("restore", { "dds.instance_id": instanceId }))
-
-    const restoreMany: Service["restoreMany"] = (items, manyOptions) =>
-      Effect.gen(function*() {
-        const { concurrency, requestsPerSecond, ...restoreOptions } = manyOptions
-        if (!Number.isInteger(concurrency) || concurrency < 1) {
-          return yield* new InvalidArgument({
-            operation: "restoreMany",
-            argument: "concurrency",
-            reason: `${String(concurrency)} is not a number of restores at once: give a whole number of 1 or more.`
-          })
-        }
-        if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0)) {
-          return yield* new InvalidArgument({
-            operation: "restoreMany",
-            argument: "requestsPerSecond",
-            reason: `${String(requestsPerSecond)} is not a request rate: give a number above 0, or leave it out for no limit.`
-          })
-        }
-        const batch = Effect.forEach(
-          items,
-          (item) =>
-            Effect.map(Effect.exit(restore(item.instanceId, item.plan, restoreOptions)), (result): ItemResult => ({
-              instanceId: item.instanceId,
-              result
-            })),
-          { concurrency }
-        )
-        if (requestsPerSecond === undefined) return yield* batch
-        // One token at a time, one every 1/rate seconds: the batch's requests are spaced evenly,
-        // so no window of one second ever holds more than the rate (a burst allowance would).
-        const limiter = yield* RateLimiter.make({
-          limit: 1,
-          interval: Duration.millis(1000 / requestsPerSecond),
-          algorithm: "token-bucket"
-        })
-        return yield* Effect.locally(batch, Send.currentRateLimiter, Option.some(limiter))
-      }).pipe(Effect.scoped, traced("restoreMany", { "dds.items": String(items.length) }))
-
-    const job: Service["job"] = (jobId) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("job", "jobId", jobId)
-        return yield* readJob(id)
-      }).pipe(traced("job", { "dds.job_id": jobId }))
-
-    const watchJob: Service["watchJob"] = (jobId, watchOptions = {}) =>
-      Stream.unwrap(Effect.map(safeId("watchJob", "jobId", jobId), (id) => watch(readJob, id, watchOptions)))
-
-    const waitForJob: Service["waitForJob"] = (jobId, watchOptions = {}) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("waitForJob", "jobId", jobId)
-        const last = yield* Stream.runLast(watch(readJob, id, watchOptions))
-        // The stream ends only after a Completed snapshot: it fails on every other way out.
-        return Option.getOrThrow(last).job
-      }).pipe(traced("waitForJob", { "dds.job_id": jobId }))
-
-    const restorableTimes: Service["restorableTimes"] = (instanceId, day) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restorableTimes", "instanceId", instanceId)
-        const date = yield* utcDay("restorableTimes", day)
-        return yield* readWindows(id, date)
-      }).pipe(traced("restorableTimes", { "dds.instance_id": instanceId }))
-
-    const restorableDatabases: Service["restorableDatabases"] = (instanceId, at) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restorableDatabases", "instanceId", instanceId)
-        const time = yield* restorePoint("restorableDatabases", "at", at)
-        return yield* readDatabases(id, time)
-      }).pipe(traced("restorableDatabases", { "dds.instance_id": instanceId }))
-
-    const restorableCollections: Service["restorableCollections"] = (instanceId, database, at) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restorableCollections", "instanceId", instanceId)
-        const name = DatabaseName.parse(database)
-        if (name._tag === "Left") {
-          return yield* new InvalidArgument({
-            operation: "restorableCollections",
-            argument: "database",
-            reason: `${quote(database)} is not a database name: ${name.left}`
-          })
-        }
-        const time = yield* restorePoint("restorableCollections", "at", at)
-        return yield* readCollections(id, name.right, time)
-      }).pipe(traced("restorableCollections", { "dds.instance_id": instanceId }))
-
-    const instance: Service["instance"] = (instanceId) =>
-      Effect.flatMap(safeId("instance", "instanceId", instanceId), readInstance).pipe(
-        traced("instance", { "dds.instance_id": instanceId })
-      )
-
-    const backupPolicy: Service["backupPolicy"] = (instanceId) =>
-      Effect.flatMap(safeId("backupPolicy", "instanceId", instanceId), readPolicy).pipe(
-        traced("backupPolicy", { "dds.instance_id": instanceId })
-      )
-
-    const restoreTasks: Service["restoreTasks"] = (instanceId, from, to) =>
-      Effect.gen(function*() {
-        const id = yield* safeId("restoreTasks", "instanceId", instanceId)
-        const [start, end] = yield* taskSpan("restoreTasks", from, to)
-        return yield* readTasks(id, start, end)
-      }).pipe(traced("restoreTasks", { "dds.instance_id": instanceId }))
+        const atOnce = yield* Arguments.concurrency("restoreMany", concurrency)
+        const rate = yield* Arguments.requestRate("restoreMany", requestsPerSecond)
+        const restoreOne = ({ instanceId, plan }: Item) =>
+          Effect.map(Effect.exit(restore(instanceId, plan, restoreOptions)), (result): ItemResult => ({ instanceId, result }))
+        return yield* Send.limited(rate, Effect.forEach(items, restoreOne, { concurrency: atOnce }))
+      }).pipe(traced("restoreMany", { "dds.items": String(items.length) }))
 
     return RestoreClient.of({
-      preflight,
+      preflight: (instanceId, plan, preflightOptions = {}) =>
+        onInstance("preflight", instanceId, (id) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => PreflightRun.run(reads, id, plan, now, preflightOptions))),
       restore,
-      restoreRequest,
-      reconcile,
+      restoreRequest: (instanceId, plan) =>
+        Effect.zipWith(Arguments.safeId("restoreRequest", "instanceId", instanceId), RestorePlan.validate(plan), submissions.request),
+      reconcile: (instanceId, submittedAt, reconcileOptions) =>
+        onInstance("reconcile", instanceId, (id) => submissions.reconcile(id, submittedAt, reconcileOptions)),
       restoreMany,
-      job,
-      waitForJob,
-      watchJob,
-      restorableTimes,
-      restorableDatabases,
-      restorableCollections,
-      instance,
-      backupPolicy,
-      restoreTasks
+      job: (jobId) => onJob("job", jobId, reads.job),
+      waitForJob: (jobId, watchOptions = {}) =>
+        // The stream ends only after a Completed snapshot: it fails on every other way out.
+        onJob("waitForJob", jobId, (id) => Effect.map(Stream.runLast(watch(reads.job, id, watchOptions)), (last) => Option.getOrThrow(last).job)),
+      watchJob: (jobId, watchOptions = {}) =>
+        Stream.unwrap(Effect.map(Arguments.safeId("watchJob", "jobId", jobId), (id) => watch(reads.job, id, watchOptions))),
+      restorableTimes: (instanceId, day) =>
+        onInstance("restorableTimes", instanceId, (id) =>
+          Effect.flatMap(Arguments.utcDay("restorableTimes", day), (date) => reads.windows(id, date))),
+      restorableDatabases: (instanceId, at) =>
+        onInstance("restorableDatabases", instanceId, (id) =>
+          Effect.flatMap(Arguments.restorePoint("restorableDatabases", "at", at), (time) => reads.databases(id, time))),
+      restorableCollections: (instanceId, database, at) =>
+        onInstance("restorableCollections", instanceId, (id) =>
+          Effect.gen(function*() {
+            const name = yield* Arguments.databaseName("restorableCollections", "database", database)
+            return yield* reads.collections(id, name, yield* Arguments.restorePoint("restorableCollections", "at", at))
+          })),
+      instance: (instanceId) => onInstance("instance", instanceId, reads.instance),
+      backupPolicy: (instanceId) => onInstance("backupPolicy", instanceId, reads.backupPolicy),
+      restoreTasks: (instanceId, from, to) =>
+        onInstance("restoreTasks", instanceId, (id) =>
+          Effect.flatMap(Arguments.taskSpan("restoreTasks", from, to), ([start, end]) => reads.tasks(id, start, end)))
     })
   })
 

@@ -5,18 +5,9 @@
  */
 import { Namespace, type PlanError, type RestorePlan, Rules, type Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
-import type { InstanceNotFound } from "../InstanceNotFound.js"
 import * as Preflight from "../Preflight.js"
-import type { SendError } from "./send.js"
-
-/** The reads a preflight makes, on arguments it has already checked. */
-export interface Reads {
-  readonly instance: (instanceId: string) => Effect.Effect<Wire.Instance, SendError | InstanceNotFound>
-  readonly backupPolicy: (instanceId: string) => Effect.Effect<Wire.BackupPolicy, SendError>
-  readonly windows: (instanceId: string, day: string) => Effect.Effect<ReadonlyArray<Wire.RestoreWindow>, SendError>
-  readonly databases: (instanceId: string, at: number) => Effect.Effect<ReadonlyArray<string>, SendError>
-  readonly collections: (instanceId: string, database: string, at: number) => Effect.Effect<ReadonlyArray<string>, SendError>
-}
+import type { CallError } from "../RestoreClient.js"
+import type { Reads } from "./reads.js"
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -103,7 +94,7 @@ export const run = (
   plan: RestorePlan.RestorePlan,
   now: number,
   options: Preflight.Options
-): Effect.Effect<Preflight.PreflightReport, SendError> =>
+): Effect.Effect<Preflight.PreflightReport, CallError> =>
   Effect.gen(function*() {
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? Preflight.DEFAULT_CONCURRENCY))
     // One bound over every read of this preflight, however they are grouped.
@@ -189,7 +180,7 @@ const existence = (
     readonly latest: number | undefined
     readonly bounded: <A, E>(read: Effect.Effect<A, E>) => Effect.Effect<A, E>
   }
-): Effect.Effect<ReadonlyArray<Preflight.Problem>, SendError> =>
+): Effect.Effect<ReadonlyArray<Preflight.Problem>, CallError> =>
   Effect.gen(function*() {
     const { bounded, isInside, latest } = context
     // Each (database, time) pair is read once, whatever number of entries need it.

@@ -9,13 +9,15 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import type * as RateLimiter from "effect/RateLimiter"
+import * as Duration from "effect/Duration"
+import * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as DdsConfig from "../DdsConfig.js"
 import * as DdsRequest from "../DdsRequest.js"
 import * as DdsResponse from "../DdsResponse.js"
 import { ResponseDecodeError } from "../ResponseDecodeError.js"
+import type { CallError } from "../RestoreClient.js"
 import * as RetryPolicy from "../RetryPolicy.js"
 import { ServiceError } from "../ServiceError.js"
 import { Signer, type SignerError } from "../Signer.js"
@@ -48,6 +50,22 @@ export const currentRateLimiter: FiberRef.FiberRef<Option.Option<RateLimiter.Rat
   Option.none()
 )
 
+/**
+ * Runs `effect` with its sends (and those of the fibers it forks) at most `requestsPerSecond`, or
+ * unlimited when it is absent.
+ */
+export const limited = <A, E, R>(requestsPerSecond: number | undefined, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  requestsPerSecond === undefined
+    ? effect
+    : Effect.scoped(
+      Effect.flatMap(
+        // One token at a time, one every 1/rate seconds: the requests are spaced evenly, so no
+        // window of one second ever holds more than the rate (a burst allowance would).
+        RateLimiter.make({ limit: 1, interval: Duration.millis(1000 / requestsPerSecond), algorithm: "token-bucket" }),
+        (limiter) => Effect.locally(effect, currentRateLimiter, Option.some(limiter))
+      )
+    )
+
 /** A decoded answer and the request id it came with. */
 export interface Answer<A> {
   readonly value: A
@@ -55,12 +73,9 @@ export interface Answer<A> {
   readonly requestId: string | undefined
 }
 
-/** Every way a call can fail once it has been built. */
-export type SendError = ServiceError | TransportError | SignerError | ResponseDecodeError
-
 /** Sends calls. */
 export interface Sender {
-  readonly send: <A, I>(call: Call, schema: Schema.Schema<A, I>) => Effect.Effect<Answer<A>, SendError>
+  readonly send: <A, I>(call: Call, schema: Schema.Schema<A, I>) => Effect.Effect<Answer<A>, CallError>
   /** The request a call becomes before it is signed: what `send` signs and sends. */
   readonly request: (call: Call) => DdsRequest.DdsRequest
 }
@@ -244,7 +259,7 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
           : Effect.fail(refused)
       })
 
-    const send = <A, I>(call: Call, schema: Schema.Schema<A, I>): Effect.Effect<Answer<A>, SendError> => {
+    const send = <A, I>(call: Call, schema: Schema.Schema<A, I>): Effect.Effect<Answer<A>, CallError> => {
       const request = build(call)
       return attempt(call, request).pipe(
         Effect.retry(RetryPolicy.schedule(policy, decide(call.idempotent))),

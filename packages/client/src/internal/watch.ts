@@ -12,10 +12,10 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as JobWatch from "../JobWatch.js"
 import { ServiceError } from "../ServiceError.js"
-import type { SendError } from "./send.js"
+import type { CallError } from "../RestoreClient.js"
 
 /** Every way a watch can end badly once the id is known to be well formed. */
-export type WatchError = JobWatch.JobFailed | JobWatch.JobWaitTimeout | JobWatch.JobNotFound | SendError
+export type WatchError = JobWatch.JobFailed | JobWatch.JobWaitTimeout | JobWatch.JobNotFound | CallError
 
 interface State {
   /** Reads made so far. */
@@ -36,11 +36,11 @@ const sameAs = (a: JobWatch.Snapshot | undefined, b: JobWatch.Snapshot): boolean
   a.job.ended === b.job.ended &&
   a.job.fail_reason === b.job.fail_reason
 
-const isNotFound = (error: SendError): error is ServiceError => error instanceof ServiceError && error.status === 404
+const isNotFound = (error: CallError): error is ServiceError => error instanceof ServiceError && error.status === 404
 
 /** The snapshots of a job from its first read to its end. */
 export const watch = (
-  read: (jobId: string) => Effect.Effect<Wire.Job, SendError>,
+  read: (jobId: string) => Effect.Effect<Wire.Job, CallError>,
   jobId: string,
   options: JobWatch.Options
 ): Stream.Stream<JobWatch.Snapshot, WatchError> =>

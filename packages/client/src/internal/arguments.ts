@@ -1,0 +1,134 @@
+/**
+ * The checks of `RestoreClient`'s arguments, made before any request is built: each gives the value
+ * to use, or the typed error that names the operation, the argument and what to give instead.
+ */
+import { DatabaseName, RestorePoint } from "@dds-restore/domain"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { InvalidArgument } from "../InvalidArgument.js"
+import { InvalidIdentifier } from "../InvalidIdentifier.js"
+import { isSafeSegment, quote } from "./segment.js"
+
+/** The longest span the task list accepts: 30 days. */
+export const MAX_TASK_SPAN_MILLIS = 30 * 24 * 60 * 60 * 1000
+
+/** An instant as the task list takes it: ISO 8601 in UTC, to the second. */
+export const taskTime = (millis: number): string => new Date(millis).toISOString().replace(/\.\d{3}Z$/, "Z")
+
+/** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
+export const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
+
+/** An id that may be placed in a URL path as one segment. */
+export const safeId = (operation: string, argument: string, value: string): Effect.Effect<string, InvalidIdentifier> =>
+  isSafeSegment(value) ? Effect.succeed(value) : Effect.fail(new InvalidIdentifier({ operation, argument, value: quote(value) }))
+
+const isRestorePoint = Schema.is(RestorePoint.RestorePoint)
+
+/** A point in time to restore to: whole epoch milliseconds. */
+export const restorePoint = (operation: string, argument: string, at: number): Effect.Effect<number, InvalidArgument> =>
+  isRestorePoint(at)
+    ? Effect.succeed(at)
+    : Effect.fail(
+      new InvalidArgument({
+        operation,
+        argument,
+        reason: `${String(at)} is not a point in time: give whole UNIX epoch milliseconds (for example 1607762955000).`
+      })
+    )
+
+/** A UTC calendar day, `YYYY-MM-DD`. */
+export const utcDay = (operation: string, day: string): Effect.Effect<string, InvalidArgument> => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
+  const date = match === null ? undefined : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+  // A day like 2021-02-30 parses, as March 2nd: only a date that reads back the same is real.
+  return date !== undefined && date.toISOString().slice(0, 10) === day
+    ? Effect.succeed(day)
+    : Effect.fail(
+      new InvalidArgument({
+        operation,
+        argument: "day",
+        reason: `${quote(day)} is not a calendar day: give a UTC day as YYYY-MM-DD, for example 2020-12-12.`
+      })
+    )
+}
+
+/** A database name the service accepts. */
+export const databaseName = (operation: string, argument: string, database: string): Effect.Effect<string, InvalidArgument> => {
+  const name = DatabaseName.parse(database)
+  return name._tag === "Right"
+    ? Effect.succeed(name.right)
+    : Effect.fail(new InvalidArgument({ operation, argument, reason: `${quote(database)} is not a database name: ${name.left}` }))
+}
+
+/** A span of the task list, `from` to `to`, as the task list takes it: in order, at most 30 days. */
+export const taskSpan = (
+  operation: string,
+  from: Date | number,
+  to: Date | number
+): Effect.Effect<readonly [string, string], InvalidArgument> => {
+  const start = millisOf(from)
+  const end = millisOf(to)
+  const refuse = (argument: string, reason: string) =>
+    Effect.fail(new InvalidArgument({ operation, argument, reason }))
+  if (!Number.isFinite(start) || Number.isNaN(new Date(start).getTime())) {
+    return refuse("from", "is not a valid instant: give a Date or UNIX epoch milliseconds.")
+  }
+  if (!Number.isFinite(end) || Number.isNaN(new Date(end).getTime())) {
+    return refuse("to", "is not a valid instant: give a Date or UNIX epoch milliseconds.")
+  }
+  if (end < start) return refuse("to", `(${taskTime(end)}) is before from (${taskTime(start)}): swap them.`)
+  if (end - start > MAX_TASK_SPAN_MILLIS) {
+    return refuse("to", `is more than 30 days after from (${taskTime(start)}): the task list spans at most 30 days, split the span.`)
+  }
+  return Effect.succeed([taskTime(start), taskTime(end)] as const)
+}
+
+/**
+ * When a restore was submitted, for a search of the task list from `margin` before it until
+ * `margin` after `now`: not in the future, and within the 30 days the task list spans.
+ */
+export const submissionTime = (
+  operation: string,
+  submittedAt: Date | number,
+  now: number,
+  margin: number
+): Effect.Effect<number, InvalidArgument> => {
+  const at = millisOf(submittedAt)
+  return Number.isFinite(at) && at <= now + margin && now - at + 2 * margin <= MAX_TASK_SPAN_MILLIS
+    ? Effect.succeed(at)
+    : Effect.fail(
+      new InvalidArgument({
+        operation,
+        argument: "submittedAt",
+        reason: `${Number.isFinite(at) ? taskTime(at) : String(at)} is not an instant of the last 30 days: ` +
+          "the task list is searched from just before the submission until now, over at most 30 days; give when the restore was submitted."
+      })
+    )
+}
+
+/** How many restores of a batch run at once: a whole number of 1 or more. */
+export const concurrency = (operation: string, value: number): Effect.Effect<number, InvalidArgument> =>
+  Number.isInteger(value) && value >= 1
+    ? Effect.succeed(value)
+    : Effect.fail(
+      new InvalidArgument({
+        operation,
+        argument: "concurrency",
+        reason: `${String(value)} is not a number of restores at once: give a whole number of 1 or more.`
+      })
+    )
+
+/** A request rate: above 0, or absent for no limit. */
+export const requestRate = (
+  operation: string,
+  value: number | undefined
+): Effect.Effect<number | undefined, InvalidArgument> =>
+  value === undefined || (Number.isFinite(value) && value > 0)
+    ? Effect.succeed(value)
+    : Effect.fail(
+      new InvalidArgument({
+        operation,
+        argument: "requestsPerSecond",
+        reason: `${String(value)} is not a request rate: give a number above 0, or leave it out for no limit.`
+      })
+    )

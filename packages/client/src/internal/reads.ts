@@ -1,0 +1,127 @@
+/**
+ * The reads of the API on arguments already checked: each sends one GET (or walks every page of a
+ * listing) and gives the part of the answer callers use. The public reads, the preflight, the job
+ * watch and the search for a lost submission's job all read through this one record.
+ */
+import { Wire } from "@dds-restore/domain"
+import * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+import type { DdsConfig } from "../DdsConfig.js"
+import { InstanceNotFound } from "../InstanceNotFound.js"
+import type { CallError } from "../RestoreClient.js"
+import type { ServiceError } from "../ServiceError.js"
+import { walk } from "./paging.js"
+import type { Sender } from "./send.js"
+
+/** The name of restore jobs in the task list. */
+export const RESTORE_TASK_NAME = "MongodbRestoreTable"
+
+/** Every read the client makes. */
+export interface Reads {
+  /** The instance's details; `InstanceNotFound` when the project has no such instance. */
+  readonly instance: (instanceId: string) => Effect.Effect<Wire.Instance, CallError | InstanceNotFound>
+  readonly backupPolicy: (instanceId: string) => Effect.Effect<Wire.BackupPolicy, CallError>
+  /** The restorable windows of one UTC day, `YYYY-MM-DD`. */
+  readonly windows: (instanceId: string, day: string) => Effect.Effect<ReadonlyArray<Wire.RestoreWindow>, CallError>
+  readonly databases: (instanceId: string, at: number) => Effect.Effect<ReadonlyArray<string>, CallError>
+  readonly collections: (instanceId: string, database: string, at: number) => Effect.Effect<ReadonlyArray<string>, CallError>
+  /**
+   * The instance's restore tasks created between two task times; read only as far as the first
+   * task of the instance that `until` picks, when it is given.
+   */
+  readonly tasks: (
+    instanceId: string,
+    start: string,
+    end: string,
+    until?: (task: Wire.Task) => boolean
+  ) => Effect.Effect<ReadonlyArray<Wire.Task>, CallError>
+  readonly job: (jobId: string) => Effect.Effect<Wire.Job, CallError>
+}
+
+/** The reads over a sender, in the project of `config`. */
+export const make = (sender: Sender, config: DdsConfig["Type"]): Reads => {
+  const project = ["v3", config.projectId]
+  const instancePath = (instanceId: string, ...rest: ReadonlyArray<string>) => [...project, "instances", instanceId, ...rest]
+
+  const read = <A, I>(
+    operation: string,
+    path: ReadonlyArray<string>,
+    query: ReadonlyArray<readonly [string, string]>,
+    schema: Schema.Schema<A, I>
+  ) => sender.send({ operation, method: "GET", path, query, idempotent: true }, schema)
+
+  const windows: Reads["windows"] = (id, day) =>
+    Effect.map(
+      read("restorableTimes", instancePath(id, "restore-time"), [["date", day]], Wire.RestoreTimeResponse),
+      (answer) => answer.value.restore_time
+    )
+
+  const databases: Reads["databases"] = (id, time) =>
+    walk("restorableDatabases", (offset, limit) =>
+      read(
+        "restorableDatabases",
+        instancePath(id, "restore-database"),
+        [["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
+        Wire.RestoreDatabasesResponse
+      ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.databases, total: answer.value.total_count } }))))
+
+  const collections: Reads["collections"] = (id, database, time) =>
+    walk("restorableCollections", (offset, limit) =>
+      read(
+        "restorableCollections",
+        instancePath(id, "restore-collection"),
+        [["db_name", database], ["restore_time", String(time)], ["offset", String(offset)], ["limit", String(limit)]],
+        Wire.RestoreCollectionsResponse
+      ).pipe(
+        Effect.map((answer) => ({ ...answer, value: { items: answer.value.collections, total: answer.value.total_count } }))
+      ))
+
+  const instance: Reads["instance"] = (id) =>
+    Effect.gen(function*() {
+      const answer = yield* read("instance", [...project, "instances"], [["id", id]], Wire.InstancesResponse).pipe(
+        Effect.catchIf(
+          (error): error is ServiceError => error._tag === "ServiceError" && error.kind === "InstanceNotFound",
+          (error) =>
+            Effect.fail(new InstanceNotFound({ instanceId: id, ...(error.requestId === undefined ? {} : { requestId: error.requestId }) }))
+        )
+      )
+      const found = answer.value.instances.find((candidate) => candidate.id === id)
+      if (found === undefined) {
+        return yield* new InstanceNotFound({
+          instanceId: id,
+          ...(answer.requestId === undefined ? {} : { requestId: answer.requestId })
+        })
+      }
+      return found
+    })
+
+  const backupPolicy: Reads["backupPolicy"] = (id) =>
+    Effect.map(
+      read("backupPolicy", instancePath(id, "backups", "policy"), [], Wire.BackupPolicyResponse),
+      (answer) => answer.value.backup_policy
+    )
+
+  const tasks: Reads["tasks"] = (id, start, end, until) =>
+    Effect.map(
+      walk("restoreTasks", (offset, limit) =>
+        read(
+          "restoreTasks",
+          ["v3.1", config.projectId, "jobs"],
+          [
+            ["start_time", start],
+            ["end_time", end],
+            ["name", RESTORE_TASK_NAME],
+            ["offset", String(offset)],
+            ["limit", String(limit)]
+          ],
+          Wire.TaskListResponse
+        ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } }))),
+        until === undefined ? undefined : (task) => task.instance_id === id && until(task)),
+      (found) => found.filter((task) => task.instance_id === id)
+    )
+
+  const job: Reads["job"] = (id) =>
+    Effect.map(read("job", [...project, "jobs"], [["id", id]], Wire.JobResponse), (answer) => answer.value.job)
+
+  return { instance, backupPolicy, windows, databases, collections, tasks, job }
+}
