@@ -1,11 +1,11 @@
-// Waiting on a restore job over the fake under TestClock: the progress stream, Completed, Failed
-// with its reason, a 404 while the job is not visible yet, the timeout, and interruption.
+// Waiting on a restore job over the fake, where only the TestClock can show it: the exact schedule
+// of reads and snapshots, a 404 while the job is not visible yet, the timeout, and interruption.
+// Completed and Failed are scenarios of the workflow suite (suite/Jobs.ts).
 import { type JobWatch, RestoreClient } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
@@ -67,39 +67,6 @@ describe("waitForJob and watchJob", () => {
       }),
       { jobDuration: "10 minutes", jobVisibleAfter: "3 seconds" }
     ))
-
-  it.effect("waitForJob ends with the Completed job", () =>
-    run(Effect.gen(function*() {
-      const client = yield* RestoreClient.RestoreClient
-      const { jobId } = yield* submit
-      const job = yield* settled(client.waitForJob(jobId))
-      expect([job.id, job.status, job.progress, job.fail_reason]).toStrictEqual([jobId, "Completed", undefined, undefined])
-    })))
-
-  it.effect("a Failed job fails the wait with JobFailed and the service's fail_reason, after its Failed snapshot", () =>
-    run(Effect.gen(function*() {
-      const client = yield* RestoreClient.RestoreClient
-      const fake = yield* FakeDds.FakeDds
-      const reason = "the incremental backup of 2026-11-20 is damaged"
-      yield* fake.failNextRestore(reason)
-      const { jobId } = yield* submit
-
-      const error = yield* settled(Effect.flip(client.waitForJob(jobId)))
-      expect(error).toMatchObject({ _tag: "JobFailed", jobId, instanceId: "rs1", instanceName: "orders-rs", failReason: reason })
-      expect(error.message).toBe(
-        `Restore job ${jobId} on instance orders-rs (rs1) failed: ${reason}. Nothing was overwritten: deal with the reason ` +
-          "(a time outside the restorable windows, a name that exists, a namespace too long, the instance's state), then submit the restore again; quote the job id if you contact support."
-      )
-
-      const seen = yield* settled(Stream.runCollect(Stream.either(client.watchJob(jobId))))
-      const [failed, ended] = Chunk.toReadonlyArray(seen)
-      expect(failed !== undefined && Either.isRight(failed) && [failed.right.status, failed.right.job.fail_reason]).toStrictEqual([
-        "Failed",
-        reason
-      ])
-      expect(ended !== undefined && Either.isLeft(ended) && ended.left._tag).toBe("JobFailed")
-      expect(seen.length).toBe(2)
-    })))
 
   it.effect("a 404 is 'not visible yet' for notVisibleFor, then JobNotFound", () =>
     run(

@@ -1,6 +1,7 @@
-// A restore whose answer is lost, over the fake under TestClock: the client never resends it
-// blindly, finds its job in the task list, and hands every caller its own job, even with a
-// thousand callers whose every answer is lost.
+// A restore whose answer is lost, over the fake under TestClock: a 5xx leaves the outcome unknown
+// (resent once only when asked, and only once the task list shows no job), and reconcile settles a
+// submission made elsewhere without handing a job out twice. The crowd of lost answers and the
+// late job are scenarios of the workflow suite (suite/LostAnswer.ts).
 import { DdsRequest, RestoreClient } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
@@ -27,65 +28,6 @@ const run = <A, E>(effect: Effect.Effect<A, E, RestoreClient.RestoreClient | Fak
   atNow(effect).pipe(Effect.provide(clientOver(seed, fake)))
 
 describe("a restore whose answer is lost", () => {
-  // Set-up: the fake loses the answer to every restore (the job IS created), and new jobs are in
-  // the task list at once. `busyWhileRestoring: false`, deliberately: with it on, the fake refuses
-  // a second restore of an instance while the first runs, so no two jobs of one instance would
-  // ever be in the task list together; with it off, 200 restores of each instance run at once,
-  // which is exactly when jobs cannot be told apart by instance and time, and reconcile must not
-  // hand one caller another's job. Visibility after a delay is the next test's subject: here no
-  // wait is needed, which keeps a thousand restores to a few seconds.
-  it.effect("1,000 concurrent restores, every answer lost: exactly 1,000 jobs, and each caller holds its own", () =>
-    run(
-      Effect.gen(function*() {
-        const client = yield* RestoreClient.RestoreClient
-        const fake = yield* FakeDds.FakeDds
-        const callers = Array.from({ length: 1000 }, (_, i) => ({
-          instanceId: INSTANCES[i % INSTANCES.length] ?? "rs0",
-          newName: `orders_caller_${i}`
-        }))
-
-        const held = yield* Effect.forEach(
-          callers,
-          (caller) => client.restore(caller.instanceId, planFor(caller.newName), { preflight: false }),
-          { concurrency: "unbounded" }
-        )
-
-        expect(held.every((submission) => submission.reconciled)).toBe(true)
-        expect(new Set(held.map((submission) => submission.jobId)).size).toBe(1000)
-        const jobs = new Map((yield* fake.jobs).map((job) => [job.id, job]))
-        expect(jobs.size).toBe(1000)
-        // Its own job: on its instance, restoring under the name only this caller used.
-        const mismatched = callers.filter((caller, i) => {
-          const job = jobs.get(held[i]?.jobId ?? "")
-          return job === undefined || job.instanceId !== caller.instanceId || job.restored[0]?.collection !== caller.newName
-        })
-        expect(mismatched).toStrictEqual([])
-        expect((yield* fake.requests).restore).toBe(1000)
-      }),
-      { faults: { dropRestoreAnswer: 1 }, busyWhileRestoring: false, jobVisibleAfter: "0 seconds" }
-    ))
-
-  it.effect("a job that shows in the task list only seconds later is found by polling it", () =>
-    run(
-      Effect.gen(function*() {
-        const client = yield* RestoreClient.RestoreClient
-        const fake = yield* FakeDds.FakeDds
-        const held = yield* settled(Effect.forEach(
-          Array.from({ length: 20 }, (_, i) => `orders_late_${i}`),
-          (name) => client.restore("rs0", planFor(name), { preflight: false }),
-          { concurrency: "unbounded" }
-        ))
-        const jobs = yield* fake.jobs
-        expect(held.map((s) => s.reconciled)).toStrictEqual(Array.from({ length: 20 }, () => true))
-        expect(held.map((s) => jobs.find((job) => job.id === s.jobId)?.restored[0]?.collection)).toStrictEqual(
-          Array.from({ length: 20 }, (_, i) => `orders_late_${i}`)
-        )
-        // Each reconcile read the list at once (empty), 3 s later (still not visible) and 6 s later.
-        expect((yield* fake.requests).tasks).toBe(60)
-      }),
-      { faults: { dropRestoreAnswer: 1 }, busyWhileRestoring: false, jobVisibleAfter: "5 seconds" }
-    ))
-
   it.effect("a 5xx that started nothing: the outcome is unknown, and with resubmitIfAbsent it is resent once", () =>
     run(
       Effect.gen(function*() {

@@ -1,0 +1,100 @@
+// restoreMany over a fleet, 8 at a time, under one request rate for the whole batch: a result per
+// instance in the order given (no failure hides another), and no second, from any send, holds more
+// requests than the limit.
+import { RestoreClient } from "@dds-restore/client"
+import { RestorePlan } from "@dds-restore/domain"
+import { FakeDds, Seed } from "@dds-restore/testing"
+import { describe, expect } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import { busiestSecond, DAY, type Harness, HOUR, MINUTE, type Observed, SECOND, seedOf } from "./Harness.js"
+
+/** Of the fleet, these are frozen: their preflight fails. */
+const FROZEN = new Set(["rs07", "rs23", "rs41"])
+
+export const restoreManyScenarios = (h: Harness) =>
+  describe("restoreMany", () => {
+    const ids = Array.from({ length: h.fleet.size }, (_, i) => `rs${String(i).padStart(2, "0")}`)
+    const frozen = ids.filter((id) => FROZEN.has(id))
+
+    /** Runs `body` with a recorded client over the fleet, and a plan that restores `orders` an hour ago. */
+    const run = <A, E>(body: (plan: RestorePlan.RestorePlan, observed: Observed) => Effect.Effect<A, E, RestoreClient.RestoreClient | FakeDds.FakeDds>) =>
+      Effect.gen(function*() {
+        const now = yield* h.now
+        const seed = seedOf({
+          instances: ids.map((id) =>
+            Seed.replicaSet({
+              id,
+              name: `${id}-name`,
+              status: FROZEN.has(id) ? "frozen" : "normal",
+              windows: [{ start: now - DAY, end: now - MINUTE }],
+              databases: { shop: ["orders"] }
+            })
+          )
+        })
+        const plan = RestorePlan.make([
+          RestorePlan.collections("shop", [RestorePlan.collection({ oldName: "orders", newName: "orders_restored", at: now - HOUR })])
+        ])
+        const observed = yield* h.client(seed)
+        return yield* Effect.provide(body(plan, observed), observed.layer)
+      })
+
+    const rate = h.fleet.requestsPerSecond
+
+    h.it(`${h.fleet.size} instances, 8 at a time, ${rate} requests per second: a result per instance, and the rate is kept`, () =>
+      run((plan, observed) =>
+        Effect.gen(function*() {
+          const client = yield* RestoreClient.RestoreClient
+          const fake = yield* FakeDds.FakeDds
+          const items = [...ids.map((instanceId) => ({ instanceId, plan })), { instanceId: "rs-missing", plan }]
+
+          const results = yield* h.settled(client.restoreMany(items, { concurrency: 8, requestsPerSecond: rate }))
+
+          expect(results.map((r) => r.instanceId)).toStrictEqual(items.map((item) => item.instanceId))
+          const failures = results.flatMap((r) =>
+            Exit.isFailure(r.result) ? [[r.instanceId, Exit.match(r.result, { onFailure: (cause) => String(cause), onSuccess: () => "" })]] : []
+          )
+          expect(failures.map(([id]) => id)).toStrictEqual([...frozen, "rs-missing"])
+          for (const [, cause] of failures) expect(cause).toContain("PreflightFailed")
+          const submitted = results.flatMap((r) => (Exit.isSuccess(r.result) ? [r.result.value] : []))
+          const restored = ids.length - frozen.length
+          expect(submitted.map((s) => s.reconciled)).toStrictEqual(Array.from({ length: restored }, () => false))
+          expect(new Set(submitted.map((s) => s.jobId)).size).toBe(restored)
+          // One job per submission, on the instance it was submitted for.
+          expect((yield* fake.jobs).map((job) => [job.id, job.instanceId]).sort()).toStrictEqual(
+            results.flatMap((r) => (Exit.isSuccess(r.result) ? [[r.result.value.jobId, r.instanceId]] : [])).sort()
+          )
+
+          // Every request the fake counted went through the recording transport, every one was
+          // answered 200, and no second, from any send, holds more than the rate.
+          const counted = Object.values(yield* fake.requests).reduce((sum, n) => sum + (n ?? 0), 0)
+          expect(observed.sent.length).toBe(counted)
+          expect(observed.sent.filter((s) => s.status !== 200)).toStrictEqual([])
+          expect(observed.sent.filter((s) => s.method === "POST").length).toBe(restored)
+          const times = observed.sent.map((s) => s.at)
+          expect(busiestSecond(times)).toBeLessThanOrEqual(rate)
+          if (!h.exact) return
+          // The limit was what paced the batch: with every request spaced by 1/rate of a second, the
+          // batch took as long as its requests need at that rate.
+          const span = Math.max(...times) - Math.min(...times)
+          expect(span).toBeGreaterThanOrEqual((times.length - 1) * (SECOND / rate))
+          // Per restored instance: instance, policy, today's windows, the collections at the plan's
+          // time and at the latest time, the POST (6); per frozen one the same reads but no POST (5);
+          // the missing one: its instance read. On the TestClock, today is the plan's day.
+          expect(times.length).toBe(restored * 6 + frozen.length * 5 + 1)
+        })
+      ))
+
+    h.it("a concurrency or a rate that cannot be used is refused before anything is sent", () =>
+      run((plan, observed) =>
+        Effect.gen(function*() {
+          const client = yield* RestoreClient.RestoreClient
+          const items = [{ instanceId: "rs00", plan }]
+          const none = yield* Effect.flip(client.restoreMany(items, { concurrency: 0 }))
+          expect(none).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "concurrency" })
+          const stopped = yield* Effect.flip(client.restoreMany(items, { concurrency: 2, requestsPerSecond: 0 }))
+          expect(stopped).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "requestsPerSecond" })
+          expect(observed.sent).toStrictEqual([])
+        })
+      ))
+  })
