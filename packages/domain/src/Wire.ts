@@ -16,7 +16,7 @@ import * as RestorePoint from "./RestorePoint.js"
 const OptionalString = Schema.optionalWith(Schema.String, { nullable: true })
 
 // ---------------------------------------------------------------------------------------------
-// The restore call (§1)
+// The restore call
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -106,7 +106,7 @@ export const RestoreResponse = Schema.Struct({ job_id: Schema.String }).annotati
 export interface RestoreResponse extends Schema.Schema.Type<typeof RestoreResponse> {}
 
 // ---------------------------------------------------------------------------------------------
-// Jobs and tasks (§3)
+// Jobs and tasks
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -203,7 +203,7 @@ export const TaskListResponse = Schema.Struct({
 export interface TaskListResponse extends Schema.Schema.Type<typeof TaskListResponse> {}
 
 // ---------------------------------------------------------------------------------------------
-// Restorable times, databases and collections (§3)
+// Restorable times, databases and collections
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -275,7 +275,7 @@ export const RestoreCollectionsResponse = Schema.Struct({
 export interface RestoreCollectionsResponse extends Schema.Schema.Type<typeof RestoreCollectionsResponse> {}
 
 // ---------------------------------------------------------------------------------------------
-// Instance and backup policy (§3)
+// Instance and backup policy
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -365,7 +365,7 @@ export const BackupPolicyResponse = Schema.Struct({ backup_policy: BackupPolicy 
 export interface BackupPolicyResponse extends Schema.Schema.Type<typeof BackupPolicyResponse> {}
 
 // ---------------------------------------------------------------------------------------------
-// Errors (§4)
+// Errors
 // ---------------------------------------------------------------------------------------------
 
 const ServiceErrorBody = Schema.Struct({
