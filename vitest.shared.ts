@@ -11,6 +11,11 @@ export default defineProject({
       {
         find: /^@dds-restore\/([a-z-]+)$/,
         replacement: path.join(root, "packages/$1/src/index.ts")
+      },
+      {
+        // A subpath export names one module, e.g. @dds-restore/testing/DemoFixture.
+        find: /^@dds-restore\/([a-z-]+)\/([A-Za-z]+)$/,
+        replacement: path.join(root, "packages/$1/src/$2.ts")
       }
     ]
   },

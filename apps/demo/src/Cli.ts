@@ -7,11 +7,14 @@ import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as ValidationError from "@effect/cli/ValidationError"
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import { DemoFixture } from "@dds-restore/testing"
+import * as DemoFixture from "@dds-restore/testing/DemoFixture"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import packageJson from "../package.json" with { type: "json" }
 import * as Emulator from "./commands/Emulator.js"
 import * as Job from "./commands/Job.js"
 import * as Plan from "./commands/Plan.js"
@@ -22,14 +25,13 @@ import * as Failure from "./Failure.js"
 import * as Global from "./Global.js"
 import * as Output from "./Output.js"
 import * as RelativeTime from "./RelativeTime.js"
-import * as Target from "./Target.js"
 
 /**
- * The version the command line reports.
+ * The version the command line reports (`--version`): its package's.
  *
  * @since 0.1.0
  */
-export const version = "0.0.0"
+export const version: string = packageJson.version
 
 /**
  * The help text of the root command.
@@ -40,7 +42,7 @@ export const description = HelpDoc.blocks([
   HelpDoc.p("Validate, plan, submit and follow point-in-time restores of DDS (MongoDB-compatible) databases and collections."),
   HelpDoc.p(
     "Target: with no endpoint configured (no --endpoint, no --region, neither " +
-      `${Target.endpointVariables.join(" nor ")}), every command runs against an embedded emulator on 127.0.0.1 ` +
+      `${Global.endpointVariables.join(" nor ")}), every command runs against an embedded emulator on 127.0.0.1 ` +
       "with the demo fixture and its own credentials: no cloud account is used, and each command starts a fresh one. " +
       "Otherwise it talks to the configured service with AK/SK (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK) or IAM-token " +
       "(HUAWEICLOUD_SDK_IAM_USER, _DOMAIN, _PASSWORD) credentials and HUAWEICLOUD_SDK_PROJECT_ID."
@@ -94,7 +96,11 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, O
         : Effect.succeed(Failure.ExitCode.service)
     ),
     Effect.provide(Layer.mergeAll(
-      NodeContext.layer,
+      // What @effect/cli needs (files for its wizard and completions, paths, the terminal), and not
+      // the rest of NodeContext (child processes, workers), which no command uses.
+      NodeFileSystem.layer,
+      NodePath.layer,
+      NodeTerminal.layer,
       CliConfig.layer({ showBuiltIns: false }),
       // The client's warnings (a lost answer being settled, a retry) are for people: standard
       // error, so that standard output keeps only results (one JSON document with --json).

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Preflight } from "@dds-restore/client"
+import type { Preflight } from "@dds-restore/client"
 import { PlanError } from "@dds-restore/domain"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -71,6 +71,9 @@ export const exitCodeOf = (failure: Failure): number => exitCodes[failure._tag] 
 
 const isPlanError = (failure: Failure): failure is PlanError.PlanError => failure instanceof PlanError.PlanError
 
+// By its tag, so that this module (loaded by every command) does not load the client.
+const isPreflightFailed = (failure: Failure): failure is Preflight.PreflightFailed => failure._tag === "PreflightFailed"
+
 /**
  * The problems of a preflight, two lines each: `[kind] path: message`, then the hint.
  *
@@ -96,7 +99,7 @@ export const describe = (failure: Failure): string => {
       ...failure.issues.map((issue) => `  ${PlanError.formatPath(issue.path)}: ${issue.message}`)
     ].join("\n")
   }
-  if (failure instanceof Preflight.PreflightFailed) {
+  if (isPreflightFailed(failure)) {
     const count = failure.report.problems.length
     return [
       `The preflight on instance ${failure.report.instanceId} found ${count} ${count === 1 ? "problem" : "problems"}; nothing was submitted:`,

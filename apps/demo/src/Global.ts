@@ -9,8 +9,24 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type * as Output from "./Output.js"
-import * as Target from "./Target.js"
+
+/**
+ * The global options that choose the target (each `None` when not given).
+ *
+ * @since 0.1.0
+ */
+export interface Settings {
+  readonly endpoint: Option.Option<string>
+  readonly region: Option.Option<string>
+  readonly projectId: Option.Option<string>
+}
+
+/**
+ * The variables whose presence means "talk to a real service".
+ *
+ * @since 0.1.0
+ */
+export const endpointVariables = ["HUAWEICLOUD_SDK_DDS_ENDPOINT", "HUAWEICLOUD_SDK_REGION"] as const
 
 /**
  * The global options, to be added to the root command and to every command that talks to the
@@ -51,24 +67,9 @@ export const root = Command.make("dds-restore", options)
  *
  * @since 0.1.0
  */
-export const settings = (own: Target.Settings): Effect.Effect<Target.Settings, never, Command.Command.Context<"dds-restore">> =>
+export const settings = (own: Settings): Effect.Effect<Settings, never, Command.Command.Context<"dds-restore">> =>
   Effect.map(root, (global) => ({
     endpoint: Option.orElse(own.endpoint, () => global.endpoint),
     region: Option.orElse(own.region, () => global.region),
     projectId: Option.orElse(own.projectId, () => global.projectId)
   }))
-
-/**
- * Runs a command's body against the target chosen by its options (and those before it); the
- * target is set up first and torn down when the body ends.
- *
- * @since 0.1.0
- */
-export const withTarget = (own: Target.Settings) =>
-<A, E, R>(
-  body: Effect.Effect<A, E, R>
-): Effect.Effect<
-  A,
-  E | Target.SetupError,
-  Exclude<R, Target.Provided> | Output.Output | Command.Command.Context<"dds-restore">
-> => Effect.flatMap(settings(own), (chosen) => Effect.provide(body, Target.layer(chosen)))

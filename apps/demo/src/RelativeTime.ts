@@ -8,6 +8,7 @@
  */
 import type { PlanError } from "@dds-restore/domain"
 import * as Either from "effect/Either"
+import { unitMillis } from "./DurationOption.js"
 
 /**
  * How a relative time is written, for help texts and error messages.
@@ -15,8 +16,6 @@ import * as Either from "effect/Either"
  * @since 0.1.0
  */
 export const syntax = "now, or now-<amount><unit> with unit s, m, h or d (now-90m, now-2h, now-1d)"
-
-const unitMillis = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 
 const relative = /^now(?:-(\d+)(s|m|h|d))?$/
 
@@ -33,7 +32,7 @@ export const parse = (text: string, now: number): Either.Either<number, string> 
   if (match === null) return Either.left(`${JSON.stringify(text)} is not a relative time: write ${syntax}`)
   const [, amount, unit] = match
   return Either.right(
-    amount === undefined || unit === undefined ? now : now - Number(amount) * unitMillis[unit as keyof typeof unitMillis]
+    amount === undefined || unit === undefined ? now : now - Number(amount) * unitMillis[unit as "s" | "m" | "h" | "d"]
   )
 }
 

@@ -13,7 +13,8 @@ import { Emulator } from "@dds-restore/emulator"
 import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
 import { TokenSigner } from "@dds-restore/signer-iam-token"
 import { HttpTransport } from "@dds-restore/transport-http"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as Command from "@effect/cli/Command"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -21,18 +22,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Global from "./Global.js"
 import * as Output from "./Output.js"
-
-/**
- * The global options that choose the target (each `None` when not given).
- *
- * @since 0.1.0
- */
-export interface Settings {
-  readonly endpoint: Option.Option<string>
-  readonly region: Option.Option<string>
-  readonly projectId: Option.Option<string>
-}
 
 /**
  * How long a job of the embedded emulator runs, and how long a new one stays invisible: short, so
@@ -87,27 +78,20 @@ const optionalVariable = (name: string) =>
   Config.option(Config.string(name)).pipe(Effect.map(Option.filter((value) => value.trim() !== "")), Effect.orDie)
 
 /**
- * The variables whose presence means "talk to a real service".
- *
- * @since 0.1.0
- */
-export const endpointVariables = ["HUAWEICLOUD_SDK_DDS_ENDPOINT", "HUAWEICLOUD_SDK_REGION"] as const
-
-/**
  * Whether no endpoint is configured at all, so the embedded emulator is used.
  *
  * @since 0.1.0
  */
-export const isEmbedded = (settings: Settings): Effect.Effect<boolean> =>
+export const isEmbedded = (settings: Global.Settings): Effect.Effect<boolean> =>
   Effect.gen(function*() {
     if (Option.isSome(settings.endpoint) || Option.isSome(settings.region)) return false
-    for (const name of endpointVariables) {
+    for (const name of Global.endpointVariables) {
       if (Option.isSome(yield* optionalVariable(name))) return false
     }
     return true
   })
 
-const transportLayer: Layer.Layer<Transport.Transport> = HttpTransport.layer().pipe(Layer.provide(NodeHttpClient.layerUndici))
+const transportLayer: Layer.Layer<Transport.Transport> = HttpTransport.layer().pipe(Layer.provide(FetchHttpClient.layer))
 
 /**
  * What a target provides: the client, its configuration, and the target itself.
@@ -144,7 +128,7 @@ const embedded: Layer.Layer<Provided, Emulator.EmulatorError, Output.Output> = L
   return clientOver({ jobWatch: embeddedWatch }, { endpoint: emulator.url, projectId: emulator.projectId }, AkSkSigner.layer(first))
 }))
 
-const configuredConfig = (settings: Settings): Effect.Effect<DdsConfig.Service, TargetError> =>
+const configuredConfig = (settings: Global.Settings): Effect.Effect<DdsConfig.Service, TargetError> =>
   Effect.gen(function*() {
     const projectId = Option.isSome(settings.projectId) ? Config.succeed(settings.projectId.value) : undefined
     if (Option.isSome(settings.endpoint)) {
@@ -173,7 +157,7 @@ const tokenSigner: Layer.Layer<Signer.Signer, ConfigError.ConfigError | Signer.S
 const signerIs = (variables: Readonly<{ ak: Option.Option<string>; sk: Option.Option<string>; user: Option.Option<string> }>) =>
   Option.isNone(variables.ak) && Option.isNone(variables.sk) && Option.isSome(variables.user) ? "IAM token" : "AK/SK"
 
-const external = (settings: Settings) =>
+const external = (settings: Global.Settings) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const config = yield* configuredConfig(settings)
     const how = signerIs({
@@ -196,10 +180,25 @@ const external = (settings: Settings) =>
  *
  * @since 0.1.0
  */
-export const layer = (settings: Settings): Layer.Layer<Provided, SetupError, Output.Output> =>
+export const layer = (settings: Global.Settings): Layer.Layer<Provided, SetupError, Output.Output> =>
   Layer.unwrapEffect(
     Effect.map(
       isEmbedded(settings),
       (yes): Layer.Layer<Provided, SetupError, Output.Output> => yes ? embedded : external(settings)
     )
   )
+
+/**
+ * Runs a command's body against the target chosen by its options (and those before it); the
+ * target is set up first and torn down when the body ends.
+ *
+ * @since 0.1.0
+ */
+export const provide = (own: Global.Settings) =>
+<A, E, R>(
+  body: Effect.Effect<A, E, R>
+): Effect.Effect<
+  A,
+  E | SetupError,
+  Exclude<R, Provided> | Output.Output | Command.Command.Context<"dds-restore">
+> => Effect.flatMap(Global.settings(own), (chosen) => Effect.provide(body, layer(chosen)))

@@ -15,12 +15,12 @@ export const bin = path.join(root, "apps/demo/dist/bin.js")
 export const demoInstance = DemoFixture.ordersInstanceId
 export const demoSecret = Redacted.value(DemoFixture.secretAccessKey)
 
-/** Builds the app and the packages it references (`tsc -b`), as Node 20 cannot run TypeScript. */
+/** Builds the bin users get: one bundled file (apps/demo/build.mjs), from the packages' sources. */
 export const build = (): Promise<void> =>
   new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [path.join(root, "node_modules/typescript/bin/tsc"), "-b", "apps/demo/tsconfig.build.json"],
+      [path.join(root, "apps/demo/build.mjs")],
       { cwd: root },
       (error, stdout, stderr) => (error === null ? resolve() : reject(new Error(`the build failed:\n${stdout}${stderr}`)))
     )

@@ -5,15 +5,9 @@
  *
  * @since 0.1.0
  */
-import { EmulatorMain, EmulatorOptions } from "@dds-restore/emulator"
-import { DemoFixture } from "@dds-restore/testing"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as Failure from "../Failure.js"
-import * as Output from "../Output.js"
+import * as Handler from "../Handler.js"
 
 const text = (name: string, pseudoName: string, description: string) =>
   Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.withDescription(description), Options.optional)
@@ -37,47 +31,11 @@ const options = {
   visibilityDelay: text("visibility-delay", "DURATION", "How long a new job stays invisible to GET /jobs?id= (default: the fake's, 3s)")
 }
 
-const flags: ReadonlyArray<readonly [keyof typeof options, string]> = [
-  ["host", "--host"],
-  ["port", "--port"],
-  ["seed", "--seed"],
-  ["instances", "--instances"],
-  ["fleetSeed", "--fleet-seed"],
-  ["faults", "--faults"],
-  ["jobDuration", "--job-duration"],
-  ["visibilityDelay", "--visibility-delay"]
-]
-
-/**
- * The demo instances, one per line, as the emulator's banner lists them on standard error.
- *
- * @since 0.1.0
- */
-export const demoInstances: ReadonlyArray<string> = [
-  `demo replica set (restore this one): ${DemoFixture.ordersInstanceId} (dds-orders-demo)`,
-  `sharded cluster (refused):           ${DemoFixture.shardedInstanceId} (dds-analytics-cluster)`,
-  `incremental backup off (refused):    ${DemoFixture.noIncrementalInstanceId} (dds-inventory-demo)`
-]
-
 /**
  * The `emulator` command.
  *
  * @since 0.1.0
  */
-export const command = Command.make("emulator", options, (given) =>
-  Effect.gen(function*() {
-    // The emulator's own parser reads the options, so both command lines refuse the same values
-    // with the same words.
-    const argv = flags.flatMap(([key, flag]) => Option.match(given[key], { onNone: () => [], onSome: (value) => [flag, value] }))
-    const parsed = EmulatorOptions.parseArgs(argv)
-    if (Either.isLeft(parsed)) return yield* parsed.left
-    const output = yield* Output.Output
-    yield* EmulatorMain.start(parsed.right, (line) => output.out(`${line}\n`))
-    if (parsed.right.seedFile === undefined) {
-      for (const line of demoInstances) yield* Output.note(line)
-    }
-    yield* Output.note("serving until interrupted (Ctrl-C)")
-    return yield* Effect.never
-  }).pipe(Effect.scoped, Failure.report(false))).pipe(
-    Command.withDescription("Serve the emulator (a fake DDS with the demo fixture, AK/SK checked) in the foreground, as dds-restore-emulator does.")
-  )
+export const command = Command.make("emulator", options, Handler.lazy(() => import("../handlers/Emulator.js"))).pipe(
+  Command.withDescription("Serve the emulator (a fake DDS with the demo fixture, AK/SK checked) in the foreground, as dds-restore-emulator does.")
+)

@@ -1,0 +1,51 @@
+/**
+ * The options and arguments that more than one command takes: the plan file, `--instance`,
+ * `--json` and `--wait`. Only their definitions live here, so that parsing and `--help` need
+ * nothing else; what a command does with them is in its handler.
+ *
+ * @since 0.1.0
+ */
+import * as DemoFixture from "@dds-restore/testing/DemoFixture"
+import * as Args from "@effect/cli/Args"
+import * as Options from "@effect/cli/Options"
+
+/**
+ * The plan file argument of the commands that read one.
+ *
+ * @since 0.1.0
+ */
+export const planFile = Args.text({ name: "plan.json" }).pipe(
+  Args.withDescription("A plan file: the restore call's body, times as epoch ms, ISO-8601 with a zone, or now-2h style")
+)
+
+/**
+ * The `--instance` option of the commands that act on an instance, with the demo instances named
+ * in its description so that people find them.
+ *
+ * @since 0.1.0
+ */
+export const instance = Options.text("instance").pipe(
+  Options.withPseudoName("ID"),
+  Options.withDescription(
+    `The DDS instance id. The embedded emulator's demo replica set is ${DemoFixture.ordersInstanceId} ` +
+      `(also: sharded ${DemoFixture.shardedInstanceId}, incremental backup off ${DemoFixture.noIncrementalInstanceId})`
+  )
+)
+
+/**
+ * The `--json` option of every command.
+ *
+ * @since 0.1.0
+ */
+export const json = Options.boolean("json").pipe(
+  Options.withDescription("Write exactly one JSON document on standard output (errors included); text for people stays on standard error")
+)
+
+/**
+ * The `--wait` option of the commands that can follow a job.
+ *
+ * @since 0.1.0
+ */
+export const wait = Options.boolean("wait").pipe(
+  Options.withDescription("Follow the job until it is Completed (exit 0) or Failed (exit 3): a progress bar on a terminal, one line per change otherwise")
+)

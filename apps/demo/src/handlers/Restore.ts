@@ -1,0 +1,69 @@
+/**
+ * The work of `dds-restore restore`: preflight, submission, the settling of a lost answer, and
+ * with `--wait` the job followed to its end.
+ *
+ * @since 0.1.0
+ */
+import { RestoreClient } from "@dds-restore/client"
+import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Failure from "../Failure.js"
+import type * as Global from "../Global.js"
+import * as Output from "../Output.js"
+import * as PlanFile from "../PlanFile.js"
+import * as Progress from "../Progress.js"
+import * as Target from "../Target.js"
+import * as Job from "./Job.js"
+
+/**
+ * The parsed options and arguments of `restore`.
+ *
+ * @since 0.1.0
+ */
+export interface Input extends Global.Settings {
+  readonly file: string
+  readonly instance: string
+  readonly wait: boolean
+  readonly noPreflight: boolean
+  readonly reconcileWait: Option.Option<Duration.Duration>
+  readonly waitTimeout: Option.Option<Duration.Duration>
+  readonly json: boolean
+}
+
+/**
+ * Submits the plan (after its preflight) and, with `--wait`, follows its job.
+ *
+ * @since 0.1.0
+ */
+export const run = ({ file, instance, wait, noPreflight, reconcileWait, waitTimeout, json, ...own }: Input) =>
+  Effect.gen(function*() {
+    // A plan that cannot be read is refused before any target is set up.
+    const plan = yield* PlanFile.read(file, yield* Clock.currentTimeMillis)
+    yield* Effect.gen(function*() {
+      const client = yield* RestoreClient.RestoreClient
+      const target = yield* Target.Target
+      const submission = yield* client.restore(instance, plan, {
+        preflight: !noPreflight,
+        ...Option.match(reconcileWait, { onNone: () => ({}), onSome: (lookFor) => ({ reconcile: { wait: lookFor } }) })
+      })
+      const submitted = { job_id: submission.jobId, reconciled: submission.reconciled, instance_id: instance }
+      yield* Output.note(
+        `submitted: job ${submission.jobId} on instance ${instance}` +
+          (submission.reconciled ? " (the answer was lost; the job was found in the task list, not submitted twice)" : "")
+      )
+      if (!wait) {
+        if (json) return yield* Output.json({ ...submitted, status: "Submitted" })
+        return yield* Output.line(`Submitted: job ${submission.jobId} (follow it with: dds-restore job ${submission.jobId} --wait)`)
+      }
+      const job = yield* Progress.follow(submission.jobId, {
+        ...target.jobWatch,
+        ...Option.match(waitTimeout, { onNone: () => ({}), onSome: (timeout) => ({ timeout }) })
+      })
+      const document = { ...submitted, ...Job.document(job) }
+      if (!json) yield* Output.line(Progress.statusLine(job))
+      if (job.status === "Failed") return yield* Failure.fail(Job.failure(job), json ? document : undefined)
+      if (json) yield* Output.json(document)
+    }).pipe(Target.provide(own))
+  }).pipe(Failure.report(json))
