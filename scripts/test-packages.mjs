@@ -165,6 +165,29 @@ const response = await Effect.runPromise(Effect.provide(Effect.flatMap(Transport
 check(response.status === 200 && response.body === '{"ok":true}', "the answer comes back: " + response.body)
 check(urls[0] === "https://dds.example.com/v3/p/jobs?id=a%20b", "the query is percent-encoded: " + urls[0])
 `,
+  "ledger-sql": `
+import { RestoreLedger } from "@dds-restore/client"
+import { LedgerSql } from "@dds-restore/ledger-sql"
+import * as Effect from "effect/Effect"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { check } from "./check.js"
+
+// An SQLite ledger in a new folder: created on first use, a lease, a submission, its job claimed.
+const filename = path.join(mkdtempSync(path.join(tmpdir(), "ledger-smoke-")), "state", "ledger.db")
+const key: RestoreLedger.InstanceKey = { endpoint: "https://dds.example.com", projectId: "p1", instanceId: "rs0" }
+const program = Effect.gen(function*() {
+  const ledger = yield* RestoreLedger.RestoreLedger
+  const lease = yield* ledger.acquire(key, { holder: "smoke", ttl: "30 seconds", wait: "0 seconds" })
+  yield* ledger.record(lease, { id: "s1", key, holder: "smoke", at: Date.now(), body: "{}", hash: "h", searchFrom: 0, before: [] })
+  yield* ledger.settle(lease, "s1", RestoreLedger.Outcome.Submitted({ jobId: "j1", reconciled: false }))
+  yield* ledger.release(lease)
+  return yield* ledger.claims(key, ["j1"])
+})
+const claims = await Effect.runPromise(Effect.scoped(Effect.provide(program, LedgerSql.layerSqlite({ filename }))))
+check(claims.get("j1") === "s1", "the job is claimed by its submission")
+`,
   "signer-aksk": `
 import { DdsRequest } from "@dds-restore/client"
 import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"

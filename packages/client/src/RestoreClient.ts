@@ -30,6 +30,7 @@ import { watch } from "./internal/watch.js"
 import type * as JobWatch from "./JobWatch.js"
 import * as Preflight from "./Preflight.js"
 import type * as Reconcile from "./Reconcile.js"
+import * as RestoreLedger from "./RestoreLedger.js"
 import type { ResponseDecodeError } from "./ResponseDecodeError.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import type { ServiceError } from "./ServiceError.js"
@@ -262,9 +263,12 @@ export interface Options {
  *
  * @since 0.1.0
  */
-export const make = (options: Options = {}): Effect.Effect<Service, never, Transport | Signer | DdsConfig> =>
+export const make = (
+  options: Options = {}
+): Effect.Effect<Service, never, Transport | Signer | DdsConfig | RestoreLedger.RestoreLedger> =>
   Effect.gen(function*() {
     const config = yield* DdsConfig
+    yield* RestoreLedger.RestoreLedger
     const sender = yield* Send.make(RetryPolicy.make(options.retryPolicy))
     const reads = Reads.make(sender, config)
     const submissions = Submissions.make(sender, reads, config)
@@ -337,9 +341,24 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Trans
   })
 
 /**
- * A layer providing `RestoreClient` over the `Transport`, `Signer` and `DdsConfig` in context.
+ * A layer providing `RestoreClient` over the `Transport`, `Signer`, `DdsConfig` and
+ * `RestoreLedger` in context: give it a ledger shared by every process that restores (see
+ * `@dds-restore/ledger-sql`).
+ *
+ * @since 0.2.0
+ */
+export const layerWithoutLedger = (
+  options: Options = {}
+): Layer.Layer<RestoreClient, never, Transport | Signer | DdsConfig | RestoreLedger.RestoreLedger> =>
+  Layer.effect(RestoreClient, make(options))
+
+/**
+ * A layer providing `RestoreClient` over the `Transport`, `Signer` and `DdsConfig` in context, with
+ * a ledger in this process's memory (`RestoreLedger.layerMemory`): restores made through it are
+ * settled among themselves, not with those of other processes (use `layerWithoutLedger` and a
+ * shared ledger for that).
  *
  * @since 0.1.0
  */
 export const layer = (options: Options = {}): Layer.Layer<RestoreClient, never, Transport | Signer | DdsConfig> =>
-  Layer.effect(RestoreClient, make(options))
+  layerWithoutLedger(options).pipe(Layer.provide(RestoreLedger.layerMemory))

@@ -43,6 +43,10 @@ export * as ResponseDecodeError from "./ResponseDecodeError.js"
  */
 export * as RestoreClient from "./RestoreClient.js"
 /**
+ * @since 0.2.0
+ */
+export * as RestoreLedger from "./RestoreLedger.js"
+/**
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"

@@ -1,0 +1,408 @@
+/**
+ * The restore ledger: what every process that restores on the same service shares, so that a
+ * restore is never started twice and whoever submitted it gets its own job. It holds a lease per
+ * instance (one submission at a time, with a time to live and a fencing token), the journal of
+ * every submission (its plan, the restore tasks that existed before it, then its outcome), and the
+ * job ids already claimed. `layerMemory` keeps it in this process (the default of
+ * `RestoreClient.layer()`); `@dds-restore/ledger-sql` keeps it in SQLite or PostgreSQL, shared by
+ * many processes.
+ *
+ * @since 0.2.0
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+
+/**
+ * What a lease and a journal entry are about: the service (its endpoint and the project) and one
+ * instance of it. The endpoint is part of every key: the same instance ids can live behind two
+ * endpoints (two emulators, two regions).
+ *
+ * @since 0.2.0
+ */
+export interface InstanceKey {
+  readonly endpoint: string
+  readonly projectId: string
+  readonly instanceId: string
+}
+
+/**
+ * The service part of a key, which job ids are unique within.
+ *
+ * @since 0.2.0
+ */
+export type ServiceKey = Omit<InstanceKey, "instanceId">
+
+/**
+ * The right to submit a restore to one instance until `expiresAt` (epoch ms), renewable. `token`
+ * grows with every holder of the instance's lease: a write made with an older token is refused, so
+ * a holder that lost its lease (it stalled past its time to live and another took over) cannot
+ * write an outcome.
+ *
+ * @since 0.2.0
+ */
+export interface Lease {
+  readonly key: InstanceKey
+  readonly holder: string
+  readonly token: number
+  readonly expiresAt: number
+}
+
+/**
+ * How `acquire` waits: `holder` names who asks (recorded in the lease), `ttl` is the time to live
+ * of the lease, `wait` how long to wait while another holder has it.
+ *
+ * @since 0.2.0
+ */
+export interface AcquireOptions {
+  readonly holder: string
+  readonly ttl: Duration.DurationInput
+  readonly wait: Duration.DurationInput
+}
+
+/**
+ * A submission as it is journaled before it is sent: who, when, where, the plan's wire body and
+ * its SHA-256 (hex), and the *before set*, the ids of the instance's restore tasks of the search
+ * span (from `searchFrom`) read just before sending, which can never be this submission's job.
+ *
+ * @since 0.2.0
+ */
+export interface Intent {
+  readonly id: string
+  readonly key: InstanceKey
+  readonly holder: string
+  readonly at: number
+  readonly body: string
+  readonly hash: string
+  readonly searchFrom: number
+  readonly before: ReadonlyArray<string>
+}
+
+/**
+ * How a submission ended, as the ledger records it.
+ *
+ * - `Submitted`: its job (`reconciled` when the answer was lost and the job found in the task list).
+ * - `Refused`: the service refused it; nothing was started (`error` is the service's error message).
+ * - `Unknown`: its answer was lost and the task list could not tell: the new tasks that could be
+ *   its job are `candidates` (none, when the list could not be read).
+ * - `NotStarted`: its answer was lost and no new task showed up within the wait: nothing was
+ *   started; the plan is in the entry, to submit again.
+ *
+ * @since 0.2.0
+ */
+export type Outcome = Data.TaggedEnum<{
+  Submitted: { readonly jobId: string; readonly reconciled: boolean }
+  Refused: { readonly error: string }
+  Unknown: { readonly candidates: ReadonlyArray<string>; readonly reason: string }
+  NotStarted: {}
+}>
+
+/**
+ * Builds an `Outcome`.
+ *
+ * @since 0.2.0
+ */
+export const Outcome = Data.taggedEnum<Outcome>()
+
+/**
+ * Where a submission is: `Intent` (journaled, maybe sent: its process may have died), `Sent` (its
+ * answer was lost, its job is being looked for), or settled with its outcome.
+ *
+ * @since 0.2.0
+ */
+export type State = "Intent" | "Sent" | Outcome["_tag"]
+
+/**
+ * One submission of the journal, with where it is.
+ *
+ * @since 0.2.0
+ */
+export interface Entry extends Intent {
+  readonly state: State
+  /** Why the answer is missing, once it was lost. */
+  readonly lostAnswer: string | undefined
+  /** When it was settled, epoch ms. */
+  readonly settledAt: number | undefined
+  /** The settled outcome; absent while `Intent` or `Sent`. */
+  readonly outcome: Outcome | undefined
+}
+
+/**
+ * Whether an entry still waits to be settled (its process may have died after sending).
+ *
+ * @since 0.2.0
+ */
+export const isUnsettled = (entry: Entry): boolean => entry.state === "Intent" || entry.state === "Sent"
+
+/**
+ * The ledger cannot be used: it cannot be created or opened, it is not a ledger, it is corrupt or
+ * locked, or it was written by a newer version. Nothing was sent.
+ *
+ * @since 0.2.0
+ */
+export class LedgerError extends Schema.TaggedError<LedgerError>("@dds-restore/client/LedgerError")("LedgerError", {
+  /** The ledger, as the user named it (a file path; a URL without its password). */
+  ledger: Schema.String,
+  reason: Schema.Literal("Unopenable", "NotALedger", "Corrupt", "Locked", "NewerSchema", "Failed"),
+  /** What happened, and what to do. */
+  detail: Schema.String
+}) {
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `The restore ledger ${this.ledger} cannot be used (${this.reason}): ${this.detail}`
+  }
+}
+
+/**
+ * Another submission holds the lease of the instance for longer than the wait.
+ *
+ * @since 0.2.0
+ */
+export class InstanceBusy extends Schema.TaggedError<InstanceBusy>("@dds-restore/client/InstanceBusy")("InstanceBusy", {
+  instanceId: Schema.String,
+  /** Who holds it. */
+  holder: Schema.String,
+  /** Until when, epoch ms, unless renewed. */
+  expiresAt: Schema.Number,
+  /** How long this caller waited, ms. */
+  waited: Schema.Number
+}) {
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `Instance ${this.instanceId} is busy: another submission (${this.holder}) holds its lease until ` +
+      `${new Date(this.expiresAt).toISOString()} unless renewed, and it was not released within ${this.waited} ms. ` +
+      "Nothing was sent; try again once that submission is settled (dds-restore ledger lists it)."
+  }
+}
+
+/**
+ * A write under a lease that is no longer this holder's: another holder took the instance's lease
+ * after this one's time to live ran out. The write was refused.
+ *
+ * @since 0.2.0
+ */
+export class LeaseLost extends Schema.TaggedError<LeaseLost>("@dds-restore/client/LeaseLost")("LeaseLost", {
+  instanceId: Schema.String,
+  /** The fencing token the write carried. */
+  token: Schema.Number,
+  /** The token of the lease now, when there is one. */
+  current: Schema.optionalWith(Schema.Number, { exact: true })
+}) {
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `The lease of instance ${this.instanceId} (token ${this.token}) was lost` +
+      (this.current === undefined ? "" : ` to token ${this.current}`) +
+      ": its time to live ran out and another submission took it, so this write was refused. " +
+      "The submission is settled by `dds-restore recover` (RestoreClient.recover)."
+  }
+}
+
+/**
+ * A job id that another submission of the ledger already holds.
+ *
+ * @since 0.2.0
+ */
+export class JobClaimed extends Schema.TaggedError<JobClaimed>("@dds-restore/client/JobClaimed")("JobClaimed", {
+  jobId: Schema.String,
+  /** The submission that holds it. */
+  submission: Schema.String
+}) {
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `Job ${this.jobId} is already the job of submission ${this.submission}; it was not given to another.`
+  }
+}
+
+/**
+ * What a restore ledger offers. Every write carries the writer's lease and is refused with
+ * `LeaseLost` when the lease of its instance has another token now.
+ *
+ * @since 0.2.0
+ */
+export interface Service {
+  /** Takes the instance's lease, waiting up to `wait` while a live holder has it. */
+  readonly acquire: (key: InstanceKey, options: AcquireOptions) => Effect.Effect<Lease, InstanceBusy | LedgerError>
+  /** Extends a held lease by `ttl` from now. */
+  readonly renew: (lease: Lease, ttl: Duration.DurationInput) => Effect.Effect<Lease, LeaseLost | LedgerError>
+  /** Gives a lease back (nothing happens when it is no longer this holder's). */
+  readonly release: (lease: Lease) => Effect.Effect<void, LedgerError>
+  /** Journals a submission before it is sent. */
+  readonly record: (lease: Lease, intent: Intent) => Effect.Effect<void, LeaseLost | LedgerError>
+  /** Records that a submission's answer was lost, and why. */
+  readonly markSent: (lease: Lease, id: string, lostAnswer: string) => Effect.Effect<void, LeaseLost | LedgerError>
+  /** Settles a submission; a `Submitted` outcome claims its job id, once in the whole ledger. */
+  readonly settle: (
+    lease: Lease,
+    id: string,
+    outcome: Outcome
+  ) => Effect.Effect<void, LeaseLost | JobClaimed | LedgerError>
+  /** Which of these job ids of a service are claimed, each with the submission that holds it. */
+  readonly claims: (
+    service: ServiceKey,
+    jobIds: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<string, string>, LedgerError>
+  /** The unsettled submissions (`Intent` or `Sent`), oldest first, of one instance or of every one. */
+  readonly unsettled: (key?: InstanceKey) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
+  /** The most recent submissions, newest first. */
+  readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
+}
+
+/**
+ * The restore ledger.
+ *
+ * @since 0.2.0
+ */
+export class RestoreLedger extends Context.Tag("@dds-restore/client/RestoreLedger")<RestoreLedger, Service>() {}
+
+/**
+ * A key as one string, for maps and logs.
+ *
+ * @since 0.2.0
+ */
+export const keyString = (key: InstanceKey): string => `${key.endpoint} ${key.projectId} ${key.instanceId}`
+
+interface MemoryLease {
+  holder: string
+  token: number
+  expiresAt: number
+}
+
+/**
+ * A ledger in this process's memory: what one process's submissions share, gone when it ends.
+ *
+ * @since 0.2.0
+ */
+export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
+  const leases = new Map<string, MemoryLease>()
+  const waiters = new Map<string, Set<Deferred.Deferred<void>>>()
+  const journal = new Map<string, Entry>()
+  const claimed = new Map<string, string>()
+  const claimKey = (service: ServiceKey, jobId: string) => `${service.endpoint} ${service.projectId} ${jobId}`
+
+  const wake = (key: string) => {
+    const waiting = waiters.get(key)
+    if (waiting === undefined) return Effect.void
+    waiters.delete(key)
+    return Effect.forEach(waiting, (deferred) => Deferred.succeed(deferred, undefined), { discard: true })
+  }
+
+  const fenced = <A>(lease: Lease, write: (now: number) => A): Effect.Effect<A, LeaseLost> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const current = leases.get(keyString(lease.key))
+      if (current === undefined || current.token !== lease.token) {
+        return Effect.fail(
+          new LeaseLost({
+            instanceId: lease.key.instanceId,
+            token: lease.token,
+            ...(current === undefined ? {} : { current: current.token })
+          })
+        )
+      }
+      return Effect.sync(() => write(now))
+    })
+
+  const update = (lease: Lease, id: string, change: (entry: Entry, now: number) => Entry) =>
+    fenced(lease, (now) => {
+      const entry = journal.get(id)
+      if (entry !== undefined) journal.set(id, change(entry, now))
+    })
+
+  const acquire: Service["acquire"] = (key, options) =>
+    Effect.gen(function*() {
+      const id = keyString(key)
+      const ttl = Duration.toMillis(options.ttl)
+      const started = yield* Clock.currentTimeMillis
+      const deadline = started + Duration.toMillis(options.wait)
+      for (;;) {
+        const now = yield* Clock.currentTimeMillis
+        const current = leases.get(id)
+        if (current === undefined || current.expiresAt <= now) {
+          const token = (current?.token ?? 0) + 1
+          leases.set(id, { holder: options.holder, token, expiresAt: now + ttl })
+          return { key, holder: options.holder, token, expiresAt: now + ttl }
+        }
+        if (now >= deadline) {
+          return yield* new InstanceBusy({
+            instanceId: key.instanceId,
+            holder: current.holder,
+            expiresAt: current.expiresAt,
+            waited: now - started
+          })
+        }
+        // Woken when the lease is given back, else when it runs out or the wait is over.
+        const released = yield* Deferred.make<void>()
+        const waiting = waiters.get(id) ?? new Set()
+        waiting.add(released)
+        waiters.set(id, waiting)
+        yield* Deferred.await(released).pipe(
+          Effect.timeoutOption(Duration.millis(Math.min(current.expiresAt, deadline) - now)),
+          Effect.ensuring(Effect.sync(() => waiting.delete(released)))
+        )
+      }
+    })
+
+  return RestoreLedger.of({
+    acquire,
+    renew: (lease, ttl) =>
+      fenced(lease, (now) => {
+        const expiresAt = now + Duration.toMillis(ttl)
+        leases.set(keyString(lease.key), { holder: lease.holder, token: lease.token, expiresAt })
+        return { ...lease, expiresAt }
+      }),
+    release: (lease) =>
+      Effect.suspend(() => {
+        const id = keyString(lease.key)
+        const current = leases.get(id)
+        if (current === undefined || current.token !== lease.token) return Effect.void
+        leases.set(id, { ...current, expiresAt: 0 })
+        return wake(id)
+      }),
+    record: (lease, intent) =>
+      fenced(lease, () => {
+        journal.set(intent.id, { ...intent, state: "Intent", lostAnswer: undefined, settledAt: undefined, outcome: undefined })
+      }),
+    markSent: (lease, id, lostAnswer) => update(lease, id, (entry) => ({ ...entry, state: "Sent", lostAnswer })),
+    settle: (lease, id, outcome) =>
+      Effect.flatten(fenced(lease, (now): Effect.Effect<void, JobClaimed> => {
+        if (outcome._tag === "Submitted") {
+          const claim = claimKey(lease.key, outcome.jobId)
+          const holder = claimed.get(claim)
+          if (holder !== undefined && holder !== id) {
+            return Effect.fail(new JobClaimed({ jobId: outcome.jobId, submission: holder }))
+          }
+          claimed.set(claim, id)
+        }
+        const entry = journal.get(id)
+        if (entry !== undefined) journal.set(id, { ...entry, state: outcome._tag, outcome, settledAt: now })
+        return Effect.void
+      })),
+    claims: (service, jobIds) =>
+      Effect.sync(() => {
+        const found = new Map<string, string>()
+        for (const jobId of jobIds) {
+          const holder = claimed.get(claimKey(service, jobId))
+          if (holder !== undefined) found.set(jobId, holder)
+        }
+        return found
+      }),
+    unsettled: (key) =>
+      Effect.sync(() =>
+        [...journal.values()].filter((entry) =>
+          isUnsettled(entry) && (key === undefined || keyString(entry.key) === keyString(key))
+        )
+      ),
+    recent: (limit) => Effect.sync(() => [...journal.values()].reverse().slice(0, Math.max(0, limit)))
+  })
+})
+
+/**
+ * A layer providing a ledger in this process's memory (see `makeMemory`).
+ *
+ * @since 0.2.0
+ */
+export const layerMemory: Layer.Layer<RestoreLedger> = Layer.effect(RestoreLedger, makeMemory)

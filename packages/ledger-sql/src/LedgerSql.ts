@@ -1,0 +1,429 @@
+/**
+ * The `RestoreLedger` in an SQL database, shared by every process that opens it: the lease of each
+ * instance (one row per endpoint, project and instance, taken with one atomic upsert, its token
+ * grown at every new holder), the journal of every submission, and the claimed job ids (a primary
+ * key, so a job id is claimed once in the whole ledger). Every write first touches the lease row
+ * under the writer's token, in the same transaction, so a holder whose lease was taken over
+ * cannot write. The schema comes from `@effect/sql`'s migrator; a ledger written by a newer
+ * version is refused, never rewritten. `layerSqlite` keeps it in an SQLite file.
+ *
+ * @since 0.2.0
+ */
+import { RestoreLedger } from "@dds-restore/client"
+import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import { mkdirSync } from "node:fs"
+import * as path from "node:path"
+import { pathToFileURL } from "node:url"
+import { classify, isBusy } from "./internal/failure.js"
+import * as Migrations from "./internal/migrations.js"
+
+/**
+ * How a ledger over an SQL client behaves: `ledger` names it in errors (a file path, a URL without
+ * its password); `pollInterval` is how often a caller waiting for a lease held by another process
+ * looks again (100 ms unless given).
+ *
+ * @since 0.2.0
+ */
+export interface Options {
+  readonly ledger: string
+  readonly pollInterval?: Duration.DurationInput | undefined
+}
+
+/**
+ * The id of the latest schema this version writes; a ledger at a higher one is refused.
+ *
+ * @since 0.2.0
+ */
+export const schemaVersion: number = Migrations.latest
+
+interface LeaseRow {
+  readonly holder: string
+  readonly token: number | string
+  readonly expires_at: number | string
+}
+
+interface SubmissionRow {
+  readonly id: string
+  readonly endpoint: string
+  readonly project_id: string
+  readonly instance_id: string
+  readonly holder: string
+  readonly at: number | string
+  readonly body: string
+  readonly hash: string
+  readonly search_from: number | string
+  readonly before_set: string
+  readonly state: string
+  readonly lost_answer: string | null
+  readonly job_id: string | null
+  readonly reconciled: number | string | null
+  readonly refusal: string | null
+  readonly candidates: string | null
+  readonly unknown_reason: string | null
+  readonly settled_at: number | string | null
+}
+
+const outcomeOf = (row: SubmissionRow): RestoreLedger.Outcome | undefined => {
+  switch (row.state) {
+    case "Submitted":
+      return RestoreLedger.Outcome.Submitted({ jobId: row.job_id ?? "", reconciled: Number(row.reconciled) === 1 })
+    case "Refused":
+      return RestoreLedger.Outcome.Refused({ error: row.refusal ?? "" })
+    case "Unknown":
+      return RestoreLedger.Outcome.Unknown({
+        candidates: JSON.parse(row.candidates ?? "[]") as ReadonlyArray<string>,
+        reason: row.unknown_reason ?? ""
+      })
+    case "NotStarted":
+      return RestoreLedger.Outcome.NotStarted()
+    default:
+      return undefined
+  }
+}
+
+const entryOf = (row: SubmissionRow): RestoreLedger.Entry => ({
+  id: row.id,
+  key: { endpoint: row.endpoint, projectId: row.project_id, instanceId: row.instance_id },
+  holder: row.holder,
+  at: Number(row.at),
+  body: row.body,
+  hash: row.hash,
+  searchFrom: Number(row.search_from),
+  before: JSON.parse(row.before_set) as ReadonlyArray<string>,
+  state: row.state as RestoreLedger.State,
+  lostAnswer: row.lost_answer ?? undefined,
+  settledAt: row.settled_at === null ? undefined : Number(row.settled_at),
+  outcome: outcomeOf(row)
+})
+
+// SQLite answers "database is locked" at once when another process writes (libsql has no busy
+// timeout that outlives its connections), so a statement is tried again, with growing jittered
+// pauses of at most 250 ms, for up to 10 seconds before the ledger is reported locked: ten
+// processes opening one new ledger at once race on its first write.
+const busyRetry = Schedule.exponential("5 millis").pipe(
+  Schedule.modifyDelay((delay) => Duration.min(delay, Duration.millis(250))),
+  Schedule.jittered,
+  Schedule.upTo("10 seconds")
+)
+
+/**
+ * Brings a database to the ledger's schema: refuses a database that is not a ledger (it has tables
+ * but not the ledger's) and one written by a newer version, and runs the migrations it lacks.
+ *
+ * @since 0.2.0
+ */
+export const migrate = (ledger: string): Effect.Effect<void, RestoreLedger.LedgerError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const tables = yield* sql.onDialectOrElse({
+      pg: () => sql<{ readonly name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`,
+      orElse: () => sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+    })
+    const names = new Set(tables.map((row) => row.name))
+    if (names.has(Migrations.table)) {
+      const [row] = yield* sql<{ readonly id: number | string | null }>`SELECT MAX(migration_id) AS id FROM ${sql(Migrations.table)}`
+      const at = Number(row?.id ?? 0)
+      if (at > Migrations.latest) {
+        return yield* new RestoreLedger.LedgerError({
+          ledger,
+          reason: "NewerSchema",
+          detail: `it was written by a newer version of dds-restore (schema ${at}; this version knows up to ${Migrations.latest}). ` +
+            "It was left as it is: upgrade @dds-restore/ledger-sql (the dds-restore command line), or give another ledger."
+        })
+      }
+      if (at === Migrations.latest) return
+    } else if (names.size > 0) {
+      return yield* new RestoreLedger.LedgerError({
+        ledger,
+        reason: "NotALedger",
+        detail: `the database holds other tables (${[...names].sort().slice(0, 5).join(", ")}) and no restore ledger. ` +
+          "It was left as it is: give the path of a ledger, or of a file that does not exist yet."
+      })
+    }
+    yield* Migrator.make({})({ loader: Migrator.fromRecord(Migrations.migrations), table: Migrations.table }).pipe(
+      Effect.mapError((error) => new RestoreLedger.LedgerError({ ledger, reason: "Failed", detail: `migrating it: ${error.message}` }))
+    )
+  }).pipe(
+    Effect.retry({ while: (error) => error._tag === "SqlError" && isBusy(error), schedule: busyRetry }),
+    Effect.catchTag("SqlError", (error) => Effect.fail(classify(ledger, "reading its schema", error)))
+  )
+
+/**
+ * A ledger over the `SqlClient` in context, once its schema is brought up to date (`migrate`).
+ *
+ * @since 0.2.0
+ */
+export const make = (options: Options): Effect.Effect<RestoreLedger.Service, RestoreLedger.LedgerError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const ledger = options.ledger
+    const pollInterval = Duration.toMillis(options.pollInterval ?? "100 millis")
+    yield* migrate(ledger)
+
+    const guarded = (doing: string) =>
+    <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R> =>
+      effect.pipe(
+        Effect.retry({
+          while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isBusy(error),
+          schedule: busyRetry
+        }),
+        Effect.mapError((error) =>
+          (error as { readonly _tag?: unknown })._tag === "SqlError" ? classify(ledger, doing, error) : error
+        )
+      ) as Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R>
+
+    const currentToken = (key: RestoreLedger.InstanceKey) =>
+      Effect.map(
+        sql<LeaseRow>`SELECT holder, token, expires_at FROM dds_restore_leases
+          WHERE endpoint = ${key.endpoint} AND project_id = ${key.projectId} AND instance_id = ${key.instanceId}`,
+        (rows) => rows[0]
+      )
+
+    const leaseLost = (lease: RestoreLedger.Lease) =>
+      Effect.flatMap(currentToken(lease.key), (row) =>
+        Effect.fail(
+          new RestoreLedger.LeaseLost({
+            instanceId: lease.key.instanceId,
+            token: lease.token,
+            ...(row === undefined ? {} : { current: Number(row.token) })
+          })
+        ))
+
+    // The first statement of every write: it takes the database's (SQLite) or the lease row's
+    // (PostgreSQL) write lock, so the lease cannot change hands before the write commits.
+    const fenced = <A, E>(lease: RestoreLedger.Lease, write: Effect.Effect<A, E>) =>
+      sql.withTransaction(
+        Effect.flatMap(
+          sql<{ readonly token: number | string }>`UPDATE dds_restore_leases SET token = token
+            WHERE endpoint = ${lease.key.endpoint} AND project_id = ${lease.key.projectId}
+            AND instance_id = ${lease.key.instanceId} AND token = ${lease.token} RETURNING token`,
+          (rows): Effect.Effect<A, E | SqlError | RestoreLedger.LeaseLost> => rows.length === 0 ? leaseLost(lease) : write
+        )
+      )
+
+    // Callers of this process waiting for a lease are woken as soon as it is released here;
+    // leases released by other processes are seen at the next poll.
+    const waiters = new Map<string, Set<Deferred.Deferred<void>>>()
+    const wake = (id: string) =>
+      Effect.suspend(() => {
+        const waiting = waiters.get(id)
+        waiters.delete(id)
+        return waiting === undefined
+          ? Effect.void
+          : Effect.forEach(waiting, (deferred) => Deferred.succeed(deferred, undefined), { discard: true })
+      })
+
+    type Take =
+      | { readonly _tag: "Taken"; readonly lease: RestoreLedger.Lease }
+      | { readonly _tag: "Held"; readonly row: LeaseRow | undefined }
+    const tryTake = (key: RestoreLedger.InstanceKey, holder: string, ttl: number, now: number) =>
+      Effect.flatMap(
+        sql<{ readonly token: number | string }>`INSERT INTO dds_restore_leases (endpoint, project_id, instance_id, holder, token, expires_at)
+          VALUES (${key.endpoint}, ${key.projectId}, ${key.instanceId}, ${holder}, ${1}, ${now + ttl})
+          ON CONFLICT (endpoint, project_id, instance_id) DO UPDATE
+            SET holder = excluded.holder, token = dds_restore_leases.token + 1, expires_at = excluded.expires_at
+            WHERE dds_restore_leases.expires_at <= ${now}
+          RETURNING token`,
+        (rows): Effect.Effect<Take, SqlError> =>
+          rows[0] === undefined
+            ? Effect.map(currentToken(key), (row) => ({ _tag: "Held", row }) as const)
+            : Effect.succeed({ _tag: "Taken", lease: { key, holder, token: Number(rows[0].token), expiresAt: now + ttl } } as const)
+      )
+
+    const acquire: RestoreLedger.Service["acquire"] = (key, acquireOptions) =>
+      Effect.gen(function*() {
+        const id = RestoreLedger.keyString(key)
+        const ttl = Duration.toMillis(acquireOptions.ttl)
+        const started = yield* Clock.currentTimeMillis
+        const deadline = started + Duration.toMillis(acquireOptions.wait)
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          const taken = yield* guarded("taking the lease of an instance")(tryTake(key, acquireOptions.holder, ttl, now))
+          if (taken._tag === "Taken") return taken.lease
+          const expiresAt = taken.row === undefined ? now : Number(taken.row.expires_at)
+          if (now >= deadline) {
+            return yield* new RestoreLedger.InstanceBusy({
+              instanceId: key.instanceId,
+              holder: taken.row?.holder ?? "",
+              expiresAt,
+              waited: now - started
+            })
+          }
+          const released = yield* Deferred.make<void>()
+          const waiting = waiters.get(id) ?? new Set()
+          waiting.add(released)
+          waiters.set(id, waiting)
+          const pause = Math.max(1, Math.min(pollInterval, Math.max(expiresAt, now + 1) - now, deadline - now))
+          yield* Deferred.await(released).pipe(
+            Effect.timeoutOption(Duration.millis(pause)),
+            Effect.ensuring(Effect.sync(() => waiting.delete(released)))
+          )
+        }
+      })
+
+    return RestoreLedger.RestoreLedger.of({
+      acquire,
+      renew: (lease, ttl) =>
+        Effect.gen(function*() {
+          const expiresAt = (yield* Clock.currentTimeMillis) + Duration.toMillis(ttl)
+          const rows = yield* sql`UPDATE dds_restore_leases SET expires_at = ${expiresAt}
+            WHERE endpoint = ${lease.key.endpoint} AND project_id = ${lease.key.projectId}
+            AND instance_id = ${lease.key.instanceId} AND token = ${lease.token} RETURNING token`
+          if (rows.length === 0) return yield* leaseLost(lease)
+          return { ...lease, expiresAt }
+        }).pipe(guarded("renewing the lease of an instance")),
+      release: (lease) =>
+        Effect.zipRight(
+          sql`UPDATE dds_restore_leases SET expires_at = ${0}
+            WHERE endpoint = ${lease.key.endpoint} AND project_id = ${lease.key.projectId}
+            AND instance_id = ${lease.key.instanceId} AND token = ${lease.token}`,
+          wake(RestoreLedger.keyString(lease.key))
+        ).pipe(guarded("releasing the lease of an instance")),
+      record: (lease, intent) =>
+        fenced(
+          lease,
+          sql`INSERT INTO dds_restore_submissions
+            (id, endpoint, project_id, instance_id, holder, at, body, hash, search_from, before_set, state)
+            VALUES (${intent.id}, ${intent.key.endpoint}, ${intent.key.projectId}, ${intent.key.instanceId}, ${intent.holder},
+              ${intent.at}, ${intent.body}, ${intent.hash}, ${intent.searchFrom}, ${JSON.stringify(intent.before)}, ${"Intent"})`
+        ).pipe(Effect.asVoid, guarded("journaling a submission")),
+      markSent: (lease, id, lostAnswer) =>
+        fenced(
+          lease,
+          sql`UPDATE dds_restore_submissions SET state = ${"Sent"}, lost_answer = ${lostAnswer} WHERE id = ${id}`
+        ).pipe(Effect.asVoid, guarded("journaling a lost answer")),
+      settle: (lease, id, outcome) =>
+        fenced(
+          lease,
+          Effect.gen(function*() {
+            const now = yield* Clock.currentTimeMillis
+            if (outcome._tag === "Submitted") {
+              const claimed = yield* sql`INSERT INTO dds_restore_claims (endpoint, project_id, job_id, submission_id)
+                VALUES (${lease.key.endpoint}, ${lease.key.projectId}, ${outcome.jobId}, ${id})
+                ON CONFLICT (endpoint, project_id, job_id) DO NOTHING RETURNING job_id`
+              if (claimed.length === 0) {
+                const [holder] = yield* sql<{ readonly submission_id: string }>`SELECT submission_id FROM dds_restore_claims
+                  WHERE endpoint = ${lease.key.endpoint} AND project_id = ${lease.key.projectId} AND job_id = ${outcome.jobId}`
+                if (holder !== undefined && holder.submission_id !== id) {
+                  return yield* new RestoreLedger.JobClaimed({ jobId: outcome.jobId, submission: holder.submission_id })
+                }
+              }
+            }
+            yield* sql`UPDATE dds_restore_submissions SET
+              state = ${outcome._tag},
+              job_id = ${outcome._tag === "Submitted" ? outcome.jobId : null},
+              reconciled = ${outcome._tag === "Submitted" ? (outcome.reconciled ? 1 : 0) : null},
+              refusal = ${outcome._tag === "Refused" ? outcome.error : null},
+              candidates = ${outcome._tag === "Unknown" ? JSON.stringify(outcome.candidates) : null},
+              unknown_reason = ${outcome._tag === "Unknown" ? outcome.reason : null},
+              settled_at = ${now}
+              WHERE id = ${id}`
+          })
+        ).pipe(guarded("settling a submission")),
+      claims: (service, jobIds) =>
+        Effect.gen(function*() {
+          const found = new Map<string, string>()
+          // In slices, well under every database's limit of parameters per statement.
+          for (let start = 0; start < jobIds.length; start += 500) {
+            const rows = yield* sql<{ readonly job_id: string; readonly submission_id: string }>`SELECT job_id, submission_id
+              FROM dds_restore_claims WHERE endpoint = ${service.endpoint} AND project_id = ${service.projectId}
+              AND ${sql.in("job_id", jobIds.slice(start, start + 500))}`
+            for (const row of rows) found.set(row.job_id, row.submission_id)
+          }
+          return found
+        }).pipe(guarded("reading the claimed jobs")),
+      unsettled: (key) =>
+        Effect.map(
+          key === undefined
+            ? sql<SubmissionRow>`SELECT * FROM dds_restore_submissions WHERE state IN (${"Intent"}, ${"Sent"}) ORDER BY at, id`
+            : sql<SubmissionRow>`SELECT * FROM dds_restore_submissions WHERE state IN (${"Intent"}, ${"Sent"})
+                AND endpoint = ${key.endpoint} AND project_id = ${key.projectId} AND instance_id = ${key.instanceId}
+                ORDER BY at, id`,
+          (rows) => rows.map(entryOf)
+        ).pipe(guarded("reading the unsettled submissions")),
+      recent: (limit) =>
+        Effect.map(
+          sql<SubmissionRow>`SELECT * FROM dds_restore_submissions ORDER BY at DESC, id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
+          (rows) => rows.map(entryOf)
+        ).pipe(guarded("reading the journal"))
+    })
+  })
+
+/**
+ * A layer providing the ledger over the `SqlClient` in context (SQLite, PostgreSQL, ...).
+ *
+ * @since 0.2.0
+ */
+export const layer = (options: Options): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError, SqlClient.SqlClient> =>
+  Layer.effect(RestoreLedger.RestoreLedger, make(options))
+
+/**
+ * Where an SQLite ledger is (created with its folder when missing), and how often a caller waiting
+ * for a lease held by another process looks again.
+ *
+ * @since 0.2.0
+ */
+export interface SqliteOptions {
+  readonly filename: string
+  readonly pollInterval?: Duration.DurationInput | undefined
+}
+
+/**
+ * A ledger in an SQLite file (through libsql), created with its folder on first use and shared by
+ * every process of the machine that opens it.
+ *
+ * @since 0.2.0
+ */
+export const layerSqlite = (options: SqliteOptions): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError> => {
+  const ledger = options.filename
+  const file = path.resolve(options.filename)
+  const client = Layer.unwrapEffect(
+    Effect.try({
+      try: () => mkdirSync(path.dirname(file), { recursive: true }),
+      catch: (error) => classify(ledger, "creating its folder", error)
+    }).pipe(Effect.as(LibsqlClient.layer({ url: pathToFileURL(file).href })))
+  )
+  const opened = Layer.effect(
+    RestoreLedger.RestoreLedger,
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      // Readers and the writer work at once; the setting stays with the file.
+      yield* sql`PRAGMA journal_mode = WAL`.pipe(
+        Effect.retry({ while: isBusy, schedule: busyRetry }),
+        Effect.mapError((error) => classify(ledger, "opening it", error))
+      )
+      return yield* make({ ledger, pollInterval: options.pollInterval })
+    })
+  )
+  // The driver throws while opening a file it cannot use: a defect of the client's layer.
+  return opened.pipe(
+    Layer.provide(client),
+    Layer.catchAllCause((cause) =>
+      Layer.fail(Option.getOrElse(Cause.failureOption(cause), () => classify(ledger, "opening it", Cause.squash(cause))))
+    )
+  )
+}
+
+/**
+ * The ledger named by a configuration value (by default the `DDS_RESTORE_LEDGER` variable): a file
+ * path for SQLite.
+ *
+ * @since 0.2.0
+ */
+export const layerConfig = (
+  config: Config.Config<string> = Config.string("DDS_RESTORE_LEDGER")
+): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError | ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(config, (filename) => layerSqlite({ filename })))

@@ -1,0 +1,109 @@
+// The ledger suite against SQLite files, then what only a file can get wrong: its folder, a file
+// that is not a ledger, one written by a newer version, reopening it.
+import { RestoreLedger } from "@dds-restore/client"
+import { describe, expect, it } from "@effect/vitest"
+import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { LedgerSql } from "../src/index.js"
+import { ledgerSuite } from "./suite.js"
+
+const scratch = mkdtempSync(path.join(tmpdir(), "dds-restore-ledger-"))
+let files = 0
+const freshFile = () => path.join(scratch, `ledger-${++files}`, "ledger.db")
+
+ledgerSuite("SQLite", () => LedgerSql.layerSqlite({ filename: freshFile() }))
+
+const open = (filename: string) =>
+  Effect.flatMap(RestoreLedger.RestoreLedger, (ledger) => ledger.recent(10)).pipe(
+    Effect.provide(LedgerSql.layerSqlite({ filename })),
+    Effect.scoped
+  )
+
+const key: RestoreLedger.InstanceKey = { endpoint: "http://127.0.0.1:1", projectId: "p1", instanceId: "rs0" }
+
+describe("an SQLite ledger file", () => {
+  it.effect("is created with its folders on first use, and keeps its journal when opened again", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "nested", "deeper", "ledger.db")
+      yield* Effect.gen(function*() {
+        const ledger = yield* RestoreLedger.RestoreLedger
+        const lease = yield* ledger.acquire(key, { holder: "a", ttl: "1 minute", wait: "0 seconds" })
+        yield* ledger.record(lease, {
+          id: "s1",
+          key,
+          holder: "a",
+          at: 1,
+          body: "{}",
+          hash: "h",
+          searchFrom: 0,
+          before: ["j0"]
+        })
+        yield* ledger.settle(lease, "s1", RestoreLedger.Outcome.Submitted({ jobId: "j1", reconciled: false }))
+      }).pipe(Effect.provide(LedgerSql.layerSqlite({ filename })))
+      expect(existsSync(filename)).toBe(true)
+      const again = yield* open(filename)
+      expect(again.map((entry) => [entry.id, entry.state, entry.before])).toStrictEqual([["s1", "Submitted", ["j0"]]])
+    }))
+
+  it.effect("a file that is not a database is refused as NotALedger and left as it was", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "notes.txt")
+      writeFileSync(filename, "restore notes, not a database\n".repeat(200))
+      const error = yield* Effect.flip(open(filename))
+      expect([error._tag, error.reason, error.ledger]).toStrictEqual(["LedgerError", "NotALedger", filename])
+      expect(error.message).toContain("Give the path of a ledger, or of a file that does not exist yet")
+      expect(readFileSync(filename, "utf8")).toBe("restore notes, not a database\n".repeat(200))
+    }))
+
+  it.effect("a database of something else is refused as NotALedger, naming its tables, and not migrated", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "other.db")
+      yield* Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`CREATE TABLE invoices (id INTEGER PRIMARY KEY)`
+      }).pipe(Effect.provide(libsql(filename)))
+      const error = yield* Effect.flip(open(filename))
+      expect([error.reason, error.detail]).toStrictEqual([
+        "NotALedger",
+        "the database holds other tables (invoices) and no restore ledger. It was left as it is: give the path of a ledger, or of a file that does not exist yet."
+      ])
+    }))
+
+  it.effect("a ledger written by a newer version is refused as NewerSchema, and not rewritten", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "newer.db")
+      yield* open(filename)
+      yield* Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`INSERT INTO dds_restore_ledger_migrations (migration_id, name) VALUES (${LedgerSql.schemaVersion + 1}, ${"from_the_future"})`
+      }).pipe(Effect.provide(libsql(filename)))
+      const before = readFileSync(filename)
+      const error = yield* Effect.flip(open(filename))
+      expect([error.reason, error.detail]).toStrictEqual([
+        "NewerSchema",
+        `it was written by a newer version of dds-restore (schema ${LedgerSql.schemaVersion + 1}; this version knows up to ${LedgerSql.schemaVersion}). ` +
+        "It was left as it is: upgrade @dds-restore/ledger-sql (the dds-restore command line), or give another ledger."
+      ])
+      expect(readFileSync(filename).equals(before)).toBe(true)
+    }))
+
+  it.effect("a path that cannot be created or opened is refused as Unopenable, saying what to check", () =>
+    Effect.gen(function*() {
+      const folder = path.join(scratch, "a-folder.db")
+      mkdirSync(folder, { recursive: true })
+      const error = yield* Effect.flip(open(folder))
+      expect([error.reason, error.ledger]).toStrictEqual(["Unopenable", folder])
+      expect(error.detail).toContain("Check that its folder can be created and written by this user")
+      const underFile = path.join(scratch, "notes.txt", "ledger.db")
+      writeFileSync(path.join(scratch, "notes.txt"), "x")
+      const nested = yield* Effect.flip(open(underFile))
+      expect([nested.reason, nested.ledger]).toStrictEqual(["Unopenable", underFile])
+    }))
+})
+
+/** The file opened with the driver alone, as another program would. */
+const libsql = (filename: string) => LibsqlClient.layer({ url: `file:${filename}` })
