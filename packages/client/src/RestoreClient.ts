@@ -139,6 +139,8 @@ export interface ItemResult {
 export interface RestoreManyOptions extends RestoreOptions {
   readonly concurrency: number
   readonly requestsPerSecond?: number | undefined
+  /** Called as each restore of the batch ends, in the order they end (to show progress). */
+  readonly onResult?: ((result: ItemResult) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -295,12 +297,14 @@ export const make = (
           return yield* submissions.submit(id, checked, restoreOptions)
         }))
 
-    const restoreMany: Service["restoreMany"] = (items, { concurrency, requestsPerSecond, ...restoreOptions }) =>
+    const restoreMany: Service["restoreMany"] = (items, { concurrency, onResult, requestsPerSecond, ...restoreOptions }) =>
       Effect.gen(function*() {
         const atOnce = yield* Arguments.concurrency("restoreMany", concurrency)
         const rate = yield* Arguments.requestRate("restoreMany", requestsPerSecond)
         const restoreOne = ({ instanceId, plan }: Item) =>
-          Effect.map(Effect.exit(restore(instanceId, plan, restoreOptions)), (result): ItemResult => ({ instanceId, result }))
+          Effect.map(Effect.exit(restore(instanceId, plan, restoreOptions)), (result): ItemResult => ({ instanceId, result })).pipe(
+            Effect.tap((done) => onResult === undefined ? Effect.void : onResult(done))
+          )
         return yield* Send.limited(rate, Effect.forEach(items, restoreOne, { concurrency: atOnce }))
       }).pipe(traced("restoreMany", { "dds.items": String(items.length) }))
 

@@ -85,6 +85,21 @@ export const restoreManyScenarios = (h: Harness) =>
         })
       ))
 
+    h.it("onResult hears of each restore as it ends, once per instance, before the batch returns", () =>
+      run((plan) =>
+        Effect.gen(function*() {
+          const client = yield* RestoreClient.RestoreClient
+          const heard: Array<string> = []
+          const items = ["rs00", "rs07", "rs01"].map((instanceId) => ({ instanceId, plan }))
+          const results = yield* h.settled(client.restoreMany(items, {
+            concurrency: 1,
+            onResult: (done) => Effect.sync(() => heard.push(`${done.instanceId} ${done.result._tag}`))
+          }))
+          expect(heard).toStrictEqual(["rs00 Success", "rs07 Failure", "rs01 Success"])
+          expect(results.map((r) => `${r.instanceId} ${r.result._tag}`)).toStrictEqual(heard)
+        })
+      ))
+
     h.it("a concurrency or a rate that cannot be used is refused before anything is sent", () =>
       run((plan, observed) =>
         Effect.gen(function*() {
