@@ -53,7 +53,7 @@ interface State {
     readonly actions: ReadonlyArray<string>
     readonly databases: ReadonlyArray<{ readonly name: string; readonly collections: ReadonlyArray<string> }>
   }>
-  readonly jobs: ReadonlyArray<{ readonly instance_id: string }>
+  readonly jobs: ReadonlyArray<{ readonly instance_id: string; readonly restores: ReadonlyArray<string> }>
 }
 
 describe("the emulator with --instances", () => {
@@ -101,6 +101,9 @@ describe("the emulator with --instances", () => {
         (dds) => dds.restoreMany(ids.map((instanceId) => ({ instanceId, plan })), { concurrency: 3 })
       ).pipe(Effect.provide(client))
       expect(results.map((r) => [r.instanceId, r.result._tag])).toEqual(ids.map((id) => [id, "Success"]))
-      expect((yield* state(first.url)).jobs.map((j) => j.instance_id).sort()).toEqual([...ids].sort())
+      const jobs = (yield* state(first.url)).jobs
+      expect(jobs.map((j) => j.instance_id).sort()).toEqual([...ids].sort())
+      // The state page tells which request created a job by what it restores.
+      expect(jobs.map((j) => j.restores)).toEqual(ids.map(() => ["shop.orders_restored"]))
     }).pipe(Effect.scoped))
 })

@@ -115,6 +115,8 @@ export interface Snapshot {
     readonly created_at: number
     readonly ended_at: number | null
     readonly fail_reason: string | null
+    /** The collections the job creates (or created) when it completes, as `database.collection`; none when it fails. */
+    readonly restores: ReadonlyArray<string>
   }>
   readonly requests: Readonly<Record<string, number>>
   readonly iam_calls: number
@@ -318,7 +320,8 @@ const snapshotOf = (seed: Seed.Seed, state: S.State, now: number, config: Handle
       progress: job.progress ?? null,
       created_at: job.createdAt,
       ended_at: job.endedAt ?? null,
-      fail_reason: job.failReason ?? null
+      fail_reason: job.failReason ?? null,
+      restores: job.restored.map((r) => `${r.database}.${r.collection}`)
     }
   }),
   requests: { ...state.requests },
