@@ -43,6 +43,7 @@ export interface Failure {
 const exitCodes: Readonly<Record<string, number>> = {
   PlanError: ExitCode.invalid,
   PlanFileError: ExitCode.invalid,
+  InstancesFileError: ExitCode.invalid,
   PreflightFailed: ExitCode.invalid,
   InvalidIdentifier: ExitCode.invalid,
   InvalidArgument: ExitCode.invalid,

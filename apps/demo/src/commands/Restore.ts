@@ -1,11 +1,16 @@
 /**
  * `dds-restore restore <plan.json> --instance <id>`: preflight, submit, settle a lost answer by
- * finding the job in the task list, and with `--wait` follow the job until it ends.
+ * finding the job in the task list, and with `--wait` follow the job until it ends. With
+ * `--instances FILE` instead, the same plan on every instance of the file (`--concurrency` at a
+ * time, `--rate` requests per second for the whole run), a result per instance.
  *
  * @since 0.1.0
  */
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Effect from "effect/Effect"
 import * as DurationOption from "../DurationOption.js"
 import * as Global from "../Global.js"
 import * as Handler from "../Handler.js"
@@ -20,6 +25,45 @@ const reconcileWait = DurationOption.make(
   "When the answer to the submission is lost, how long to look for its job in the task list before reporting the outcome as unknown (exit 4), e.g. 30s (default 60s)"
 )
 
+const instances = Options.text("instances").pipe(
+  Options.withPseudoName("FILE"),
+  Options.withDescription(
+    "Restore the plan on every instance of a file instead of one: one instance id a line (blank lines and # comments skipped, " +
+      "at most 10000, 1 MiB); a result per instance, in the file's order, and the exit code of the most severe"
+  )
+)
+
+/**
+ * The most restores `--concurrency` runs at once, and the highest `--rate`.
+ *
+ * @since 0.1.0
+ */
+export const limits = { concurrency: 64, rate: 1000 } as const
+
+const concurrency = Options.integer("concurrency").pipe(
+  Options.withPseudoName("N"),
+  Options.withDescription(`With --instances, how many restores run at once, 1 to ${limits.concurrency} (default 4)`),
+  Options.mapEffect((n) =>
+    n >= 1 && n <= limits.concurrency
+      ? Effect.succeed(n)
+      : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--concurrency: ${n} is not from 1 to ${limits.concurrency}`)))
+  ),
+  Options.withDefault(4)
+)
+
+const rate = Options.float("rate").pipe(
+  Options.withPseudoName("R"),
+  Options.withDescription(
+    `With --instances, the most requests per second all the run's requests together send, above 0 and at most ${limits.rate} (default: no limit)`
+  ),
+  Options.mapEffect((r) =>
+    r > 0 && r <= limits.rate
+      ? Effect.succeed(r)
+      : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--rate: ${r} is not a rate above 0 and at most ${limits.rate} requests per second`)))
+  ),
+  Options.optional
+)
+
 const waitTimeout = DurationOption.make("wait-timeout", "With --wait, how long to follow the job at most, e.g. 30m (default 2h; past it, exit 4)")
 
 /**
@@ -29,9 +73,21 @@ const waitTimeout = DurationOption.make("wait-timeout", "With --wait, how long t
  */
 export const command = Command.make(
   "restore",
-  { file: planFile, instance, wait, noPreflight, reconcileWait, waitTimeout, json, ...Global.options },
+  {
+    file: planFile,
+    target: Options.orElseEither(instance, instances),
+    concurrency,
+    rate,
+    wait,
+    noPreflight,
+    reconcileWait,
+    waitTimeout,
+    json,
+    ...Global.options
+  },
   Handler.lazy(() => import("../handlers/Restore.js"))
 ).pipe(Command.withDescription(
   "Check the plan against the instance (preflight), submit it, find its job in the task list if the answer is lost " +
-    "(never submitting twice), and with --wait follow the job until it is Completed or Failed."
+    "(never submitting twice), and with --wait follow the job until it is Completed or Failed. With --instances FILE, " +
+    "the same on every instance of the file, --concurrency at a time under one --rate for the whole run."
 ))

@@ -1,6 +1,6 @@
 /**
  * The work of `dds-restore restore`: preflight, submission, the settling of a lost answer, and
- * with `--wait` the job followed to its end.
+ * with `--wait` the job followed to its end; with `--instances FILE`, the batch of `RestoreMany`.
  *
  * @since 0.1.0
  */
@@ -8,6 +8,7 @@ import { RestoreClient } from "@dds-restore/client"
 import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Failure from "../Failure.js"
 import type * as Global from "../Global.js"
@@ -16,6 +17,7 @@ import * as PlanFile from "../PlanFile.js"
 import * as Progress from "../Progress.js"
 import * as Target from "../Target.js"
 import * as Job from "./Job.js"
+import * as RestoreMany from "./RestoreMany.js"
 
 /**
  * The parsed options and arguments of `restore`.
@@ -24,7 +26,10 @@ import * as Job from "./Job.js"
  */
 export interface Input extends Global.Settings {
   readonly file: string
-  readonly instance: string
+  /** `--instance ID` (left) or `--instances FILE` (right). */
+  readonly target: Either.Either<string, string>
+  readonly concurrency: number
+  readonly rate: Option.Option<number>
   readonly wait: boolean
   readonly noPreflight: boolean
   readonly reconcileWait: Option.Option<Duration.Duration>
@@ -33,11 +38,34 @@ export interface Input extends Global.Settings {
 }
 
 /**
- * Submits the plan (after its preflight) and, with `--wait`, follows its job.
+ * Submits the plan (after its preflight) and, with `--wait`, follows its job; with `--instances`,
+ * runs the batch.
  *
  * @since 0.1.0
  */
-export const run = ({ file, instance, wait, noPreflight, reconcileWait, waitTimeout, json, ...own }: Input) =>
+export const run = ({ target, concurrency, rate, ...input }: Input) =>
+  Either.match(target, {
+    onLeft: (instance) =>
+      Option.isSome(rate) || concurrency !== 4
+        ? Failure.report(input.json)(Effect.fail({
+          _tag: "InvalidOption",
+          message: "--concurrency and --rate apply to a batch: give --instances FILE, or leave them out with --instance."
+        }))
+        : restoreOne({ ...input, instance }),
+    onRight: (instances) =>
+      input.wait
+        ? Failure.report(input.json)(Effect.fail({
+          _tag: "InvalidOption",
+          message: "--wait follows one job: with --instances, each instance's job is listed; follow one with dds-restore job ID --wait."
+        }))
+        : RestoreMany.run({ ...input, instances, concurrency, rate })
+  })
+
+const restoreOne = (
+  { file, instance, wait, noPreflight, reconcileWait, waitTimeout, json, ...own }: Omit<Input, "target" | "concurrency" | "rate"> & {
+    readonly instance: string
+  }
+) =>
   Effect.gen(function*() {
     // A plan that cannot be read is refused before any target is set up.
     const plan = yield* PlanFile.read(file, yield* Clock.currentTimeMillis)
