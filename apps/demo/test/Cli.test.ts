@@ -321,9 +321,14 @@ describe("the arguments", () => {
     const result = await run(["restore", "examples/collection-plan.json", "--json"])
     expect(result.code).toBe(1)
     expect(document(result.stdout)).toStrictEqual({
-      error: { tag: "MissingValue", message: "Expected to find option: '--instance'", exit_code: 1 }
+      error: {
+        tag: "MissingValue",
+        message: "Expected to find option: '--instance'\n\nExpected to find option: '--instances'",
+        exit_code: 1
+      }
     })
     expect(result.stderr).toContain("Expected to find option: '--instance'")
+    expect(result.stderr).toContain("Expected to find option: '--instances'")
   })
 })
 
