@@ -5,12 +5,14 @@
  * key, so a job id is claimed once in the whole ledger). Every write first touches the lease row
  * under the writer's token, in the same transaction, so a holder whose lease was taken over
  * cannot write. The schema comes from `@effect/sql`'s migrator; a ledger written by a newer
- * version is refused, never rewritten. `layerSqlite` keeps it in an SQLite file.
+ * version is refused, never rewritten. `layerSqlite` keeps it in an SQLite file (the processes of
+ * one machine), `layerPg` in a PostgreSQL database (runners on many machines).
  *
  * @since 0.2.0
  */
 import { RestoreLedger } from "@dds-restore/client"
 import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
+import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -21,13 +23,16 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { mkdirSync } from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import { classify, isBusy } from "./internal/failure.js"
+import { classify, isBusy, isCreateRace } from "./internal/failure.js"
+import * as Location from "./internal/location.js"
 import * as Migrations from "./internal/migrations.js"
 
 /**
@@ -154,6 +159,10 @@ export const migrate = (ledger: string): Effect.Effect<void, RestoreLedger.Ledge
       })
     }
     yield* Migrator.make({})({ loader: Migrator.fromRecord(Migrations.migrations), table: Migrations.table }).pipe(
+      // Runners starting together on a new PostgreSQL ledger race to create the migrator's table;
+      // the loser finds it made when it tries again (the migrations themselves take turns, under
+      // the migrator's lock of that table).
+      Effect.retry({ while: (error) => error._tag === "SqlError" && isCreateRace(error), schedule: busyRetry }),
       Effect.mapError((error) => new RestoreLedger.LedgerError({ ledger, reason: "Failed", detail: `migrating it: ${error.message}` }))
     )
   }).pipe(
@@ -418,12 +427,80 @@ export const layerSqlite = (options: SqliteOptions): Layer.Layer<RestoreLedger.R
 }
 
 /**
- * The ledger named by a configuration value (by default the `DDS_RESTORE_LEDGER` variable): a file
- * path for SQLite.
+ * Where a PostgreSQL ledger is (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`, kept `Redacted`),
+ * how many connections its pool opens at most (10 unless given), how long a connection may take
+ * (10 seconds unless given), and how often a caller waiting for a lease held by another runner
+ * looks again.
+ *
+ * @since 0.2.0
+ */
+export interface PgOptions {
+  readonly url: Redacted.Redacted<string>
+  readonly maxConnections?: number | undefined
+  readonly connectTimeout?: Duration.DurationInput | undefined
+  readonly pollInterval?: Duration.DurationInput | undefined
+}
+
+/**
+ * The name of a PostgreSQL ledger in messages: its URL without the password and the query.
+ *
+ * @since 0.2.0
+ */
+export const pgName = (url: Redacted.Redacted<string>): string => Location.displayName(url) ?? "a postgres:// URL"
+
+/**
+ * A ledger in a PostgreSQL database, shared by runners on many machines; its tables are created
+ * (migrated) on first use. One pool of connections serves every fiber of the process. A lease is
+ * a row, not a session's advisory lock: it outlives a connection cut shorter than its time to
+ * live, and every write checks its token while holding the row's lock, so a holder whose lease
+ * ran out while it was cut off is refused (`LeaseLost`). The password is never part of an error.
+ *
+ * @since 0.2.0
+ */
+export const layerPg = (options: PgOptions): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError> => {
+  const ledger = pgName(options.url)
+  // A driver's message could quote what it was given: whatever is said, the password is not.
+  const scrubbed = (error: RestoreLedger.LedgerError): RestoreLedger.LedgerError =>
+    new RestoreLedger.LedgerError({ ledger: error.ledger, reason: error.reason, detail: Location.scrub(options.url, error.detail) })
+  const client = PgClient.layer({
+    url: options.url,
+    maxConnections: options.maxConnections ?? 10,
+    connectTimeout: options.connectTimeout ?? "10 seconds",
+    applicationName: "dds-restore"
+  })
+  return layer({ ledger, pollInterval: options.pollInterval }).pipe(
+    Layer.provide(client),
+    Layer.catchAllCause((cause) =>
+      Layer.fail(scrubbed(Option.getOrElse(
+        Option.filter(Cause.failureOption(cause), (error) => error._tag === "LedgerError"),
+        () => classify(ledger, "connecting to it", Cause.squash(cause))
+      ) as RestoreLedger.LedgerError))
+    )
+  )
+}
+
+/**
+ * The ledger at a place given as text (the command line's `--ledger`): a `postgres://` (or
+ * `postgresql://`) URL for PostgreSQL, else a file path for SQLite. A URL that cannot be read is
+ * refused without being repeated (it may hold a password).
+ *
+ * @since 0.2.0
+ */
+export const layerLocation = (
+  location: string | Redacted.Redacted<string>
+): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError> =>
+  Either.match(Location.parse(location), {
+    onLeft: Layer.fail,
+    onRight: (place) => place._tag === "Postgres" ? layerPg({ url: place.url }) : layerSqlite({ filename: place.filename })
+  })
+
+/**
+ * The ledger named by a configuration value (by default the `DDS_RESTORE_LEDGER` variable), read
+ * as a secret: a `postgres://` URL for PostgreSQL, else a file path for SQLite (see `layerLocation`).
  *
  * @since 0.2.0
  */
 export const layerConfig = (
-  config: Config.Config<string> = Config.string("DDS_RESTORE_LEDGER")
+  config: Config.Config<Redacted.Redacted<string>> = Config.redacted("DDS_RESTORE_LEDGER")
 ): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError | ConfigError.ConfigError> =>
-  Layer.unwrapEffect(Effect.map(config, (filename) => layerSqlite({ filename })))
+  Layer.unwrapEffect(Effect.map(config, layerLocation))

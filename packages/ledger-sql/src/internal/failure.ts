@@ -13,11 +13,32 @@ export const codeOf = (error: unknown): string | undefined => {
   return undefined
 }
 
-/** Whether the database was locked by another connection beyond the driver's busy timeout. */
+/**
+ * Whether the database was locked by another connection beyond the driver's busy timeout (SQLite),
+ * or chose this transaction as the victim of a deadlock or a serialization conflict (PostgreSQL):
+ * either way nothing was written, and trying again is safe.
+ */
 export const isBusy = (error: unknown): boolean => {
   const code = codeOf(error)
-  return code !== undefined && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+  return code !== undefined &&
+    (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED") || code === "40001" || code === "40P01")
 }
+
+/** Whether PostgreSQL refused to create a table that another connection created meanwhile. */
+export const isCreateRace = (error: unknown): boolean => {
+  const code = codeOf(error)
+  return code === "42P07" || code === "23505"
+}
+
+// PostgreSQL (and the sockets to it): the server cannot be reached, or refuses the login or the
+// database (invalid password, no such role, no such database).
+const unreachable = new Set([
+  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "28P01", "28000", "3D000", "08001", "08004"
+])
+
+// The connection to PostgreSQL went away while in use (server shutdown, a cut network, the
+// backend terminated).
+const connectionLost = new Set(["ECONNRESET", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006"])
 
 const messageOf = (error: unknown): string => {
   let current: unknown = error
@@ -56,6 +77,23 @@ export const classify = (ledger: string, doing: string, error: unknown): Restore
       reason: "Corrupt",
       detail: `${doing}: the database is corrupt (${cause}). ` +
         "Move the file aside (its journal is lost) and run again to start a new ledger, or put back a copy."
+    })
+  }
+  if (unreachable.has(code) || cause === "Connection timed out") {
+    return new RestoreLedger.LedgerError({
+      ledger,
+      reason: "Unopenable",
+      detail: `${doing}: the PostgreSQL server cannot be reached or refused the login (${cause}). ` +
+        "Check the URL's host, port, user, password and database, and that the server runs and accepts connections from here " +
+        "(--ledger or DDS_RESTORE_LEDGER)."
+    })
+  }
+  if (connectionLost.has(code) || /Connection terminated/i.test(cause)) {
+    return new RestoreLedger.LedgerError({
+      ledger,
+      reason: "Failed",
+      detail: `${doing}: the connection to the PostgreSQL server was lost (${cause}). ` +
+        "A lease held meanwhile may have run out: its holder's next write is refused if another took it over."
     })
   }
   if (
