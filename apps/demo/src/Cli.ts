@@ -21,6 +21,7 @@ import * as Plan from "./commands/Plan.js"
 import * as Restore from "./commands/Restore.js"
 import * as Validate from "./commands/Validate.js"
 import * as Windows from "./commands/Windows.js"
+import * as Completions from "./Completions.js"
 import * as Failure from "./Failure.js"
 import * as Global from "./Global.js"
 import * as Output from "./Output.js"
@@ -77,7 +78,9 @@ export const command = Global.root.pipe(
   Command.withSubcommands([Validate.command, Plan.command, Restore.command, Job.command, Windows.command, Emulator.command])
 )
 
-const cli = Command.run(command, { name: "dds-restore", version })
+const name = "dds-restore"
+
+const cli = Command.run(command, { name, version })
 
 /**
  * Runs the command line on `argv` (as `process.argv`: node and the script first) and gives the
@@ -85,8 +88,9 @@ const cli = Command.run(command, { name: "dds-restore", version })
  *
  * @since 0.1.0
  */
-export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Output.Output> =>
-  cli(argv).pipe(
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Output.Output> => {
+  const shell = Completions.requested(argv.slice(2))
+  return (shell === undefined ? cli(argv) : Effect.flatMap(Completions.script(command, name, shell), Output.line)).pipe(
     Effect.as(Failure.ExitCode.done),
     Effect.catchAll((error) =>
       error instanceof Failure.Exit
@@ -107,6 +111,7 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, O
       Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
     ))
   )
+}
 
 // @effect/cli has already written what was wrong with the arguments (or the help asked for) on
 // standard error; with --json, standard output still gets its one document.

@@ -1,6 +1,8 @@
 // The command line as people and scripts run it: `node apps/demo/dist/bin.js ...`, built first,
 // against the embedded emulator or an emulator served by `dds-restore emulator`.
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { SourceMap, type SourceMapPayload } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
@@ -13,6 +15,7 @@ import {
   demoSecret,
   document,
   losingProxy,
+  root,
   run,
   serve,
   shell
@@ -40,6 +43,8 @@ const outsideWindows = planFile("outside.json", {
 const missingDatabase = planFile("missing.json", {
   restore_collections: [{ database: "ghosts", restore_database_time: "now-2h" }]
 })
+
+const packageVersion = (JSON.parse(readFileSync(path.join(root, "apps/demo/package.json"), "utf8")) as { version: string }).version
 
 const DAY = 86_400_000
 const utcDay = (millis: number): string => new Date(millis).toISOString().slice(0, 10)
@@ -329,6 +334,112 @@ describe("the arguments", () => {
     })
     expect(result.stderr).toContain("Expected to find option: '--instance'")
     expect(result.stderr).toContain("Expected to find option: '--instances'")
+  })
+})
+
+describe("durations", () => {
+  it("a duration that cannot be read is refused while the arguments are parsed, naming the option", async () => {
+    const result = await run(["restore", "examples/collection-plan.json", "--instance", demoInstance, "--reconcile-wait", "soon", "--json"])
+    expect(result.code).toBe(1)
+    const message = '--reconcile-wait: "soon" is not a duration: write a whole number and a unit, ms, s, m, h or d (500ms, 30s, 30m, 2h)'
+    expect(document(result.stdout)).toStrictEqual({ error: { tag: "InvalidValue", message, exit_code: 1 } })
+    // Refused before any target is set up: no emulator was started.
+    expect(result.stderr).not.toContain("target:")
+  })
+})
+
+describe("dds-restore --version", () => {
+  it("prints the version of the package", async () => {
+    const result = await run(["--version"])
+    expect(result.code).toBe(0)
+    expect(result.stdout.trim()).toBe(packageVersion)
+  })
+})
+
+describe("dds-restore --completions", () => {
+  // Asks bash itself what the script completes: the words typed so far, the cursor on the last.
+  const complete = (script: string, words: ReadonlyArray<string>): string => {
+    const file = path.join(plans, "completions.bash")
+    writeFileSync(file, script)
+    const program = 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); ' +
+      '_dds-restore_bash_completions dds-restore "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"; ' +
+      'printf "%s\\n" "${COMPREPLY[@]}"'
+    return spawnSync("bash", ["-c", program, "bash", file, ...words], { encoding: "utf8" }).stdout
+  }
+
+  it("bash: the commands, and each command's own options after it", async () => {
+    const result = await run(["--completions", "bash"])
+    expect(result.code).toBe(0)
+    expect(complete(result.stdout, ["dds-restore", "pl"])).toBe("plan\n")
+    expect(complete(result.stdout, ["dds-restore", "plan", "--i"])).toBe("--instance\n")
+    expect(complete(result.stdout, ["dds-restore", "restore", "plan.json", "--reconcile"])).toBe("--reconcile-wait\n")
+    expect(complete(result.stdout, ["dds-restore", "--pro"])).toBe("--project-id\n")
+  })
+
+  it("zsh and fish get their own scripts", async () => {
+    const zsh = await run(["--completions", "zsh"])
+    expect(zsh.code).toBe(0)
+    expect(zsh.stdout.split("\n")[0]).toBe("#compdef dds-restore")
+    const fish = await run(["--completions", "fish"])
+    expect(fish.code).toBe(0)
+    expect(fish.stdout).toContain(`complete -c dds-restore -n "__fish_seen_subcommand_from plan" -l instance`)
+  })
+})
+
+describe("the bundled bin", () => {
+  const dist = path.join(root, "apps/demo/dist")
+  const chunk = (prefix: string): string => {
+    const name = readdirSync(path.join(dist, "chunks")).find((file) => file.startsWith(`${prefix}-`) && file.endsWith(".js"))
+    if (name === undefined) throw new Error(`no chunk ${prefix}-*.js in ${dist}/chunks`)
+    return path.join(dist, "chunks", name)
+  }
+  // The files a module loads before it runs: itself and its static imports, not its dynamic ones.
+  const staticClosure = (file: string, into = new Set<string>()): Set<string> => {
+    if (into.has(file)) return into
+    into.add(file)
+    for (const match of readFileSync(file, "utf8").matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+)"/g)) {
+      staticClosure(path.resolve(path.dirname(file), match[1] ?? ""), into)
+    }
+    return into
+  }
+  // The sources bundled into those files, from their source maps, relative to the repository.
+  const sourcesOf = (files: ReadonlySet<string>): ReadonlyArray<string> =>
+    [...files].flatMap((file) =>
+      (JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: ReadonlyArray<string> }).sources.map((source) =>
+        path.relative(root, path.resolve(path.dirname(file), source)).replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, "")
+      )
+    )
+  const heavy = /^(packages\/(client|transport-http|signer-aksk|signer-iam-token|emulator)\/|packages\/testing\/src\/(FakeDds|internal)|@effect\/platform\/dist\/esm\/(internal\/)?[Hh]ttp)/
+
+  it("--help loads the command line alone: no client, HTTP stack, emulator or fake", () => {
+    const sources = sourcesOf(staticClosure(path.join(dist, "bin.js")))
+    expect(sources).toContain("apps/demo/src/Cli.ts")
+    expect(sources.filter((source) => heavy.test(source))).toStrictEqual([])
+  })
+
+  it("validate adds the domain and its own handler, still no client, HTTP stack, emulator or fake", () => {
+    const sources = sourcesOf(staticClosure(chunk("Validate"), staticClosure(path.join(dist, "bin.js"))))
+    expect(sources).toContain("apps/demo/src/handlers/Validate.ts")
+    expect(sources).toContain("packages/domain/src/RestorePlan.ts")
+    expect(sources.filter((source) => heavy.test(source))).toStrictEqual([])
+  })
+
+  it("plan loads the client, the HTTP stack and the emulator when it runs", () => {
+    const sources = sourcesOf(staticClosure(chunk("Plan")))
+    expect(sources).toContain("packages/client/src/RestoreClient.ts")
+    expect(sources).toContain("packages/transport-http/src/HttpTransport.ts")
+    expect(sources).toContain("packages/emulator/src/Emulator.ts")
+  })
+
+  it("the source maps lead a position in the bundle back to our TypeScript", () => {
+    const file = chunk("Validate")
+    const lines = readFileSync(file, "utf8").split("\n")
+    const line = lines.findIndex((text) => text.includes(": a valid plan"))
+    const column = lines[line]?.indexOf(": a valid plan") ?? -1
+    const map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")) as SourceMapPayload)
+    const entry = map.findEntry(line, column)
+    expect("originalSource" in entry ? path.relative(root, path.resolve(path.dirname(file), entry.originalSource)) : entry)
+      .toBe("apps/demo/src/handlers/Validate.ts")
   })
 })
 
