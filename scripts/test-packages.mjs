@@ -1,7 +1,8 @@
 // Checks that every package works when taken alone, as a user gets it: packs each one with pnpm,
 // installs the tarballs it needs with plain npm into a new project (third-party packages from the
 // registry), imports it as ESM, type-checks a file that uses its types (NodeNext, skipLibCheck
-// off) and runs it, under Node 20 and Node 22. Then runs examples/consumer's own tests.
+// off) and runs it, under Node 20 and Node 22. Then runs examples/consumer's own tests, and installs
+// the command line's tarball (apps/demo) alone to run `dds-restore --version` and `validate`.
 //
 // Node 20 installs the lowest version of every peer range (`^3.22.0` -> 3.22.0) and Node 22 the
 // newest the range allows, so both ends of each declared range are tested, each type-checked with
@@ -11,6 +12,7 @@
 // Usage: node scripts/test-packages.mjs [--skip-build] [--quick] [--pack-only | --lint] [--only=domain,client] [--node=20,22]
 //   --pack-only: build and pack into .tmp/packs/<folder>.tgz (what examples/consumer installs), then stop.
 //   --lint: build, pack, and check each tarball with publint (--strict) and attw (ESM-only), then stop.
+//   --only: the packages/ folders to test, and `demo` for the command line (all of them when not given).
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
@@ -33,6 +35,7 @@ const lintOnly = args.includes("--lint")
 const full = !args.includes("--quick")
 const only = option("only")?.split(",")
 const nodeMajors = (option("node") ?? "20,22").split(",")
+const withDemo = !packOnly && !lintOnly && (only === undefined || only.includes("demo"))
 
 const started = Date.now()
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1)
@@ -419,6 +422,42 @@ const consumerTask = (folder, major, node) => async () => {
   )
 }
 
+// The command line as users install it: its tarball alone (one bundled file and its chunks, no
+// dependencies), its bin run from the project's node_modules/.bin.
+const demo = path.join(root, "apps/demo")
+
+const packDemo = async () => {
+  await pnpm(["--filter=@dds-restore/demo", "pack", "--pack-destination", packs])
+  const manifest = JSON.parse(await readFile(path.join(demo, "package.json"), "utf8"))
+  await rename(path.join(packs, `dds-restore-demo-${manifest.version}.tgz`), path.join(packs, "demo.tgz"))
+  const packed = JSON.parse(await run("tar", ["-xzOf", path.join(packs, "demo.tgz"), "package/package.json"]))
+  const listing = (await run("tar", ["-tzf", path.join(packs, "demo.tgz")])).split("\n")
+  const problems = []
+  if (Object.keys(packed.dependencies ?? {}).length > 0) problems.push("the bundled bin declares dependencies")
+  if (!listing.includes("package/dist/bin.js") || !listing.includes("package/dist/bin.js.map")) problems.push("dist/bin.js or its map is missing")
+  if (listing.some((file) => /^package\/(src|test)\//.test(file))) problems.push("sources or tests are packed")
+  if (problems.length > 0) throw new Error(`demo.tgz: ${problems.join("; ")}`)
+  return manifest.version
+}
+
+const demoTask = (version, major, node) => async () => {
+  const t0 = Date.now()
+  const dir = path.join(consumers, `node${major}`, "demo")
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(dir, { recursive: true })
+  const dependencies = { "@dds-restore/demo": `file:${path.join(packs, "demo.tgz")}` }
+  await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "uses-dds-restore", private: true, dependencies }, null, 2))
+  const env = { PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` }
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock"], { cwd: dir, env })
+  const bin = path.join(dir, "node_modules/.bin/dds-restore")
+  const reported = (await run(bin, ["--version"], { cwd: dir, env })).trim()
+  if (reported !== version) throw new Error(`dds-restore --version printed ${JSON.stringify(reported)}, not ${version}`)
+  const plan = path.join(root, "examples/collection-plan.json")
+  const validated = await run(bin, ["validate", plan], { cwd: dir, env })
+  if (!validated.startsWith(`${plan}: a valid plan\n`)) throw new Error(`dds-restore validate printed:\n${validated}`)
+  console.log(`  ok  node ${major}  dds-restore (apps/demo)          --version and validate from its tarball in ${seconds(t0)}s`)
+}
+
 const exampleTask = (node) => async () => {
   const t0 = Date.now()
   const dir = path.join(root, "examples/consumer")
@@ -439,7 +478,8 @@ const main = async () => {
 
   if (!skipBuild) {
     const t = Date.now()
-    await pnpm(["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"])
+    const demoToo = withDemo ? ["--filter=@dds-restore/demo"] : []
+    await pnpm(["exec", "turbo", "run", "build", "--filter=./packages/*", ...demoToo, "--output-logs=errors-only"])
     console.log(`built in ${seconds(t)}s`)
   }
 
@@ -455,12 +495,15 @@ const main = async () => {
     return
   }
 
+  const demoVersion = withDemo ? await packDemo() : undefined
+
   t = Date.now()
   const nodes = await nodeBinaries()
   // The longest task first, so that it does not run alone at the end.
   const tasks = only === undefined ? [exampleTask(nodes.get(nodeMajors[0]))] : []
   for (const [major, node] of nodes) {
     for (const folder of folders) tasks.push(consumerTask(folder, major, node))
+    if (demoVersion !== undefined) tasks.push(demoTask(demoVersion, major, node))
   }
   console.log(`${tasks.length} consumers (Node ${[...nodes.keys()].join(" and ")}):`)
   // Installs wait on the network and tsc on the CPU: one more task than cores keeps both busy.
