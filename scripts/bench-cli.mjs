@@ -2,7 +2,9 @@
 // started as a whole process (node, the bin, the command, its exit), several times after a warm-up,
 // next to `node -e 0` in the same run, the cases interleaved round by round so that a busy machine
 // slows them all alike. Prints, per case, the median wall time, its ratio to `node -e 0`'s and the
-// peak memory (the largest maximum resident set size of its runs, from GNU time).
+// peak memory (the largest maximum resident set size of its runs, from GNU time). The bin keeps a
+// code cache in the user's cache directory, which the warm-up writes; one more case starts
+// `validate` with an empty cache directory every time, as the first run after an install does.
 //
 // Usage: pnpm bench:cli [--skip-build] [--runs=N] [--warmup=N] [--bin=path/to/bin.js]
 //   (builds the command line and the packages it needs first, unless --skip-build)
@@ -54,6 +56,7 @@ const cases = [
   { name: "node -e 0", argv: ["-e", "0"] },
   { name: "--help", argv: [bin, "--help"] },
   { name: "validate examples/collection-plan.json", argv: [bin, "validate", "examples/collection-plan.json"] },
+  { name: "validate, first start (no code cache yet)", argv: [bin, "validate", "examples/collection-plan.json"], fresh: true },
   {
     name: "plan examples/database-plan.json --instance ID (embedded emulator)",
     argv: [bin, "plan", "examples/database-plan.json", "--instance", DemoFixture.ordersInstanceId]
@@ -66,11 +69,12 @@ const env = { PATH: process.env.PATH ?? "", HOME: scratch }
 const memoryFile = path.join(scratch, "time.txt")
 
 /** One whole-process run: wall time in ms (measured here) and peak memory in MB (from GNU time). */
-const once = (argv) => {
+const once = ({ argv, fresh }) => {
+  const cacheHome = fresh === true ? mkdtempSync(path.join(scratch, "cache-")) : undefined
   const start = process.hrtime.bigint()
   const child = spawnSync(gnuTime, ["-f", "%M", "-o", memoryFile, process.execPath, ...argv], {
     cwd: root,
-    env,
+    env: cacheHome === undefined ? env : { ...env, XDG_CACHE_HOME: cacheHome },
     stdio: ["ignore", "ignore", "pipe"],
     maxBuffer: 16 * 1024 * 1024
   })
@@ -90,9 +94,9 @@ const median = (values) => {
 }
 
 try {
-  for (let round = 0; round < warmup; round++) for (const c of cases) once(c.argv)
+  for (let round = 0; round < warmup; round++) for (const c of cases) once(c)
   const samples = cases.map(() => [])
-  for (let round = 0; round < runs; round++) cases.forEach((c, k) => samples[k].push(once(c.argv)))
+  for (let round = 0; round < runs; round++) cases.forEach((c, k) => samples[k].push(once(c)))
 
   const rows = cases.map((c, k) => ({
     name: c.name,

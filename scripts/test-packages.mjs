@@ -422,8 +422,8 @@ const consumerTask = (folder, major, node) => async () => {
   )
 }
 
-// The command line as users install it: its tarball alone (one bundled file and its chunks, no
-// dependencies), its bin run from the project's node_modules/.bin.
+// The command line as users install it: its tarball alone (the bin and the one bundled program it
+// runs, no dependencies), its bin run from the project's node_modules/.bin.
 const demo = path.join(root, "apps/demo")
 
 const packDemo = async () => {
@@ -434,7 +434,9 @@ const packDemo = async () => {
   const listing = (await run("tar", ["-tzf", path.join(packs, "demo.tgz")])).split("\n")
   const problems = []
   if (Object.keys(packed.dependencies ?? {}).length > 0) problems.push("the bundled bin declares dependencies")
-  if (!listing.includes("package/dist/bin.js") || !listing.includes("package/dist/bin.js.map")) problems.push("dist/bin.js or its map is missing")
+  for (const needed of ["package/dist/bin.js", "package/dist/dds-restore.cjs", "package/dist/dds-restore.cjs.map"]) {
+    if (!listing.includes(needed)) problems.push(`${needed} is missing`)
+  }
   if (listing.some((file) => /^package\/(src|test)\//.test(file))) problems.push("sources or tests are packed")
   if (problems.length > 0) throw new Error(`demo.tgz: ${problems.join("; ")}`)
   return manifest.version

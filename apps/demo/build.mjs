@@ -1,14 +1,14 @@
-// Builds the `dds-restore` bin: src/bin.ts and everything it imports (the workspace packages from
-// their sources, effect, @effect/cli, @effect/platform-node) bundled by esbuild into one ESM entry
-// file, dist/bin.js, with source maps so that a stack trace names our files. Each command's
-// handler is a dynamic import (src/Handler.ts), which esbuild splits off into dist/chunks/: a
-// command reads, compiles and runs only its own handler and what it needs, so `--help` and
-// `validate` never load the client, the HTTP stack, the emulator or the testing kit. (One file
-// holding the handlers too would evaluate them lazily as well, but every start would still parse
-// all of them and keep their source in memory, several megabytes more at every start.)
+// Builds the `dds-restore` bin. src/main.ts and everything it imports (the workspace packages from
+// their sources, effect, @effect/cli, @effect/platform-node) are bundled by esbuild into one file,
+// dist/dds-restore.cjs, with its source map so that stack traces can name our files. Each
+// command's handler is a dynamic import (src/Handler.ts) that esbuild keeps lazy: its module, and
+// the client, HTTP stack, emulator or testing kit it needs, run only when that command does, and
+// the Node modules they use are required only then. dist/bin.js (src/bin.ts) runs the bundle with
+// a V8 code cache, keyed by the bundle's hash, which is written into it here.
 //
 // Usage: node build.mjs   (pnpm build)
-import { rm } from "node:fs/promises"
+import { createHash } from "node:crypto"
+import { readFile, rm } from "node:fs/promises"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as esbuild from "esbuild"
@@ -17,22 +17,34 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const dist = path.join(here, "dist")
 
 await rm(dist, { recursive: true, force: true })
-await esbuild.build({
+const common = {
   absWorkingDir: here,
-  entryPoints: ["src/bin.ts"],
-  outdir: "dist",
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
-  format: "esm",
   target: "node20",
   // The workspace packages are bundled from their TypeScript sources, as the tests run them.
   conditions: ["@dds-restore/source"],
-  sourcemap: "linked",
-  sourcesContent: false,
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "none",
   logLevel: "warning"
+}
+
+await esbuild.build({
+  ...common,
+  entryPoints: ["src/main.ts"],
+  outfile: "dist/dds-restore.cjs",
+  // A script, as V8's code cache takes scripts only (see src/bin.ts).
+  format: "cjs",
+  sourcemap: "linked",
+  sourcesContent: false
+})
+
+const build = createHash("sha256").update(await readFile(path.join(dist, "dds-restore.cjs"))).digest("hex").slice(0, 16)
+await esbuild.build({
+  ...common,
+  entryPoints: ["src/bin.ts"],
+  outfile: "dist/bin.js",
+  format: "esm",
+  define: { DDS_RESTORE_BUILD: JSON.stringify(build) }
 })

@@ -2,8 +2,8 @@
  * How a command's work is loaded: only when that command runs. A command module defines the
  * command (its name, options, arguments and help), which parsing and `--help` need; its handler
  * module, imported dynamically from here, holds the work and everything the work needs (the client,
- * the HTTP stack, the emulator). The bundled bin keeps each handler out of the start-up of the
- * others, so `--help` and `validate` do not load what `restore` uses.
+ * the HTTP stack, the emulator). In the bundled bin a dynamically imported module runs only when it
+ * is imported, so `--help` and `validate` do not load what `restore` uses.
  *
  * @since 0.1.0
  */

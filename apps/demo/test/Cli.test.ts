@@ -1,10 +1,11 @@
 // The command line as people and scripts run it: `node apps/demo/dist/bin.js ...`, built first,
 // against the embedded emulator or an emulator served by `dds-restore emulator`.
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { SourceMap, type SourceMapPayload } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
+import { pathToFileURL } from "node:url"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { DemoFixture } from "@dds-restore/testing"
 import {
@@ -387,59 +388,80 @@ describe("dds-restore --completions", () => {
 })
 
 describe("the bundled bin", () => {
-  const dist = path.join(root, "apps/demo/dist")
-  const chunk = (prefix: string): string => {
-    const name = readdirSync(path.join(dist, "chunks")).find((file) => file.startsWith(`${prefix}-`) && file.endsWith(".js"))
-    if (name === undefined) throw new Error(`no chunk ${prefix}-*.js in ${dist}/chunks`)
-    return path.join(dist, "chunks", name)
-  }
-  // The files a module loads before it runs: itself and its static imports, not its dynamic ones.
-  const staticClosure = (file: string, into = new Set<string>()): Set<string> => {
-    if (into.has(file)) return into
-    into.add(file)
-    for (const match of readFileSync(file, "utf8").matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+)"/g)) {
-      staticClosure(path.resolve(path.dirname(file), match[1] ?? ""), into)
-    }
-    return into
-  }
-  // The sources bundled into those files, from their source maps, relative to the repository.
-  const sourcesOf = (files: ReadonlySet<string>): ReadonlyArray<string> =>
-    [...files].flatMap((file) =>
-      (JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: ReadonlyArray<string> }).sources.map((source) =>
-        path.relative(root, path.resolve(path.dirname(file), source)).replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, "")
-      )
+  const program = path.join(root, "apps/demo/dist/dds-restore.cjs")
+  const validPlan = "examples/collection-plan.json"
+
+  // Node's own modules a run loaded, as Node lists them: the HTTP stack and the emulator cannot be
+  // loaded without http, and fetch not without undici.
+  const loaded = async (args: ReadonlyArray<string>): Promise<ReadonlyArray<string>> => {
+    const preload = path.join(plans, "modules.mjs")
+    writeFileSync(
+      preload,
+      'process.on("exit", () => process.stderr.write("\\nmodules: " + process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13)).join(" ") + "\\n"))\n'
     )
-  const heavy = /^(packages\/(client|transport-http|signer-aksk|signer-iam-token|emulator)\/|packages\/testing\/src\/(FakeDds|internal)|@effect\/platform\/dist\/esm\/(internal\/)?[Hh]ttp)/
+    const result = await run(args, cleanEnv({ NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` }))
+    expect(result.code).toBe(0)
+    return /^modules: (.*)$/m.exec(result.stderr)?.[1]?.split(" ") ?? []
+  }
+  const network = (modules: ReadonlyArray<string>) =>
+    modules.filter((name) => ["http", "https", "http2", "tls", "internal/deps/undici/undici"].includes(name))
 
-  it("--help loads the command line alone: no client, HTTP stack, emulator or fake", () => {
-    const sources = sourcesOf(staticClosure(path.join(dist, "bin.js")))
-    expect(sources).toContain("apps/demo/src/Cli.ts")
-    expect(sources.filter((source) => heavy.test(source))).toStrictEqual([])
+  it("--help and validate load neither the HTTP stack nor the emulator; plan loads both", async () => {
+    expect(network(await loaded(["--help"]))).toStrictEqual([])
+    expect(network(await loaded(["validate", validPlan]))).toStrictEqual([])
+    const plan = await loaded(["plan", "examples/database-plan.json", "--instance", demoInstance])
+    expect(network(plan)).toContain("http")
+    expect(network(plan)).toContain("internal/deps/undici/undici")
   })
 
-  it("validate adds the domain and its own handler, still no client, HTTP stack, emulator or fake", () => {
-    const sources = sourcesOf(staticClosure(chunk("Validate"), staticClosure(path.join(dist, "bin.js"))))
-    expect(sources).toContain("apps/demo/src/handlers/Validate.ts")
-    expect(sources).toContain("packages/domain/src/RestorePlan.ts")
-    expect(sources.filter((source) => heavy.test(source))).toStrictEqual([])
+  it("the first start writes a code cache, the next ones use it, and a damaged one is replaced", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "dds-restore-cache-"))
+    const cache = path.join(home, ".cache/dds-restore")
+    const env = cleanEnv({ HOME: home })
+    const first = await run(["validate", validPlan], env)
+    expect(first.code).toBe(0)
+    const [file, ...others] = readdirSync(cache)
+    expect(others).toStrictEqual([])
+    expect(file).toMatch(new RegExp(`^[0-9a-f]{16}-${process.arch}-v8-.+\\.bin$`))
+    const written = statSync(path.join(cache, file ?? ""))
+    expect(written.size).toBeGreaterThan(100_000)
+
+    // Accepted as it is: not written again.
+    const second = await run(["validate", validPlan], env)
+    expect(second.code).toBe(0)
+    expect(second.stdout.split("\n").slice(0, 2)).toStrictEqual(first.stdout.split("\n").slice(0, 2))
+    expect(statSync(path.join(cache, file ?? "")).mtimeMs).toBe(written.mtimeMs)
+
+    // V8 refuses a damaged cache; the program runs all the same and writes a good one.
+    writeFileSync(path.join(cache, file ?? ""), "not a code cache")
+    const third = await run(["validate", validPlan], env)
+    expect(third.code).toBe(0)
+    expect(third.stdout.split("\n")[0]).toBe(`${validPlan}: a valid plan`)
+    expect(statSync(path.join(cache, file ?? "")).size).toBeGreaterThan(100_000)
   })
 
-  it("plan loads the client, the HTTP stack and the emulator when it runs", () => {
-    const sources = sourcesOf(staticClosure(chunk("Plan")))
-    expect(sources).toContain("packages/client/src/RestoreClient.ts")
-    expect(sources).toContain("packages/transport-http/src/HttpTransport.ts")
-    expect(sources).toContain("packages/emulator/src/Emulator.ts")
+  it("XDG_CACHE_HOME is where the cache goes when set, and a cache that cannot be written changes nothing", async () => {
+    const xdg = mkdtempSync(path.join(tmpdir(), "dds-restore-xdg-"))
+    expect((await run(["--version"], cleanEnv({ XDG_CACHE_HOME: xdg }))).code).toBe(0)
+    expect(readdirSync(path.join(xdg, "dds-restore"))).toHaveLength(1)
+    const notADirectory = path.join(xdg, "a-file")
+    writeFileSync(notADirectory, "")
+    const result = await run(["validate", validPlan], cleanEnv({ XDG_CACHE_HOME: notADirectory }))
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe("")
   })
 
-  it("the source maps lead a position in the bundle back to our TypeScript", () => {
-    const file = chunk("Validate")
-    const lines = readFileSync(file, "utf8").split("\n")
+  it("the source map leads a position in the bundle back to our TypeScript, and runs with source maps on", async () => {
+    const lines = readFileSync(program, "utf8").split("\n")
     const line = lines.findIndex((text) => text.includes(": a valid plan"))
     const column = lines[line]?.indexOf(": a valid plan") ?? -1
-    const map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")) as SourceMapPayload)
+    const map = new SourceMap(JSON.parse(readFileSync(`${program}.map`, "utf8")) as SourceMapPayload)
     const entry = map.findEntry(line, column)
-    expect("originalSource" in entry ? path.relative(root, path.resolve(path.dirname(file), entry.originalSource)) : entry)
+    expect("originalSource" in entry ? path.relative(root, path.resolve(path.dirname(program), entry.originalSource)) : entry)
       .toBe("apps/demo/src/handlers/Validate.ts")
+    const mapped = await run(["validate", validPlan], cleanEnv({ NODE_OPTIONS: "--enable-source-maps" }))
+    expect(mapped.code).toBe(0)
+    expect(mapped.stdout.split("\n")[0]).toBe(`${validPlan}: a valid plan`)
   })
 })
 
