@@ -6,10 +6,9 @@ import { SourceMap, type SourceMapPayload } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { DemoFixture } from "@dds-restore/testing"
 import {
-  build,
   cleanEnv,
   demoCredentials,
   demoInstance,
@@ -49,8 +48,6 @@ const packageVersion = (JSON.parse(readFileSync(path.join(root, "apps/demo/packa
 
 const DAY = 86_400_000
 const utcDay = (millis: number): string => new Date(millis).toISOString().slice(0, 10)
-
-beforeAll(build, 180_000)
 
 describe("dds-restore validate", () => {
   it("a valid plan exits 0 and shows every collection with its resolved time", async () => {

@@ -2,13 +2,11 @@
 // against `dds-restore emulator --instances N`, one result per line of the file in its order, the
 // exit code of the most severe result, a bad file refused line by line before anything is sent.
 import { DemoFixture } from "@dds-restore/testing"
-import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { build, demoCredentials, demoSecret, losingProxy, run, serve } from "./support.js"
-
-beforeAll(build, 180_000)
+import { demoCredentials, demoSecret, losingProxy, run, serve } from "./support.js"
 
 const dir = mkdtempSync(path.join(tmpdir(), "dds-restore-fleet-"))
 const file = (name: string, lines: ReadonlyArray<string>): string => {

@@ -15,7 +15,7 @@ export const bin = path.join(root, "apps/demo/dist/bin.js")
 export const demoInstance = DemoFixture.ordersInstanceId
 export const demoSecret = Redacted.value(DemoFixture.secretAccessKey)
 
-/** Builds the bin users get: one bundled file (apps/demo/build.mjs), from the packages' sources. */
+/** Builds the bin users get (apps/demo/build.mjs), from the packages' sources; test/globalSetup.ts runs it once for all files. */
 export const build = (): Promise<void> =>
   new Promise((resolve, reject) => {
     execFile(
