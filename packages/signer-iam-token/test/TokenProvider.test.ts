@@ -46,55 +46,47 @@ describe("TokenProvider", () => {
       yield* provider.token
       const [request] = yield* fake.iamRequests
       expect(request?.url).toBe("https://iam.cn-north-4.myhuaweicloud.com/v3/auth/tokens")
-      expect(JSON.parse(request?.body ?? "")).toStrictEqual({
-        auth: {
-          identity: {
-            methods: ["password"],
-            password: { user: { name: "restore-bot", password: FakeIam.password, domain: { name: "acme" } } }
-          },
-          scope: { project: { id: "0123456789abcdef0123456789abcdef" } }
-        }
-      })
+      expect(JSON.parse(request?.body ?? "")).toStrictEqual(FakeIam.passwordRequest({ id: "0123456789abcdef0123456789abcdef" }))
     }))
 
-  it.effect("renews the token once the clock enters the 15-minute margin before expires_at, not before", () =>
-    Effect.gen(function*() {
-      const { fake, provider } = yield* setup()
-      const first = yield* provider.token
-      yield* TestClock.adjust(Duration.subtract(Duration.hours(24), Duration.sum(Duration.minutes(15), Duration.millis(1))))
-      expect(Redacted.value(yield* provider.token)).toBe(Redacted.value(first))
-      expect((yield* fake.issued).length).toBe(1)
-      yield* TestClock.adjust(Duration.millis(1))
-      yield* fake.setLatency(latency)
-      const renewed = yield* concurrently(Array.from({ length: 10 }, () => provider.token))
-      const issued = yield* fake.issued
-      expect(issued.length).toBe(2)
-      expect(renewed.map(Redacted.value)).toStrictEqual(Array.from({ length: 10 }, () => issued[1]))
-    }))
-
-  it.effect("honours a renewal margin given in the options", () =>
-    Effect.gen(function*() {
-      const { fake, provider } = yield* setup({ renewalMargin: Duration.hours(1) })
-      yield* provider.token
-      yield* TestClock.adjust(Duration.subtract(Duration.hours(23), Duration.millis(1)))
-      yield* provider.token
-      expect((yield* fake.issued).length).toBe(1)
-      yield* TestClock.adjust(Duration.millis(1))
-      yield* provider.token
-      expect((yield* fake.issued).length).toBe(2)
-    }))
-
-  it.effect("a token that lives less than the margin is used for half of its life, not renewed on every call", () =>
-    Effect.gen(function*() {
-      const { fake, provider } = yield* setup({}, { lifetime: Duration.minutes(10) })
-      yield* provider.token
-      yield* TestClock.adjust(Duration.subtract(Duration.minutes(5), Duration.millis(1)))
-      yield* provider.token
-      expect((yield* fake.issued).length).toBe(1)
-      yield* TestClock.adjust(Duration.millis(1))
-      yield* provider.token
-      expect((yield* fake.issued).length).toBe(2)
-    }))
+  // Each provider renews at one instant: one millisecond before it, the cached token is still
+  // used; at it, ten concurrent callers share one renewal.
+  const renewals = [
+    {
+      title: "renews the token once the clock enters the 15-minute margin before expires_at, not before",
+      options: {},
+      iam: {},
+      renewsAfter: Duration.subtract(Duration.hours(24), Duration.minutes(15))
+    },
+    {
+      title: "honours a renewal margin given in the options",
+      options: { renewalMargin: Duration.hours(1) },
+      iam: {},
+      renewsAfter: Duration.hours(23)
+    },
+    {
+      title: "a token that lives less than the margin is used for half of its life, not renewed on every call",
+      options: {},
+      iam: { lifetime: Duration.minutes(10) },
+      renewsAfter: Duration.minutes(5)
+    }
+  ]
+  for (const { iam, options, renewsAfter, title } of renewals) {
+    it.effect(title, () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup(options, iam)
+        const first = yield* provider.token
+        yield* TestClock.adjust(Duration.subtract(renewsAfter, Duration.millis(1)))
+        expect(Redacted.value(yield* provider.token)).toBe(Redacted.value(first))
+        expect((yield* fake.issued).length).toBe(1)
+        yield* TestClock.adjust(Duration.millis(1))
+        yield* fake.setLatency(latency)
+        const renewed = yield* concurrently(Array.from({ length: 10 }, () => provider.token))
+        const issued = yield* fake.issued
+        expect(issued.length).toBe(2)
+        expect(renewed.map(Redacted.value)).toStrictEqual(Array.from({ length: 10 }, () => issued[1]))
+      }))
+  }
 
   it.effect("invalidate drops only the cached token: 20 callers dropping the same token cause one IAM call", () =>
     Effect.gen(function*() {
