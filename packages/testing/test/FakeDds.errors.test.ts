@@ -37,28 +37,22 @@ describe("FakeDds errors", () => {
       expect(r.json).toMatchObject({ error_code: "DBS.200002" })
     })))
 
-  it.effect("a sharded cluster is refused with 400 DBS.280342", () =>
-    run(Effect.gen(function*() {
-      const r = yield* restore("sh1", collection(NOW - HOUR))
-      expect(r.status).toBe(400)
-      expect(r.json).toMatchObject({ error_code: "DBS.280342" })
-      expect((r.json as { error_msg: string }).error_msg).toContain("instance sh1 is Sharding")
-    })))
-
-  it.effect("a running action makes the instance busy: 403 DBS.201014", () =>
-    run(Effect.gen(function*() {
-      const r = yield* restore("busy1", collection(NOW - HOUR))
-      expect(r.status).toBe(403)
-      expect(r.json).toMatchObject({ error_code: "DBS.201014" })
-      expect((r.json as { error_msg: string }).error_msg).toContain("running RESIZE")
-    })))
-
-  it.effect("a status other than normal makes the instance busy: 403 DBS.201014", () =>
-    run(Effect.gen(function*() {
-      const r = yield* restore("frozen1", collection(NOW - HOUR))
-      expect(r.status).toBe(403)
-      expect((r.json as { error_msg: string }).error_msg).toContain("status frozen")
-    })))
+  // An instance the service will not restore, by what is wrong with it.
+  const refusals = [
+    { title: "a sharded cluster is refused with 400 DBS.280342", instance: "sh1", status: 400, code: "DBS.280342", says: "instance sh1 is Sharding" },
+    { title: "a running action makes the instance busy: 403 DBS.201014", instance: "busy1", status: 403, code: "DBS.201014", says: "running RESIZE" },
+    { title: "a status other than normal makes the instance busy: 403 DBS.201014", instance: "frozen1", status: 403, code: "DBS.201014", says: "status frozen" },
+    { title: "incremental backup off is 400 DBS.280343", instance: "off1", status: 400, code: "DBS.280343", says: "incremental backup" }
+  ]
+  for (const { code, instance, says, status, title } of refusals) {
+    it.effect(title, () =>
+      run(Effect.gen(function*() {
+        const r = yield* restore(instance, collection(NOW - HOUR))
+        expect(r.status).toBe(status)
+        expect(r.json).toMatchObject({ error_code: code })
+        expect((r.json as { error_msg: string }).error_msg).toContain(says)
+      })))
+  }
 
   it.effect("a restore in progress makes the instance busy until its job ends", () =>
     run(Effect.gen(function*() {
@@ -68,13 +62,6 @@ describe("FakeDds errors", () => {
       expect((second.json as { error_msg: string }).error_msg).toContain("running RESTORE")
       yield* TestClock.adjust("1 minute")
       expect((yield* restore("rs1", collection(NOW - 2 * HOUR))).status).toBe(200)
-    })))
-
-  it.effect("incremental backup off is 400 DBS.280343", () =>
-    run(Effect.gen(function*() {
-      const r = yield* restore("off1", collection(NOW - HOUR))
-      expect(r.status).toBe(400)
-      expect(r.json).toMatchObject({ error_code: "DBS.280343" })
     })))
 
   it.effect("a time outside every window is 400 DBS.200001 naming the time", () =>

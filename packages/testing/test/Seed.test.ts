@@ -3,6 +3,15 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { Seed } from "../src/index.js"
 
+/** A replica set that is ready for a restore: what Seed.replicaSet fills in, and what the file below writes out. */
+const ready = {
+  mode: "ReplicaSet",
+  status: "normal",
+  version: "4.0",
+  actions: [],
+  backupPolicy: { keepDays: 7, startTime: "23:00-00:00", period: "1,2,3,4,5,6,7", incrementalBackup: true }
+}
+
 const file = JSON.stringify({
   projectId: "p1",
   region: "eu-de",
@@ -12,11 +21,7 @@ const file = JSON.stringify({
     {
       id: "rs1",
       name: "orders",
-      mode: "ReplicaSet",
-      status: "normal",
-      version: "4.0",
-      actions: [],
-      backupPolicy: { keepDays: 7, startTime: "23:00-00:00", period: "1,2,3,4,5,6,7", incrementalBackup: true },
+      ...ready,
       windows: [{ start: "2026-11-19T00:00:00Z", end: 1795651199000 }],
       databases: [{ name: "shop", collections: [{ name: "orders" }, { name: "carts", createdAt: "2026-11-19T08:00:00Z" }] }]
     }
@@ -54,11 +59,7 @@ describe("Seed", () => {
     expect(seed.instances[0]).toEqual({
       id: "rs1",
       name: "orders",
-      mode: "ReplicaSet",
-      status: "normal",
-      version: "4.0",
-      actions: [],
-      backupPolicy: { keepDays: 7, startTime: "23:00-00:00", period: "1,2,3,4,5,6,7", incrementalBackup: true },
+      ...ready,
       windows: [],
       databases: [{ name: "shop", collections: [{ name: "orders" }, { name: "x", droppedAt: 5 }] }]
     })

@@ -1,6 +1,7 @@
 // Shared by the tests: a small seed, and calls to the fake built the way a signed client sends them.
 import { DdsRequest, type DdsResponse } from "@dds-restore/client"
 import { Wire } from "@dds-restore/domain"
+import { expect } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -78,6 +79,16 @@ export const reply = (response: DdsResponse.DdsResponse): Reply => ({
   headers: response.headers,
   json: response.body === "" ? undefined : JSON.parse(response.body)
 })
+
+/** A refusal by the gateway: 401, its code, IAM's words around `detail`, and the request id in the body too. */
+export const expectGatewayRefusal = (r: Reply, code: string, detail: string): void => {
+  expect(r.status).toBe(401)
+  expect(r.json).toEqual({
+    error_code: code,
+    error_msg: `Incorrect IAM authentication information: ${detail}`,
+    request_id: r.headers["x-request-id"]
+  })
+}
 
 /** Sends a signed request to the FakeDds in context and decodes the answer. */
 export const call = (fields: Parameters<typeof signed>[0]) =>
