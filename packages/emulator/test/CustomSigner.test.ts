@@ -53,6 +53,17 @@ const clientOn = (emulator: Emulator.Service, signing: Layer.Layer<SigningServic
     Layer.orDie
   )
 
+/** A fresh emulator, and how reading a backup policy through a client signing with `signing` failed. */
+const policyFailure = (signing: Layer.Layer<SigningService>) =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.make({})
+    const error = yield* Effect.flatMap(
+      RestoreClient.RestoreClient,
+      (client) => Effect.flip(client.backupPolicy(DemoFixture.ordersInstanceId))
+    ).pipe(Effect.provide(clientOn(emulator, signing)))
+    return { emulator, error }
+  })
+
 describe("a team's own Signer layer", () => {
   it.live("plugs into RestoreClient unchanged, and the emulator accepts what it signs", () =>
     Effect.gen(function*() {
@@ -76,12 +87,8 @@ describe("a team's own Signer layer", () => {
 
   it.live("a signature the gateway would refuse comes back as the gateway's 401, not as success", () =>
     Effect.gen(function*() {
-      const emulator = yield* Emulator.make({})
-      const error = yield* Effect.gen(function*() {
-        const client = yield* RestoreClient.RestoreClient
-        return yield* Effect.flip(client.backupPolicy(DemoFixture.ordersInstanceId))
-        // The wrong secret: what the gateway sees when the signing service holds a stale key.
-      }).pipe(Effect.provide(clientOn(emulator, signingServiceWith(Redacted.make("a-stale-secret-the-gateway-rejects")))))
+      // The wrong secret: what the gateway sees when the signing service holds a stale key.
+      const { error } = yield* policyFailure(signingServiceWith(Redacted.make("a-stale-secret-the-gateway-rejects")))
       expect(error._tag).toBe("ServiceError")
       if (error._tag === "ServiceError") {
         expect(error.status).toBe(401)
@@ -91,11 +98,7 @@ describe("a team's own Signer layer", () => {
 
   it.live("a failure of the signing service is a SignerError that says so, and nothing is sent", () =>
     Effect.gen(function*() {
-      const emulator = yield* Emulator.make({})
-      const error = yield* Effect.gen(function*() {
-        const client = yield* RestoreClient.RestoreClient
-        return yield* Effect.flip(client.backupPolicy(DemoFixture.ordersInstanceId))
-      }).pipe(Effect.provide(clientOn(emulator, unavailableSigningService)))
+      const { emulator, error } = yield* policyFailure(unavailableSigningService)
       expect(error._tag).toBe("SignerError")
       expect(error.message).toContain("signing service unreachable")
       const state = yield* Effect.promise(() => fetch(`${emulator.url}${Emulator.statePath}`).then((r) => r.json()))
