@@ -10,7 +10,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
+import { recordingInto } from "./utils/SpanRecorder.js"
 
 const recording = () => {
   const sent: Array<string> = []
@@ -156,15 +157,7 @@ describe("HttpTransport keeps credentials out of traces", () => {
   it.effect("the HTTP client's span shows no credential header value and no trace header is sent", () =>
     Effect.gen(function*() {
       const spans: Array<Tracer.Span> = []
-      const native = yield* Effect.tracer
-      const tracer = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: native.context
-      })
+      const tracer = yield* recordingInto(spans)
       const headersSent: Array<Readonly<Record<string, string>>> = []
       const layer = Layer.succeed(
         HttpClient.HttpClient,

@@ -18,13 +18,14 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as util from "node:util"
 import * as FakeGateway from "./utils/FakeGateway.js"
 import * as LoopbackServer from "./utils/LoopbackServer.js"
+import { recordingInto } from "./utils/SpanRecorder.js"
 
 const projectId = "0123456789abcdef0123456789abcdef"
 const instanceId = "9136fd2a9fcd405ea4674276ce36dae8in02"
@@ -206,15 +207,7 @@ describe("the secret key and the security token never show", () => {
     // Every span and its attributes, as a tracing exporter would receive them.
     const spans: Array<Tracer.Span> = []
     return Effect.gen(function*() {
-      const native = yield* Effect.tracer
-      const recordingTracer = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: native.context
-      })
+      const recordingTracer = yield* recordingInto(spans)
       const shown: Array<string> = []
       const show = (u: unknown) => {
         shown.push(String(u), JSON.stringify(u) ?? "", util.inspect(u, { depth: 20 }), util.inspect(u, { depth: 20, showHidden: true }))
