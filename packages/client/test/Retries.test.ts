@@ -3,8 +3,8 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { RestoreClient, Transport } from "@dds-restore/client"
-import { client, counting, fixture, instanceId, json, recording } from "./support.js"
+import { RestoreClient } from "@dds-restore/client"
+import { client, counting, fixture, instanceId, json, recording, refused, timedOut } from "./support.js"
 
 const throttled = (requestId = "req-throttled") => json(429, fixture("gateway-throttled.response.json"), requestId)
 const serverError = (requestId = "req-500") =>
@@ -47,15 +47,7 @@ describe("RestoreClient retries", () => {
       index === 0
         ? Effect.succeed(serverError())
         : index === 1
-        ? Effect.fail(
-          new Transport.TransportError({
-            reason: "Timeout",
-            method: request.method,
-            url: request.url,
-            mayHaveReachedServer: true,
-            detail: "no answer within 30 s"
-          })
-        )
+        ? Effect.fail(timedOut(request))
         : Effect.succeed(json(200, fixture("job.response.json")))
     )
     return Effect.gen(function*() {
@@ -114,15 +106,7 @@ describe("RestoreClient retries", () => {
 
   it.effect("a restore that timed out after it was written is NOT resent: with the task list unreadable too, its outcome is unknown", () => {
     const transport = recording((request) =>
-      Effect.fail(
-        new Transport.TransportError({
-          reason: "Timeout",
-          method: request.method,
-          url: request.url,
-          mayHaveReachedServer: true,
-          detail: "no answer within 30 s"
-        })
-      )
+      Effect.fail(timedOut(request))
     )
     return Effect.gen(function*() {
       const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })))
@@ -152,15 +136,7 @@ describe("RestoreClient retries", () => {
   it.effect("a restore that never left this machine (connection refused) is resent", () => {
     const transport = recording((request, index) =>
       index === 0
-        ? Effect.fail(
-          new Transport.TransportError({
-            reason: "Connection",
-            method: request.method,
-            url: request.url,
-            mayHaveReachedServer: false,
-            detail: "connect ECONNREFUSED"
-          })
-        )
+        ? Effect.fail(refused(request))
         : Effect.succeed(json(200, fixture("restore-collections.response.json")))
     )
     return Effect.gen(function*() {

@@ -17,6 +17,26 @@ export const fixture = (name: string): string =>
 /** `YYYYMMDDTHHMMSSZ`, as `X-Sdk-Date` carries it. */
 export const sdkDate = (millis: number): string => new Date(millis).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")
 
+/** A timeout after `request` was written: the service may have acted on it. */
+export const timedOut = (request: DdsRequest.DdsRequest): Transport.TransportError =>
+  new Transport.TransportError({
+    reason: "Timeout",
+    method: request.method,
+    url: request.url,
+    mayHaveReachedServer: true,
+    detail: "no answer within 30 s"
+  })
+
+/** A connection refused before `request` left this machine: the service cannot have acted on it. */
+export const refused = (request: DdsRequest.DdsRequest): Transport.TransportError =>
+  new Transport.TransportError({
+    reason: "Connection",
+    method: request.method,
+    url: request.url,
+    mayHaveReachedServer: false,
+    detail: "connect ECONNREFUSED"
+  })
+
 export const json = (status: number, body: string, requestId = "req-1"): DdsResponse.DdsResponse =>
   DdsResponse.make({ status, headers: { "content-type": "application/json", "x-request-id": requestId }, body })
 
