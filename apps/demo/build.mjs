@@ -24,6 +24,10 @@ const common = {
   target: "node20",
   // The workspace packages are bundled from their TypeScript sources, as the tests run them.
   conditions: ["@dds-restore/source"],
+  // libsql (the SQLite ledger's driver) loads a native binary from a platform package at run time:
+  // it stays a package of its own, required from apps/demo/node_modules. pg's optional native
+  // binding is never loaded.
+  external: ["libsql", "pg-native"],
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "none",

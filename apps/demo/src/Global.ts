@@ -1,6 +1,6 @@
 /**
  * The root command `dds-restore` and its global options (`--endpoint`, `--region`,
- * `--project-id`), which choose the target. They are accepted before the subcommand and after it;
+ * `--project-id`), which choose the target, and `--ledger`, which chooses the restore ledger. They are accepted before the subcommand and after it;
  * after it wins.
  *
  * @since 0.1.0
@@ -19,6 +19,7 @@ export interface Settings {
   readonly endpoint: Option.Option<string>
   readonly region: Option.Option<string>
   readonly projectId: Option.Option<string>
+  readonly ledger: Option.Option<string>
 }
 
 /**
@@ -52,6 +53,14 @@ export const options = {
     Options.withPseudoName("ID"),
     Options.withDescription("The project id (default: HUAWEICLOUD_SDK_PROJECT_ID); the embedded emulator uses its demo project"),
     Options.optional
+  ),
+  ledger: Options.text("ledger").pipe(
+    Options.withPseudoName("PATH|URL"),
+    Options.withDescription(
+      "The restore ledger shared by every process that restores: an SQLite file path (one machine) or a postgres:// URL " +
+        "(runners on many machines; its password is never printed) (default: DDS_RESTORE_LEDGER; otherwise this process's memory)"
+    ),
+    Options.optional
   )
 }
 
@@ -71,5 +80,6 @@ export const settings = (own: Settings): Effect.Effect<Settings, never, Command.
   Effect.map(root, (global) => ({
     endpoint: Option.orElse(own.endpoint, () => global.endpoint),
     region: Option.orElse(own.region, () => global.region),
-    projectId: Option.orElse(own.projectId, () => global.projectId)
+    projectId: Option.orElse(own.projectId, () => global.projectId),
+    ledger: Option.orElse(own.ledger, () => global.ledger)
   }))

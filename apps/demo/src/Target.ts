@@ -4,12 +4,15 @@
  * started in-process on loopback with the demo fixture and its own credentials, so every command
  * works without a cloud account; otherwise the configured service, with AK/SK or IAM-token
  * credentials from the environment. Either way the requests are signed and sent over HTTP, and one
- * line on standard error says where they go (never with a credential).
+ * line on standard error says where they go (never with a credential). The restore ledger is the
+ * one `--ledger` or `DDS_RESTORE_LEDGER` names (an SQLite file or a PostgreSQL URL), otherwise this
+ * process's memory.
  *
  * @since 0.1.0
  */
-import { DdsConfig, type JobWatch, RestoreClient, type Signer, type Transport } from "@dds-restore/client"
+import { DdsConfig, type JobWatch, RestoreClient, RestoreLedger, type Signer, type Transport } from "@dds-restore/client"
 import { Emulator } from "@dds-restore/emulator"
+import { LedgerSql } from "@dds-restore/ledger-sql"
 import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
 import { TokenSigner } from "@dds-restore/signer-iam-token"
 import { HttpTransport } from "@dds-restore/transport-http"
@@ -21,6 +24,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Global from "./Global.js"
 import * as Output from "./Output.js"
@@ -105,27 +109,66 @@ export type Provided = Target | RestoreClient.RestoreClient | DdsConfig.DdsConfi
  *
  * @since 0.1.0
  */
-export type SetupError = Emulator.EmulatorError | TargetError | Credentials.CredentialsError | Signer.SignerError
+export type SetupError =
+  | Emulator.EmulatorError
+  | TargetError
+  | Credentials.CredentialsError
+  | Signer.SignerError
+  | RestoreLedger.LedgerError
+
+/**
+ * The environment variable that names the restore ledger when `--ledger` is not given.
+ *
+ * @since 0.2.0
+ */
+export const ledgerVariable = "DDS_RESTORE_LEDGER"
+
+/**
+ * The ledger the settings name: `--ledger`, else `DDS_RESTORE_LEDGER` (read as a secret: a URL may
+ * hold a password), else this process's memory. A named one is announced on standard error by its
+ * name without a password.
+ *
+ * @since 0.2.0
+ */
+export const ledgerLayer = (
+  settings: Global.Settings
+): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError, Output.Output> =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const given = Option.isSome(settings.ledger)
+      ? Option.some(Redacted.make(settings.ledger.value))
+      : Option.filter(yield* Config.option(Config.redacted(ledgerVariable)).pipe(Effect.orDie), (value) => Redacted.value(value).trim() !== "")
+    if (Option.isNone(given)) return RestoreLedger.layerMemory
+    yield* Output.note(`ledger: ${LedgerSql.nameOf(given.value)}`)
+    return LedgerSql.layerLocation(given.value)
+  }))
 
 const clientOver = <E>(
   target: Service,
   config: DdsConfig.Service,
-  signer: Layer.Layer<Signer.Signer, E>
-): Layer.Layer<Provided, E> =>
-  RestoreClient.layer().pipe(
+  signer: Layer.Layer<Signer.Signer, E>,
+  ledger: Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError, Output.Output>
+): Layer.Layer<Provided, E | RestoreLedger.LedgerError, Output.Output> =>
+  RestoreClient.layerWithoutLedger().pipe(
     Layer.provideMerge(Layer.succeed(DdsConfig.DdsConfig, config)),
     Layer.provide(signer),
     Layer.provide(transportLayer),
+    Layer.provide(ledger),
     Layer.merge(Layer.succeed(Target, target))
   )
 
-const embedded: Layer.Layer<Provided, Emulator.EmulatorError, Output.Output> = Layer.unwrapScoped(Effect.gen(function*() {
+const embedded = (settings: Global.Settings): Layer.Layer<Provided, Emulator.EmulatorError | RestoreLedger.LedgerError, Output.Output> =>
+  Layer.unwrapScoped(Effect.gen(function*() {
   const emulator = yield* Emulator.make(embeddedTiming)
   yield* Output.note(`target: embedded emulator at ${emulator.url} (demo fixture; no cloud account used)`)
   const credentials: ReadonlyArray<Credentials.Credentials> = emulator.credentials
   const [first] = credentials
   if (first === undefined) return yield* Effect.dieMessage("the demo fixture has no credentials")
-  return clientOver({ jobWatch: embeddedWatch }, { endpoint: emulator.url, projectId: emulator.projectId }, AkSkSigner.layer(first))
+  return clientOver(
+    { jobWatch: embeddedWatch },
+    { endpoint: emulator.url, projectId: emulator.projectId },
+    AkSkSigner.layer(first),
+    ledgerLayer(settings)
+  )
 }))
 
 const configuredConfig = (settings: Global.Settings): Effect.Effect<DdsConfig.Service, TargetError> =>
@@ -171,7 +214,7 @@ const external = (settings: Global.Settings) =>
         how === "IAM token" ? tokenSigner : AkSkSigner.layerConfig(),
         (error) => ConfigError.isConfigError(error) ? configured(error) : error
       )
-    return clientOver({ jobWatch: configuredWatch }, config, signer)
+    return clientOver({ jobWatch: configuredWatch }, config, signer, ledgerLayer(settings))
   }))
 
 /**
@@ -184,7 +227,7 @@ export const layer = (settings: Global.Settings): Layer.Layer<Provided, SetupErr
   Layer.unwrapEffect(
     Effect.map(
       isEmbedded(settings),
-      (yes): Layer.Layer<Provided, SetupError, Output.Output> => yes ? embedded : external(settings)
+      (yes): Layer.Layer<Provided, SetupError, Output.Output> => yes ? embedded(settings) : external(settings)
     )
   )
 

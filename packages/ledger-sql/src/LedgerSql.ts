@@ -480,6 +480,18 @@ export const layerPg = (options: PgOptions): Layer.Layer<RestoreLedger.RestoreLe
 }
 
 /**
+ * The name a ledger given as text goes by in messages: a file path as it is, a `postgres://` URL
+ * without its password and query.
+ *
+ * @since 0.2.0
+ */
+export const nameOf = (location: string | Redacted.Redacted<string>): string =>
+  Either.match(Location.parse(location), {
+    onLeft: (error) => error.ledger,
+    onRight: (place) => place._tag === "Postgres" ? place.name : place.filename
+  })
+
+/**
  * The ledger at a place given as text (the command line's `--ledger`): a `postgres://` (or
  * `postgresql://`) URL for PostgreSQL, else a file path for SQLite. A URL that cannot be read is
  * refused without being repeated (it may hold a password).
