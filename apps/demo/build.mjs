@@ -25,8 +25,8 @@ const common = {
   // The workspace packages are bundled from their TypeScript sources, as the tests run them.
   conditions: ["@dds-restore/source"],
   // libsql (the SQLite ledger's driver) loads a native binary from a platform package at run time:
-  // it stays a package of its own, required from apps/demo/node_modules. pg's optional native
-  // binding is never loaded.
+  // it stays a package of its own (an optional dependency of this one), required only when an
+  // SQLite ledger is opened. pg's optional native binding is never loaded.
   external: ["libsql", "pg-native"],
   minifyWhitespace: true,
   minifySyntax: true,

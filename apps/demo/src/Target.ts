@@ -12,7 +12,6 @@
  */
 import { DdsConfig, type JobWatch, RestoreClient, RestoreLedger, type Signer, type Transport } from "@dds-restore/client"
 import { Emulator } from "@dds-restore/emulator"
-import { LedgerSql } from "@dds-restore/ledger-sql"
 import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
 import { TokenSigner } from "@dds-restore/signer-iam-token"
 import { HttpTransport } from "@dds-restore/transport-http"
@@ -138,6 +137,8 @@ export const ledgerLayer = (
       ? Option.some(Redacted.make(settings.ledger.value))
       : Option.filter(yield* Config.option(Config.redacted(ledgerVariable)).pipe(Effect.orDie), (value) => Redacted.value(value).trim() !== "")
     if (Option.isNone(given)) return RestoreLedger.layerMemory
+    // Loaded only when a ledger is named: the SQL drivers stay out of every other run.
+    const { LedgerSql } = yield* Effect.promise(() => import("@dds-restore/ledger-sql"))
     yield* Output.note(`ledger: ${LedgerSql.nameOf(given.value)}`)
     return LedgerSql.layerLocation(given.value)
   }))

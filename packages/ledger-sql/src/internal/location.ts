@@ -47,8 +47,15 @@ export const scrub = (url: Redacted.Redacted<string>, text: string): string => {
   } catch {
     // Not a URL: the text as a whole is all there is to hide.
   }
-  return secrets.filter((secret) => secret.length > 0).reduce((out, secret) => out.split(secret).join("***"), text)
+  // A secret is replaced where it stands alone, not inside a word, so that a short password does
+  // not eat the letters of the message around it.
+  return secrets.filter((secret) => secret.length > 0).reduce(
+    (out, secret) => out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(secret)}(?![A-Za-z0-9])`, "g"), "***"),
+    text
+  )
 }
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /** Reads where a ledger is; a URL that cannot be read is refused without repeating it. */
 export const parse = (given: string | Redacted.Redacted<string>): Either.Either<Location, RestoreLedger.LedgerError> => {
