@@ -8,6 +8,7 @@
 import type { Wire } from "@dds-restore/domain"
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
+import * as Durations from "./internal/durations.js"
 
 /**
  * How a job is polled; each option left out keeps its default (see `defaults`).
@@ -54,12 +55,7 @@ export const defaults: Settings = {
  *
  * @since 0.1.0
  */
-export const settings = (options: Options = {}): Settings => ({
-  initialInterval: options.initialInterval === undefined ? defaults.initialInterval : Duration.decode(options.initialInterval),
-  maxInterval: options.maxInterval === undefined ? defaults.maxInterval : Duration.decode(options.maxInterval),
-  timeout: options.timeout === undefined ? defaults.timeout : Duration.decode(options.timeout),
-  notVisibleFor: options.notVisibleFor === undefined ? defaults.notVisibleFor : Duration.decode(options.notVisibleFor)
-})
+export const settings = (options: Options = {}): Settings => Durations.resolve(defaults, options)
 
 /**
  * The job as one read saw it: its status, its progress in percent while it runs, and the whole

@@ -8,6 +8,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
+import * as Durations from "./internal/durations.js"
 import { ResponseDecodeError } from "./ResponseDecodeError.js"
 import { ServiceError } from "./ServiceError.js"
 import { TransportError } from "./Transport.js"
@@ -57,11 +58,7 @@ export const defaults: Settings = {
  *
  * @since 0.1.0
  */
-export const settings = (options: Options = {}): Settings => ({
-  wait: options.wait === undefined ? defaults.wait : Duration.decode(options.wait),
-  interval: options.interval === undefined ? defaults.interval : Duration.decode(options.interval),
-  clockSkewMargin: options.clockSkewMargin === undefined ? defaults.clockSkewMargin : Duration.decode(options.clockSkewMargin)
-})
+export const settings = (options: Options = {}): Settings => Durations.resolve(defaults, options)
 
 /**
  * Whether the failure of a restore POST leaves its outcome open: the request may have reached the

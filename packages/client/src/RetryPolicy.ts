@@ -7,6 +7,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Schedule from "effect/Schedule"
+import * as Durations from "./internal/durations.js"
 
 /**
  * The bounds and delays of retries.
@@ -57,15 +58,13 @@ export const defaults: RetryPolicy = {
  *
  * @since 0.1.0
  */
-export const make = (options: Options = {}): RetryPolicy => ({
-  maxAttempts: options.maxAttempts === undefined
-    ? defaults.maxAttempts
-    : Math.max(1, Math.floor(options.maxAttempts)),
-  baseDelay: options.baseDelay === undefined ? defaults.baseDelay : Duration.decode(options.baseDelay),
-  throttleDelay: options.throttleDelay === undefined ? defaults.throttleDelay : Duration.decode(options.throttleDelay),
-  maxDelay: options.maxDelay === undefined ? defaults.maxDelay : Duration.decode(options.maxDelay),
-  maxElapsed: options.maxElapsed === undefined ? defaults.maxElapsed : Duration.decode(options.maxElapsed)
-})
+export const make = (options: Options = {}): RetryPolicy => {
+  const { maxAttempts, ...delays } = defaults
+  return {
+    maxAttempts: options.maxAttempts === undefined ? maxAttempts : Math.max(1, Math.floor(options.maxAttempts)),
+    ...Durations.resolve(delays, options)
+  }
+}
 
 /**
  * How one failure is to be treated: not retried, retried with the base delay, or retried with the
