@@ -58,23 +58,28 @@ const perDatabase = <V>() => {
   }
 }
 
-// Every time in the plan that `isWrong` picks, with its path (built only for those).
-const timesWhere = (
-  plan: RestorePlan,
-  isWrong: (at: RestorePoint.RestorePoint) => boolean
-): Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> => {
-  const wrong: Array<{ readonly at: RestorePoint.RestorePoint; readonly path: Path }> = []
-  plan.entries.forEach((entry, i) => {
-    if (entry._tag === "DatabaseRestore") {
-      if (isWrong(entry.at)) wrong.push({ at: entry.at, path: [...entryPath(i), "restore_database_time"] })
-      return
-    }
-    entry.collections.forEach(({ at }, j) => {
-      if (isWrong(at)) wrong.push({ at, path: [...collectionPath(i, j), "restore_collection_time"] })
-    })
-  })
-  return wrong
+/**
+ * One time of a plan and where it is: `restore_database_time` of a database-level entry or
+ * `restore_collection_time` of a collection.
+ *
+ * @since 0.1.0
+ */
+export interface Time {
+  readonly at: RestorePoint.RestorePoint
+  readonly path: Path
 }
+
+/**
+ * Every time of a plan with its path, in plan order.
+ *
+ * @since 0.1.0
+ */
+export const times = (plan: RestorePlan): ReadonlyArray<Time> =>
+  plan.entries.flatMap((entry, i): ReadonlyArray<Time> =>
+    entry._tag === "DatabaseRestore"
+      ? [{ at: entry.at, path: [...entryPath(i), "restore_database_time"] }]
+      : entry.collections.map(({ at }, j) => ({ at, path: [...collectionPath(i, j), "restore_collection_time"] }))
+  )
 
 // `now` and the windows come from the caller unchecked: a number out of Date's range must not throw.
 const iso = (millis: number): string =>
@@ -229,7 +234,7 @@ export const theRestoredNamespaceFitsInTheLimit: Rule = (plan) => {
 export const noTimeIsInTheFuture: Rule = (plan, options) => {
   const now = options.now
   if (now === undefined) return []
-  return timesWhere(plan, (at) => at > now).map(({ at, path }) => ({
+  return times(plan).filter(({ at }) => at > now).map(({ at, path }) => ({
       path,
       message: `${iso(at)} (${at}) is later than now (${iso(now)}): a restore point must be in the past`
     }))
@@ -245,7 +250,7 @@ export const everyTimeIsInsideARestorableWindow: Rule = (plan, options) => {
   const windows = options.windows
   if (windows === undefined) return []
   const isInside = (at: number) => windows.some((window) => window.start <= at && at <= window.end)
-  return timesWhere(plan, (at) => !isInside(at)).map(({ at, path }) => {
+  return times(plan).filter(({ at }) => !isInside(at)).map(({ at, path }) => {
     let nearest: { readonly start: number; readonly end: number } | undefined
     let distance = Infinity
     for (const window of windows) {

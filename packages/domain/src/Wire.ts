@@ -162,6 +162,21 @@ export const JobResponse = Schema.Struct({ job: Job }).annotations({ identifier:
 export interface JobResponse extends Schema.Schema.Type<typeof JobResponse> {}
 
 /**
+ * The name of a database- or collection-level restore job in the task list (`GET /v3.1/{project_id}/jobs?name=`).
+ *
+ * @since 0.1.0
+ */
+export const RESTORE_TASK_NAME = "MongodbRestoreTable"
+
+/**
+ * The longest span from `start_time` to `end_time` the task list accepts: 30 days. Its times are
+ * read and written by `ServiceTime`.
+ *
+ * @since 0.1.0
+ */
+export const MAX_TASK_SPAN_MILLIS = 30 * 86_400_000
+
+/**
  * One entry of the v3.1 task list.
  *
  * @since 0.1.0

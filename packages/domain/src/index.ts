@@ -36,4 +36,9 @@ export * as Rules from "./Rules.js"
 /**
  * @since 0.1.0
  */
+export * as ServiceTime from "./ServiceTime.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Wire from "./Wire.js"
