@@ -52,7 +52,8 @@ export const parseTaskTime = (text: string): Either.Either<number, string> => {
   if (m === null) {
     return Either.left(`"${text}" is not a task-list time: expected yyyy-mm-ddThh:mm:ss and a zone offset, e.g. 2026-11-30T14:24:53+0000`)
   }
-  const [, y, mo, d, h, mi, s, zone] = m as unknown as ReadonlyArray<string>
+  const [, y, mo, d, h, mi, s] = m as unknown as ReadonlyArray<string>
+  const zone = m[7] ?? "Z"
   const local = checkedUtc(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))
   if (local === undefined) return Either.left(`"${text}" is not a valid date and time`)
   if (zone === "Z") return Either.right(local)

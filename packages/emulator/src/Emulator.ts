@@ -138,7 +138,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
       const path = DdsRequest.path(request)
       if (path === statePath) {
         return request.method === "GET"
-          ? Effect.map(fake.snapshot(), (snapshot) => json(200, snapshot))
+          ? Effect.map(fake.stateJson(), (state) => json(200, state))
           : Effect.succeed(json(405, { error_code: "DBS.200001", error_msg: `Use GET ${statePath}.` }))
       }
       // The gateway authenticates before it routes, so a tampered method or path is refused 401
@@ -151,7 +151,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
         }
       }
       // The signature holds; the fake checks its date against its own clock (which a clock-skew
-      // fault moves) and answers APIGW.0303 for a stale one.
+      // fault moves) and answers APIGW.0301 (signature expired) for a stale one.
       return fake.handle(request, { authenticate: Authenticator.acceptAll }).pipe(
         Effect.map((response): Server.Outcome => ({ _tag: "Respond", response })),
         Effect.catchTag("DroppedAnswer", () => Effect.succeed<Server.Outcome>({ _tag: "Drop" }))

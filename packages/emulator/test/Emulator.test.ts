@@ -246,7 +246,7 @@ describe("the gateway's signature check", () => {
     }).pipe(Effect.scoped))
 
   for (const [direction, minutes] of [["behind", -16], ["ahead of", 16]] as const) {
-    it.live(`an X-Sdk-Date 16 minutes ${direction} the emulator's clock is refused 401 APIGW.0303 with the server time`, () =>
+    it.live(`an X-Sdk-Date 16 minutes ${direction} the emulator's clock is refused 401 APIGW.0301 (signature expired) with the server time`, () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator.make()
         const response = yield* signThenSend(emulator, instancesCall(emulator.projectId), {
@@ -254,7 +254,7 @@ describe("the gateway's signature check", () => {
         })
         expect(response.status).toBe(401)
         const body = errorOf(response)
-        expect(body.error_code).toBe("APIGW.0303")
+        expect(body.error_code).toBe("APIGW.0301")
         expect(body.error_msg).toMatch(
           /^Incorrect IAM authentication information: calc aksk signature fail:signature expired, signature time:\d{8}T\d{6}Z,server time:\d{8}T\d{6}Z$/
         )

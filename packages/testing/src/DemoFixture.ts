@@ -73,31 +73,37 @@ export const shardedInstanceId = "7b2e1d3c4f5a6b7c8d9e0f1a2b3c4d5ein02"
 export const noIncrementalInstanceId = "8c3f2e4d5a6b7c8d9e0f1a2b3c4d5e6fin02"
 
 /**
- * The restorable windows of the last 7 days up to 5 minutes before `now`, in whole seconds, with
- * two gaps (06:00:00 to 06:25:00 UTC two days before `now`'s day, 13:10:00 to 13:12:30 UTC four
- * days before), split at each UTC midnight as the service reports them (a day ends at 23:59:59).
+ * The restorable windows of the last 7 days, in whole seconds, with two gaps (06:00:00 to 06:25:00
+ * UTC two days before `now`'s day, 13:10:00 to 13:12:30 UTC four days before), split at each UTC
+ * midnight as the service reports them (a day ends at 23:59:59). The last one, from `now`'s day on,
+ * is open: it ends the incremental backup's lag (`Seed.BACKUP_LAG_MILLIS`) before the fake's clock,
+ * so an emulator left running keeps offering the last minutes.
  *
  * @since 0.1.0
  */
 export const windows = (now: number): ReadonlyArray<Seed.Window> => {
   const start = Math.ceil((now - 7 * DAY) / SECOND) * SECOND
-  const end = Math.floor((now - 5 * MINUTE) / SECOND) * SECOND
   const today = Math.floor(now / DAY) * DAY
   const gaps = [
     { start: today - 4 * DAY + 13 * HOUR + 10 * MINUTE, end: today - 4 * DAY + 13 * HOUR + 12 * MINUTE + 30 * SECOND },
     { start: today - 2 * DAY + 6 * HOUR, end: today - 2 * DAY + 6 * HOUR + 25 * MINUTE }
   ]
-  const spans: Array<Seed.Window> = []
+  const spans: Array<Range> = []
   let from = start
   for (const gap of gaps) {
     spans.push({ start: from, end: gap.start - SECOND })
     from = gap.end
   }
-  spans.push({ start: from, end })
-  return spans.flatMap((span) => splitAtMidnight(span))
+  spans.push({ start: from, end: today - SECOND })
+  return [...spans.flatMap((span) => splitAtMidnight(span)), { start: today }]
 }
 
-const splitAtMidnight = (span: Seed.Window): ReadonlyArray<Seed.Window> => {
+interface Range {
+  readonly start: number
+  readonly end: number
+}
+
+const splitAtMidnight = (span: Range): ReadonlyArray<Seed.Window> => {
   const pieces: Array<Seed.Window> = []
   let from = span.start
   while (from <= span.end) {

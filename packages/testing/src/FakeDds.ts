@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import { type DdsRequest, type DdsResponse, Transport } from "@dds-restore/client"
+import { Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -88,7 +89,7 @@ export interface Job {
  *
  * @since 0.1.0
  */
-export interface Snapshot {
+export interface StateJson {
   readonly project_id: string
   readonly region: string
   readonly credentials: ReadonlyArray<{ readonly access_key_id: string; readonly secret_access_key: string }>
@@ -165,8 +166,8 @@ export class FakeDds extends Context.Tag("@dds-restore/testing/FakeDds")<
     readonly requests: Effect.Effect<Readonly<Partial<Record<Fault.Operation, number>>>>
     /** How many IAM token calls arrived. */
     readonly iamCalls: Effect.Effect<number>
-    /** The state as plain JSON. */
-    readonly snapshot: () => Effect.Effect<Snapshot>
+    /** The state as plain JSON (what the emulator serves on `GET /_emulator/state`). */
+    readonly stateJson: () => Effect.Effect<StateJson>
     /** The seed the fake started from. */
     readonly seed: Seed.Seed
   }
@@ -178,7 +179,7 @@ const jobOf = (job: S.JobRecord, now: number): Job => {
   const at = S.phase(job, now)
   return {
     id: job.id,
-    name: S.RESTORE_JOB_NAME,
+    name: Wire.RESTORE_TASK_NAME,
     status: S.statusOf(at),
     visible: at._tag !== "Invisible",
     instanceId: job.instanceId,
@@ -279,13 +280,13 @@ export const make = (seed: Seed.Seed, options: Options = {}): Effect.Effect<Fake
       jobs: Effect.map(Effect.zip(SynchronizedRef.get(ref), now), ([state, at]) => state.jobs.map((j) => jobOf(j, at))),
       requests: Effect.map(SynchronizedRef.get(ref), (state) => ({ ...state.requests })),
       iamCalls: Effect.map(SynchronizedRef.get(ref), (state) => state.iamCalls),
-      snapshot: () =>
-        Effect.map(Effect.zip(SynchronizedRef.get(ref), now), ([state, at]) => snapshotOf(seed, state, at, env.config)),
+      stateJson: () =>
+        Effect.map(Effect.zip(SynchronizedRef.get(ref), now), ([state, at]) => stateJsonOf(seed, state, at, env.config)),
       seed
     })
   })
 
-const snapshotOf = (seed: Seed.Seed, state: S.State, now: number, config: Handler.Config): Snapshot => ({
+const stateJsonOf = (seed: Seed.Seed, state: S.State, now: number, config: Handler.Config): StateJson => ({
   project_id: seed.projectId,
   region: seed.region,
   credentials: seed.credentials.map((c) => ({
@@ -302,7 +303,7 @@ const snapshotOf = (seed: Seed.Seed, state: S.State, now: number, config: Handle
     version: instance.version,
     actions: S.actionsAt(state, instance, now, config.busyWhileRestoring),
     incremental_backup: instance.backupPolicy.incrementalBackup,
-    windows: S.windowsOf(instance).map((w) => ({ start_time: w.start, end_time: w.end })),
+    windows: S.windowsOf(instance, now).map((w) => ({ start_time: w.start, end_time: w.end })),
     databases: S.databasesAt(state, instance, now).map((name) => ({
       name,
       collections: S.collectionsAt(state, instance, name, now)

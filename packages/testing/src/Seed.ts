@@ -34,16 +34,26 @@ export const EpochMillis: Schema.Schema<number, number | string> = Schema.Union(
 )
 
 /**
- * A restorable time range `[start, end]` (both inclusive, epoch ms).
+ * A restorable time range `[start, end]` (both inclusive, epoch ms). A window without `end` is the
+ * one the incremental backup keeps extending, as the service's does: it ends `BACKUP_LAG_MILLIS`
+ * before the fake's clock, in whole seconds, so the latest restorable time follows the clock.
  *
  * @since 0.1.0
  */
-export const Window = Schema.Struct({ start: EpochMillis, end: EpochMillis })
+export const Window = Schema.Struct({ start: EpochMillis, end: Schema.optionalWith(EpochMillis, { exact: true }) })
 
 /**
  * @since 0.1.0
  */
 export type Window = typeof Window.Type
+
+/**
+ * How far the latest restorable time of an open window lags behind the clock: the incremental
+ * backup uploads the oplog every few minutes, 5 here.
+ *
+ * @since 0.1.0
+ */
+export const BACKUP_LAG_MILLIS = 5 * 60_000
 
 /**
  * A collection and when it existed: from `createdAt` (absent: always) until `droppedAt` (absent:

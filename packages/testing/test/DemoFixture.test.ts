@@ -24,23 +24,36 @@ const collections = (db: string, t: number) =>
   })
 
 describe("DemoFixture", () => {
-  it("covers the last 7 days up to 5 minutes before now, split at UTC midnight, with two gaps", () => {
+  it("covers the last 7 days, split at UTC midnight, with two gaps, and today's window is open", () => {
     const windows = DemoFixture.windows(NOW)
+    const today = Math.floor(NOW / DAY) * DAY
     expect(windows[0]?.start).toBe(NOW - 7 * DAY)
-    expect(windows.at(-1)?.end).toBe(NOW - 5 * MINUTE)
+    expect(windows.at(-1)).toStrictEqual({ start: today })
     // 8 UTC days touched, plus one extra window for each gap.
     expect(windows.length).toBe(10)
-    for (const w of windows) {
-      expect(Math.floor(w.start / DAY)).toBe(Math.floor(w.end / DAY))
-      expect(w.start).toBeLessThanOrEqual(w.end)
+    for (const w of windows.slice(0, -1)) {
+      const end = w.end ?? Number.NaN
+      expect(Math.floor(w.start / DAY)).toBe(Math.floor(end / DAY))
+      expect(w.start).toBeLessThanOrEqual(end)
     }
-    const today = Math.floor(NOW / DAY) * DAY
-    const twoDaysAgo = windows.filter((w) => w.start >= today - 2 * DAY && w.end < today - DAY)
+    const twoDaysAgo = windows.filter((w) => w.start >= today - 2 * DAY && (w.end ?? Infinity) < today - DAY)
     expect(twoDaysAgo).toEqual([
       { start: today - 2 * DAY, end: today - 2 * DAY + 6 * HOUR - 1000 },
       { start: today - 2 * DAY + 6 * HOUR + 25 * MINUTE, end: today - DAY - 1000 }
     ])
   })
+
+  it.effect("the windows follow the clock: up to 5 minutes before now, and a day later up to 5 minutes before then", () =>
+    run(Effect.gen(function*() {
+      const fake = yield* FakeDds.FakeDds
+      const latest = (state: FakeDds.StateJson) =>
+        Math.max(...(state.instances.find((i) => i.id === orders)?.windows ?? []).map((w) => w.end_time))
+      expect(latest(yield* fake.stateJson())).toBe(NOW - 5 * MINUTE)
+      yield* TestClock.adjust("1 day")
+      expect(latest(yield* fake.stateJson())).toBe(NOW + DAY - 5 * MINUTE)
+      const lastHour = as(Wire.RestoreCollectionsResponse, yield* collections("shop", NOW + DAY - HOUR))
+      expect(lastHour.collections).toEqual(["orders", "customers", "carts"])
+    })))
 
   it("has the demo credentials and IAM user, with the secrets redacted", () => {
     expect(demo.credentials.map((c) => c.accessKeyId)).toEqual(["DEMOACCESSKEY00000000"])
@@ -87,7 +100,7 @@ describe("DemoFixture", () => {
   it.effect("the snapshot is plain JSON with the project, credentials, instances and jobs", () =>
     run(Effect.gen(function*() {
       const fake = yield* FakeDds.FakeDds
-      const snapshot = yield* fake.snapshot()
+      const snapshot = yield* fake.stateJson()
       expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot)
       expect(snapshot.project_id).toBe(project)
       expect(snapshot.credentials).toEqual([

@@ -156,11 +156,11 @@ describe("FakeDds errors", () => {
       expect(wrongMethod.status).toBe(404)
     })))
 
-  it.effect("a job id that does not exist is 404 DBS.200002", () =>
+  it.effect("a job id that does not exist is 404 DBS.280016 (resource not found), not the unknown instance's DBS.200002", () =>
     run(Effect.gen(function*() {
       const r = yield* call({ method: "GET", path: `/v3/${PROJECT}/jobs`, query: [["id", "no-such-job"]] })
       expect(r.status).toBe(404)
-      expect(r.json).toEqual({ error_code: "DBS.200002", error_msg: "The job does not exist: no-such-job" })
+      expect(r.json).toEqual({ error_code: "DBS.280016", error_msg: "Resource not found: there is no job no-such-job" })
     })))
 
   it.effect("a restorable-time day that is not YYYY-MM-DD is 400 DBS.280409", () =>

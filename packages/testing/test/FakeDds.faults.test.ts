@@ -112,13 +112,13 @@ describe("FakeDds faults", () => {
       { faults: { dropRestoreAnswer: 1 } }
     ))
 
-  it.effect("clock skew: a signature more than 15 minutes off the server's clock is 401 APIGW.0303 naming the server time", () =>
+  it.effect("clock skew: a signature more than 15 minutes off the server's clock is 401 APIGW.0301 (signature expired) naming the server time", () =>
     run(
       Effect.gen(function*() {
         const r = yield* policy()
         expectGatewayRefusal(
           r,
-          "APIGW.0303",
+          "APIGW.0301",
           "calc aksk signature fail:signature expired, signature time:20261120T120000Z,server time:20261120T122000Z"
         )
         expect(r.headers["date"]).toBe("Fri, 20 Nov 2026 12:20:00 GMT")

@@ -35,7 +35,7 @@ describe("FakeDds restore jobs", () => {
       const id = yield* restoreJobId("rs1", orders({ new_name: "orders_0312" }))
       const hidden = yield* getJob(id)
       expect(hidden.status).toBe(404)
-      expect(hidden.json).toMatchObject({ error_code: "DBS.200002" })
+      expect(hidden.json).toMatchObject({ error_code: "DBS.280016" })
 
       yield* TestClock.adjust("3 seconds")
       const started = as(Wire.JobResponse, yield* getJob(id)).job
@@ -105,7 +105,7 @@ describe("FakeDds restore jobs", () => {
       const [job] = yield* fake.jobs
       expect(job?.status).toBe("Completed")
       expect(job?.restored).toEqual([{ database: "shop", collection: `orders_bak_${T}`, from: "orders" }])
-      const snapshot = yield* fake.snapshot()
+      const snapshot = yield* fake.stateJson()
       expect(snapshot.instances[0]?.databases).toEqual([
         { name: "shop", collections: ["orders", "customers", "carts", `orders_bak_${T}`] }
       ])

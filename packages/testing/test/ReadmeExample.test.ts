@@ -40,7 +40,7 @@ describe("the README's in-memory fake", () => {
       expect(job.id).toBe(jobId)
       expect(job.status).toBe("Completed")
       const fake = yield* FakeDds.FakeDds
-      const orders = (yield* fake.snapshot()).instances.find((i) => i.id === DemoFixture.ordersInstanceId)
+      const orders = (yield* fake.stateJson()).instances.find((i) => i.id === DemoFixture.ordersInstanceId)
       expect(orders?.databases.find((d) => d.name === "shop")?.collections).toContain("orders_readme")
     })))
 

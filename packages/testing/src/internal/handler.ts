@@ -18,7 +18,6 @@ import * as Restore from "./restore.js"
 import { type Answer, error } from "./respond.js"
 import * as Routes from "./routes.js"
 import type * as S from "./state.js"
-import { httpDate } from "./time.js"
 
 /** The fake's settings, with defaults filled in and durations in milliseconds. */
 export interface Config {
@@ -42,8 +41,6 @@ export interface Env {
   readonly seed: Seed.Seed
   readonly config: Config
 }
-
-/** The gateway's allowance between the signature date and its own clock. */
 
 const hex = (bytes: ReadonlyArray<number>): string => bytes.map((b) => b.toString(16).padStart(2, "0")).join("")
 
@@ -156,7 +153,7 @@ const authenticate = (
       if (Math.abs(serverNow - signedAt) > SdkDate.maxClockSkewMillis) {
         return unauthenticated(
           new Authenticator.Unauthenticated({
-            code: "APIGW.0303",
+            code: "APIGW.0301",
             detail: `calc aksk signature fail:signature expired, signature time:${date},server time:${SdkDate.format(serverNow)}`
           }),
           requestId
@@ -272,7 +269,7 @@ export const handle = (
     if (mishaps.drop !== undefined) return yield* Effect.fail(DroppedAnswer.make(request, mishaps.drop))
     return DdsResponse.make({
       status: answer.status,
-      headers: { ...answer.headers, "x-request-id": mishaps.requestId, date: httpDate(serverNow) },
+      headers: { ...answer.headers, "x-request-id": mishaps.requestId, date: new Date(serverNow).toUTCString() },
       body: answer.body
     })
   })

@@ -1,13 +1,12 @@
 // The calls that only read: restorable windows, databases and collections, the instance, its
 // backup policy, one job and the task list. Each answers from the state at one instant.
 import type { DdsRequest } from "@dds-restore/client"
-import { RestorePoint, type Wire } from "@dds-restore/domain"
+import { RestorePoint, ServiceTime, Wire } from "@dds-restore/domain"
 import * as Either from "effect/Either"
 import type * as Seed from "../Seed.js"
 import { type Answer, error, instanceNotFound, json, parameterError } from "./respond.js"
 import { queryParam, type Route } from "./routes.js"
 import * as S from "./state.js"
-import { dayMillis, jobTime, parseTaskTime, parseUtcDay } from "./time.js"
 
 /** What a read needs: the state, the instant, the call and the request. */
 export interface Read {
@@ -52,8 +51,8 @@ const paging = (request: DdsRequest.DdsRequest): Checked<{ readonly offset: numb
 const page = <A>(items: ReadonlyArray<A>, paged: { readonly offset: number; readonly limit: number }): ReadonlyArray<A> =>
   items.slice(paged.offset, paged.offset + paged.limit)
 
-/** A `restore_time` query parameter: epoch ms inside one of the instance's restorable windows. */
-const restoreTime = (request: DdsRequest.DdsRequest, instance: Seed.Instance): Checked<number> => {
+/** A `restore_time` query parameter: epoch ms inside one of the instance's restorable windows at `now`. */
+const restoreTime = (request: DdsRequest.DdsRequest, instance: Seed.Instance, now: number): Checked<number> => {
   const text = queryParam(request, "restore_time")
   if (text === undefined) return refuse(parameterError("restore_time is required (UNIX epoch milliseconds)"))
   const point = RestorePoint.parse(text)
@@ -61,7 +60,7 @@ const restoreTime = (request: DdsRequest.DdsRequest, instance: Seed.Instance): C
     return refuse(error(400, "DBS.280409", `Invalid restore_time "${text}": expected UNIX epoch milliseconds`))
   }
   const t = point.right
-  return S.restorableAt(instance, t) ? ok(t) : refuse(outsideWindows("restore_time", t, instance))
+  return S.restorableAt(instance, t, now) ? ok(t) : refuse(outsideWindows("restore_time", t, instance))
 }
 
 /** The service's refusal of a time outside every restorable window, naming the time. */
@@ -84,13 +83,13 @@ export const replicaSetOnly = (instance: Seed.Instance): Answer | undefined =>
 export const restoreTimes = (read: Read): Answer => {
   const instance = findInstance(read)
   if (!instance.ok) return instance.answer
-  const date = queryParam(read.request, "date")
-  const dayStart = date === undefined ? undefined : parseUtcDay(date)
-  if (dayStart === undefined) {
-    return error(400, "DBS.280409", `Invalid date "${date ?? ""}": expected a UTC day as YYYY-MM-DD`)
+  const date = queryParam(read.request, "date") ?? ""
+  const dayStart = ServiceTime.parseUtcDay(date)
+  if (Either.isLeft(dayStart)) {
+    return error(400, "DBS.280409", `Invalid date "${date}": expected a UTC day as YYYY-MM-DD`)
   }
   const body: typeof Wire.RestoreTimeResponse.Encoded = {
-    restore_time: S.windowsOfDay(instance.value, dayStart).map((w) => ({ start_time: w.start, end_time: w.end }))
+    restore_time: S.windowsOfDay(instance.value, dayStart.right, read.now).map((w) => ({ start_time: w.start, end_time: w.end }))
   }
   return json(200, body)
 }
@@ -101,7 +100,7 @@ export const restoreDatabases = (read: Read): Answer => {
   if (!instance.ok) return instance.answer
   const mode = replicaSetOnly(instance.value)
   if (mode !== undefined) return mode
-  const t = restoreTime(read.request, instance.value)
+  const t = restoreTime(read.request, instance.value, read.now)
   if (!t.ok) return t.answer
   const paged = paging(read.request)
   if (!paged.ok) return paged.answer
@@ -118,7 +117,7 @@ export const restoreCollections = (read: Read): Answer => {
   if (mode !== undefined) return mode
   const database = queryParam(read.request, "db_name")
   if (database === undefined || database === "") return parameterError("db_name is required")
-  const t = restoreTime(read.request, instance.value)
+  const t = restoreTime(read.request, instance.value, read.now)
   if (!t.ok) return t.answer
   const paged = paging(read.request)
   if (!paged.ok) return paged.answer
@@ -130,28 +129,42 @@ export const restoreCollections = (read: Read): Answer => {
   return json(200, body)
 }
 
+// Every instance of the fake is of the community edition.
+const DATASTORE_TYPE = "DDS-Community"
+
 const instanceJson = (read: Read, instance: Seed.Instance): typeof Wire.Instance.Encoded => ({
   id: instance.id,
   name: instance.name,
   status: instance.status,
   mode: instance.mode,
-  datastore: { type: "DDS-Community", version: instance.version, whole_version: `${instance.version}.0` },
+  datastore: { type: DATASTORE_TYPE, version: instance.version, whole_version: `${instance.version}.0` },
   actions: S.actionsAt(read.state, instance, read.now, read.busyWhileRestoring),
   port: "8635",
   engine: "wiredTiger",
   time_zone: ""
 })
 
-/** `GET /v3/{project_id}/instances?id=&name=&mode=&offset=&limit=`: an unknown id lists nothing. */
+// `name` starting with `*` matches every name holding the rest, as the SDKs document; any other
+// name matches exactly.
+const nameMatches = (pattern: string | undefined, name: string): boolean =>
+  pattern === undefined || (pattern.startsWith("*") ? name.includes(pattern.slice(1)) : name === pattern)
+
+/**
+ * `GET /v3/{project_id}/instances?id=&name=&mode=&datastore_type=&offset=&limit=`: an unknown id
+ * lists nothing; a name starting with `*` is a fuzzy match.
+ */
 export const instances = (read: Read): Answer => {
   const paged = paging(read.request)
   if (!paged.ok) return paged.answer
   const id = queryParam(read.request, "id")
   const name = queryParam(read.request, "name")
   const mode = queryParam(read.request, "mode")
+  const datastoreType = queryParam(read.request, "datastore_type")
+  if (name === "*") return parameterError(`name "*" alone is reserved: give the name, or * followed by a part of it`)
   const found = read.route.projectId === read.state.projectId
     ? read.state.instances.filter((i) =>
-      (id === undefined || i.id === id) && (name === undefined || i.name === name) && (mode === undefined || i.mode === mode)
+      (id === undefined || i.id === id) && nameMatches(name, i.name) && (mode === undefined || i.mode === mode) &&
+      (datastoreType === undefined || datastoreType === DATASTORE_TYPE)
     )
     : []
   const body: typeof Wire.InstancesResponse.Encoded = {
@@ -180,20 +193,24 @@ export const backupPolicy = (read: Read): Answer => {
 const visibleJobs = (read: Read): ReadonlyArray<S.JobRecord> =>
   read.route.projectId === read.state.projectId ? read.state.jobs.filter((j) => read.now >= j.visibleAt) : []
 
+// The API reference has no code of its own for an unknown job (DBS.200002 is an unknown instance):
+// its code for a resource not found.
+const jobNotFound = (id: string): Answer => error(404, "DBS.280016", `Resource not found: there is no job ${id}`)
+
 /** `GET /v3/{project_id}/jobs?id=`: 404 until the job becomes visible, as the service does just after a submit. */
 export const job = (read: Read): Answer => {
   const id = queryParam(read.request, "id")
   if (id === undefined || id === "") return parameterError("id is required")
   const found = visibleJobs(read).find((j) => j.id === id)
-  if (found === undefined) return error(404, "DBS.200002", `The job does not exist: ${id}`)
+  if (found === undefined) return jobNotFound(id)
   const at = S.phase(found, read.now)
   const body: typeof Wire.JobResponse.Encoded = {
     job: {
       id: found.id,
-      name: S.RESTORE_JOB_NAME,
+      name: Wire.RESTORE_TASK_NAME,
       status: S.statusOf(at),
-      created: jobTime(found.createdAt),
-      ended: at._tag === "Completed" || at._tag === "Failed" ? jobTime(at.endedAt) : "",
+      created: ServiceTime.formatTaskTime(found.createdAt),
+      ended: at._tag === "Completed" || at._tag === "Failed" ? ServiceTime.formatTaskTime(at.endedAt) : "",
       ...(at._tag === "Running" ? { progress: `${at.progress}%` } : {}),
       instance: { id: found.instanceId, name: found.instanceName },
       fail_reason: at._tag === "Failed" ? at.reason : null
@@ -202,52 +219,54 @@ export const job = (read: Read): Answer => {
   return json(200, body)
 }
 
-const maxTaskSpan = 30 * dayMillis
-
-/** `GET /v3.1/{project_id}/jobs?start_time=&end_time=&name=&status=&offset=&limit=`, newest first. */
+/**
+ * `GET /v3.1/{project_id}/jobs?start_time=&end_time=&name=&status=&id=&offset=&limit=`, newest
+ * first. The bounds are instants in any zone (`Z` or `±hhmm`), compared as instants.
+ */
 export const tasks = (read: Read): Answer => {
   const startText = queryParam(read.request, "start_time")
   const endText = queryParam(read.request, "end_time")
   if (startText === undefined || endText === undefined) {
-    return parameterError("start_time and end_time are required (YYYY-MM-DDThh:mm:ssZ)")
+    return parameterError("start_time and end_time are required (yyyy-mm-ddThh:mm:ss and a zone offset, e.g. +0000)")
   }
-  const start = parseTaskTime(startText)
-  const end = parseTaskTime(endText)
-  if (start === undefined || end === undefined) {
-    return error(
-      400,
-      "DBS.280409",
-      `Invalid time format: start_time "${startText}", end_time "${endText}": expected YYYY-MM-DDThh:mm:ssZ`
-    )
+  const start = ServiceTime.parseTaskTime(startText)
+  const end = ServiceTime.parseTaskTime(endText)
+  if (Either.isLeft(start) || Either.isLeft(end)) {
+    const reasons = [start, end].flatMap((bound) => (Either.isLeft(bound) ? [bound.left] : []))
+    return error(400, "DBS.280409", `Invalid time format: ${reasons.join("; ")}`)
   }
-  if (end < start) return parameterError(`end_time ${endText} is before start_time ${startText}`)
-  if (end - start > maxTaskSpan) return parameterError(`the span from start_time to end_time exceeds 30 days`)
+  if (end.right < start.right) return parameterError(`end_time ${endText} is before start_time ${startText}`)
+  if (end.right - start.right > Wire.MAX_TASK_SPAN_MILLIS) {
+    return parameterError(`the span from start_time to end_time exceeds 30 days`)
+  }
   const status = queryParam(read.request, "status")
   if (status !== undefined && status !== "Running" && status !== "Completed" && status !== "Failed") {
     return parameterError(`status must be Running, Completed or Failed, got "${status}"`)
   }
   const name = queryParam(read.request, "name")
+  const id = queryParam(read.request, "id")
   const paged = paging(read.request)
   if (!paged.ok) return paged.answer
   const rows = visibleJobs(read)
     .map((j, index) => ({ j, index, at: S.phase(j, read.now) }))
     .filter(({ at, j }) =>
-      j.createdAt >= start && j.createdAt <= end &&
-      (name === undefined || name === S.RESTORE_JOB_NAME) &&
+      j.createdAt >= start.right && j.createdAt <= end.right &&
+      (name === undefined || name === Wire.RESTORE_TASK_NAME) &&
+      (id === undefined || id === j.id) &&
       (status === undefined || S.statusOf(at) === status)
     )
     .sort((a, b) => b.j.createdAt - a.j.createdAt || b.index - a.index)
   const body: typeof Wire.TaskListResponse.Encoded = {
     jobs: page(rows, paged.value).map(({ at, j }) => ({
       id: j.id,
-      name: S.RESTORE_JOB_NAME,
+      name: Wire.RESTORE_TASK_NAME,
       instance_id: j.instanceId,
       instance_name: j.instanceName,
       status: S.statusOf(at),
       progress: at._tag === "Running" ? `${at.progress}%` : "",
       fail_reason: at._tag === "Failed" ? at.reason : null,
-      created_at: jobTime(j.createdAt),
-      ended_at: at._tag === "Completed" || at._tag === "Failed" ? jobTime(at.endedAt) : ""
+      created_at: ServiceTime.formatTaskTime(j.createdAt),
+      ended_at: at._tag === "Completed" || at._tag === "Failed" ? ServiceTime.formatTaskTime(at.endedAt) : ""
     })),
     total_count: rows.length
   }

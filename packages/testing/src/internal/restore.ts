@@ -47,7 +47,8 @@ const invalidName = (kind: string, name: string, reason: string): Answer =>
 const checkEntry = (
   entry: Wire.RestoreDatabaseBody,
   index: number,
-  instance: Seed.Instance
+  instance: Seed.Instance,
+  now: number
 ): Either.Either<Entry, Answer> => {
   const database = DatabaseName.parse(entry.database)
   if (Either.isLeft(database)) return Either.left(invalidName("database", entry.database, database.left))
@@ -59,7 +60,7 @@ const checkEntry = (
         `restore_collections.${index}.restore_database_time is required for a database-level restore of ${entry.database}`
       ))
     }
-    if (!S.restorableAt(instance, time)) {
+    if (!S.restorableAt(instance, time, now)) {
       return Either.left(outsideWindows(`restore_collections.${index}.restore_database_time`, time, instance))
     }
     return Either.right({ _tag: "Database", database: entry.database, time })
@@ -73,7 +74,7 @@ const checkEntry = (
       if (Either.isLeft(renamed)) return Either.left(invalidName("collection", c.new_name, renamed.left))
     }
     const time = c.restore_collection_time
-    if (!S.restorableAt(instance, time)) {
+    if (!S.restorableAt(instance, time, now)) {
       return Either.left(
         outsideWindows(`restore_collections.${index}.collections.${j}.restore_collection_time`, time, instance)
       )
@@ -148,7 +149,7 @@ export const submit = (read: Read, timing: Timing): Submission => {
 
   const entries: Array<Entry> = []
   for (const [i, entry] of body.right.restore_collections.entries()) {
-    const checked = checkEntry(entry, i, instance)
+    const checked = checkEntry(entry, i, instance, read.now)
     if (Either.isLeft(checked)) return refused(checked.left)
     entries.push(checked.right)
   }

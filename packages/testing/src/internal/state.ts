@@ -3,12 +3,9 @@
 // the collections a completed restore created and whether an instance is busy are all read off
 // the clock instead of being advanced by background fibers: under TestClock, moving the clock is
 // all it takes.
+import { ServiceTime } from "@dds-restore/domain"
 import type * as Fault from "../Fault.js"
-import type * as Seed from "../Seed.js"
-import { dayMillis } from "./time.js"
-
-/** The task-list name of a restore job. */
-export const RESTORE_JOB_NAME = "MongodbRestoreTable"
+import * as Seed from "../Seed.js"
 
 /** The action an instance shows while a restore job runs on it. */
 export const RESTORE_ACTION = "RESTORE"
@@ -141,21 +138,36 @@ export const actionsAt = (
   return restoring ? [...instance.actions, RESTORE_ACTION] : instance.actions
 }
 
-/** The restorable windows of an instance: none without incremental backup. */
-export const windowsOf = (instance: Seed.Instance): ReadonlyArray<Seed.Window> =>
-  instance.backupPolicy.incrementalBackup ? instance.windows : []
-
-/** Whether `t` lies inside one of the instance's restorable windows. */
-export const restorableAt = (instance: Seed.Instance, t: number): boolean =>
-  windowsOf(instance).some((w) => w.start <= t && t <= w.end)
+/** A restorable range at one instant, both ends known. */
+export interface Range {
+  readonly start: number
+  readonly end: number
+}
 
 /**
- * The windows of one UTC day, clipped to that day as the service reports them (its days end at
- * 23:59:59.000, whole seconds).
+ * The restorable windows of an instance at `now`: none without incremental backup; an open window
+ * ends the backup's lag before `now`, in whole seconds (and is not there yet when that is before
+ * its start).
  */
-export const windowsOfDay = (instance: Seed.Instance, dayStart: number): ReadonlyArray<Seed.Window> => {
-  const dayEnd = dayStart + dayMillis - 1000
-  return windowsOf(instance)
+export const windowsOf = (instance: Seed.Instance, now: number): ReadonlyArray<Range> => {
+  if (!instance.backupPolicy.incrementalBackup) return []
+  const latest = Math.floor((now - Seed.BACKUP_LAG_MILLIS) / 1000) * 1000
+  return instance.windows.flatMap((w) =>
+    w.end !== undefined ? [{ start: w.start, end: w.end }] : latest >= w.start ? [{ start: w.start, end: latest }] : []
+  )
+}
+
+/** Whether `t` lies inside one of the instance's restorable windows at `now`. */
+export const restorableAt = (instance: Seed.Instance, t: number, now: number): boolean =>
+  windowsOf(instance, now).some((w) => w.start <= t && t <= w.end)
+
+/**
+ * The windows of one UTC day at `now`, clipped to that day as the service reports them (its days
+ * end at 23:59:59.000, whole seconds).
+ */
+export const windowsOfDay = (instance: Seed.Instance, dayStart: number, now: number): ReadonlyArray<Range> => {
+  const dayEnd = dayStart + ServiceTime.DAY_MILLIS - 1000
+  return windowsOf(instance, now)
     .filter((w) => w.start <= dayEnd && w.end >= dayStart)
     .map((w) => ({ start: Math.max(w.start, dayStart), end: Math.min(w.end, dayEnd) }))
     .sort((a, b) => a.start - b.start)
