@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { ServiceTime } from "@dds-restore/domain"
 
 /**
  * A restorable window in epoch milliseconds, both ends included (as the service gives them).
@@ -23,21 +24,8 @@ export interface Window {
  */
 export const glyphs = { full: "█", partial: "▒", empty: "·" } as const
 
-const DAY = 86_400_000
+const DAY = ServiceTime.DAY_MILLIS
 const SECOND = 1_000
-
-/**
- * The first millisecond of a UTC day given as `YYYY-MM-DD`, or `undefined` when it is not a real day.
- *
- * @since 0.1.0
- */
-export const dayStart = (day: string): number | undefined => {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
-  if (match === null) return undefined
-  const millis = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
-  // 2021-02-30 would silently be March 2nd: only a day that reads back the same is real.
-  return new Date(millis).toISOString().slice(0, 10) === day ? millis : undefined
-}
 
 /**
  * The bar of a day starting at `start` (epoch ms), one character per `24h / columns`.

@@ -45,20 +45,6 @@ import type { Transport, TransportError } from "./Transport.js"
 export type CallError = ServiceError | TransportError | SignerError | ResponseDecodeError
 
 /**
- * The name of restore jobs in the task list.
- *
- * @since 0.1.0
- */
-export const RESTORE_TASK_NAME = Reads.RESTORE_TASK_NAME
-
-/**
- * The longest span the task list accepts: 30 days.
- *
- * @since 0.1.0
- */
-export const MAX_TASK_SPAN_MILLIS = Arguments.MAX_TASK_SPAN_MILLIS
-
-/**
  * What a restore gives: the id of its job, and whether the answer was lost and the job found in
  * the task list instead (`reconciled`).
  *

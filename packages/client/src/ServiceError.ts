@@ -104,13 +104,14 @@ export class ServiceError extends Schema.TaggedError<ServiceError>("@dds-restore
   }
 
   /**
-   * The gateway refused the signature as too far from its own clock (`APIGW.0303`, or a message
-   * saying `signature expired`).
+   * The gateway refused the signature as too far from its own clock: a 401 saying `signature
+   * expired`. For AK/SK the gateway answers it under `APIGW.0301` ("Incorrect IAM authentication
+   * information"), the code of every refused signature, so the message decides.
    *
    * @since 0.1.0
    */
   get isClockSkew(): boolean {
-    return this.status === 401 && (normalise(this.code) === "APIGW.0303" || /signature expired/i.test(this.detail))
+    return this.status === 401 && /signature expired/i.test(this.detail)
   }
 
   /**

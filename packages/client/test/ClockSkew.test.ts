@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { DdsResponse, RestoreClient } from "@dds-restore/client"
+import { DdsResponse, RestoreClient, ServiceError } from "@dds-restore/client"
 import { client, counting, fixture, instanceId, json, recording, sdkDate } from "./support.js"
 
 const local = Date.parse("2021-12-17T06:43:03Z")
@@ -20,10 +20,10 @@ const expired = (code: string, serverTime: string) =>
   )
 
 describe("RestoreClient clock skew and refused credentials", () => {
-  it.effect("a 401 APIGW.0303 with the server 20 minutes ahead is re-signed once on the server's clock, and later calls keep it", () => {
+  it.effect("the gateway's 401 APIGW.0301 'signature expired' with the server 20 minutes ahead is re-signed once on the server's clock, and later calls keep it", () => {
     const transport = recording((_, index) =>
       Effect.succeed(
-        index === 0 ? expired("APIGW.0303", "20211217T070303Z") : json(200, fixture("restore-collections.response.json"))
+        index === 0 ? expired("APIGW.0301", "20211217T070303Z") : json(200, fixture("restore-collections.response.json"))
       )
     )
     const signer = counting()
@@ -62,7 +62,7 @@ describe("RestoreClient clock skew and refused credentials", () => {
           ? DdsResponse.make({
             status: 401,
             headers: { "Date": "Fri, 17 Dec 2021 07:03:03 GMT" },
-            body: JSON.stringify({ code: "APIGW.0303", message: "Incorrect IAM authentication information: signature expired" })
+            body: JSON.stringify({ code: "APIG.0301", message: "Incorrect IAM authentication information: signature expired" })
           })
           : json(200, fixture("backup-policy.response.json"))
       )
@@ -76,11 +76,11 @@ describe("RestoreClient clock skew and refused credentials", () => {
   })
 
   it.effect("a second clock-skew refusal in a row is reported, not resent again", () => {
-    const transport = recording(() => Effect.succeed(expired("APIGW.0303", "20211217T070303Z")))
+    const transport = recording(() => Effect.succeed(expired("APIGW.0301", "20211217T070303Z")))
     return Effect.gen(function*() {
       yield* TestClock.setTime(local)
       const error = yield* Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false }))
-      expect(error).toMatchObject({ _tag: "ServiceError", status: 401, code: "APIGW.0303", requestId: "req-expired" })
+      expect(error).toMatchObject({ _tag: "ServiceError", status: 401, code: "APIGW.0301", requestId: "req-expired" })
       expect(error._tag === "ServiceError" && error.isClockSkew).toBe(true)
       expect(error.message).toContain("clock")
       expect(transport.requests).toHaveLength(2)
@@ -101,6 +101,14 @@ describe("RestoreClient clock skew and refused credentials", () => {
       expect(invalidated).toStrictEqual(["test-signature-1"])
       expect(transport.requests.map((r) => r.headers["authorization"])).toStrictEqual(["test-signature-1", "test-signature-2"])
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
+  })
+
+  it("clock skew is told by the gateway's 'signature expired', not by the code: APIGW.0301 covers every refused signature", () => {
+    const refusal = (code: string, detail: string) =>
+      new ServiceError.ServiceError({ status: 401, code, detail, operation: "job" }).isClockSkew
+    expect(refusal("APIGW.0301", "Incorrect IAM authentication information: calc aksk signature fail:signature expired, signature time:20211217T064303Z,server time:20211217T070303Z")).toBe(true)
+    expect(refusal("APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")).toBe(false)
+    expect(refusal("APIGW.0303", "Incorrect app authentication information: verify signature fail")).toBe(false)
   })
 
   it.effect("a 401 is not resent when the signer has nothing to renew", () => {

@@ -38,8 +38,8 @@ describe("settling a restore whose answer was lost", () => {
       const [post, list] = transport.requests
       expect(post?.method).toBe("POST")
       expect(list?.query).toStrictEqual([
-        ["start_time", "2026-11-20T11:45:00Z"],
-        ["end_time", "2026-11-20T12:15:00Z"],
+        ["start_time", "2026-11-20T11:45:00+0000"],
+        ["end_time", "2026-11-20T12:15:00+0000"],
         ["name", "MongodbRestoreTable"],
         ["offset", "0"],
         ["limit", "100"]

@@ -230,8 +230,8 @@ describe("RestoreClient requests", () => {
           "GET",
           `${endpoint}/v3.1/${projectId}/jobs`,
           [
-            ["start_time", "2020-12-01T00:00:00Z"],
-            ["end_time", "2020-12-31T00:00:00Z"],
+            ["start_time", "2020-12-01T00:00:00+0000"],
+            ["end_time", "2020-12-31T00:00:00+0000"],
             ["name", "MongodbRestoreTable"],
             ["offset", String(offset)],
             ["limit", "100"]

@@ -77,7 +77,7 @@ describe("ServiceTime: the restore-time call's UTC days", () => {
   it("reads a day as the instant it starts, and refuses a day that does not exist", () => {
     expect(ServiceTime.parseUtcDay("2026-11-30")).toStrictEqual(Either.right(Date.UTC(2026, 10, 30)))
     expect(ServiceTime.parseUtcDay("2024-02-29")).toStrictEqual(Either.right(Date.UTC(2024, 1, 29)))
-    for (const text of ["2026-02-29", "2026-13-01", "2026-11-31", "26-11-30", "2026-11-30T00:00:00Z", ""]) {
+    for (const text of ["2026-02-29", "2021-02-30", "2026-13-01", "2026-11-31", "26-11-30", "24.11.2026", "2026-11-30T00:00:00Z", ""]) {
       expect(ServiceTime.parseUtcDay(text)).toStrictEqual(
         Either.left(`"${text}" is not a calendar day: give a UTC day as yyyy-mm-dd, for example 2020-12-12`)
       )

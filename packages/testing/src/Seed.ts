@@ -56,6 +56,22 @@ export type Window = typeof Window.Type
 export const BACKUP_LAG_MILLIS = 5 * 60_000
 
 /**
+ * Windows as they stand at `now`, both ends known: an open window ends `BACKUP_LAG_MILLIS` before
+ * `now`, in whole seconds, and is not there yet while that is before its start.
+ *
+ * @since 0.1.0
+ */
+export const windowsAt = (
+  windows: ReadonlyArray<Window>,
+  now: number
+): ReadonlyArray<{ readonly start: number; readonly end: number }> => {
+  const latest = Math.floor((now - BACKUP_LAG_MILLIS) / 1000) * 1000
+  return windows.flatMap((w) =>
+    w.end !== undefined ? [{ start: w.start, end: w.end }] : latest >= w.start ? [{ start: w.start, end: latest }] : []
+  )
+}
+
+/**
  * A collection and when it existed: from `createdAt` (absent: always) until `droppedAt` (absent:
  * still there).
  *

@@ -4,8 +4,9 @@
  * @since 0.1.0
  */
 import { InvalidArgument, RestoreClient } from "@dds-restore/client"
-import type { Wire } from "@dds-restore/domain"
+import { ServiceTime, type Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Failure from "../Failure.js"
 import type * as Global from "../Global.js"
 import * as Output from "../Output.js"
@@ -46,8 +47,8 @@ export interface Input extends Global.Settings {
  */
 export const run = ({ date, instance, json, ...own }: Input) =>
   Effect.gen(function*() {
-    const start = Timeline.dayStart(date)
-    if (start === undefined) {
+    const start = ServiceTime.parseUtcDay(date)
+    if (Either.isLeft(start)) {
       return yield* new InvalidArgument.InvalidArgument({
         operation: "windows",
         argument: "--date",
@@ -74,7 +75,7 @@ export const run = ({ date, instance, json, ...own }: Input) =>
       `Restorable windows of ${date} (UTC) on instance ${instance}: ${count === 0 ? "none" : count}`
     )
     const spans = windows.map((w) => ({ start: w.start_time, end: w.end_time }))
-    for (const line of Timeline.draw(start, spans)) yield* Output.line(line)
+    for (const line of Timeline.draw(start.right, spans)) yield* Output.line(line)
     if (count > 0) {
       yield* Output.line("")
       for (const line of table(windows)) yield* Output.line(line)

@@ -2,18 +2,13 @@
  * The checks of `RestoreClient`'s arguments, made before any request is built: each gives the value
  * to use, or the typed error that names the operation, the argument and what to give instead.
  */
-import { DatabaseName, RestorePoint } from "@dds-restore/domain"
+import { DatabaseName, RestorePoint, ServiceTime, Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { InvalidArgument } from "../InvalidArgument.js"
 import { InvalidIdentifier } from "../InvalidIdentifier.js"
 import { isSafeSegment, quote } from "./segment.js"
-
-/** The longest span the task list accepts: 30 days. */
-export const MAX_TASK_SPAN_MILLIS = 30 * 24 * 60 * 60 * 1000
-
-/** An instant as the task list takes it: ISO 8601 in UTC, to the second. */
-export const taskTime = (millis: number): string => new Date(millis).toISOString().replace(/\.\d{3}Z$/, "Z")
 
 /** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
 export const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
@@ -37,11 +32,8 @@ export const restorePoint = (operation: string, argument: string, at: number): E
     )
 
 /** A UTC calendar day, `YYYY-MM-DD`. */
-export const utcDay = (operation: string, day: string): Effect.Effect<string, InvalidArgument> => {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
-  const date = match === null ? undefined : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
-  // A day like 2021-02-30 parses, as March 2nd: only a date that reads back the same is real.
-  return date !== undefined && date.toISOString().slice(0, 10) === day
+export const utcDay = (operation: string, day: string): Effect.Effect<string, InvalidArgument> =>
+  Either.isRight(ServiceTime.parseUtcDay(day))
     ? Effect.succeed(day)
     : Effect.fail(
       new InvalidArgument({
@@ -50,7 +42,6 @@ export const utcDay = (operation: string, day: string): Effect.Effect<string, In
         reason: `${quote(day)} is not a calendar day: give a UTC day as YYYY-MM-DD, for example 2020-12-12.`
       })
     )
-}
 
 /** A database name the service accepts. */
 export const databaseName = (operation: string, argument: string, database: string): Effect.Effect<string, InvalidArgument> => {
@@ -76,11 +67,11 @@ export const taskSpan = (
   if (!Number.isFinite(end) || Number.isNaN(new Date(end).getTime())) {
     return refuse("to", "is not a valid instant: give a Date or UNIX epoch milliseconds.")
   }
-  if (end < start) return refuse("to", `(${taskTime(end)}) is before from (${taskTime(start)}): swap them.`)
-  if (end - start > MAX_TASK_SPAN_MILLIS) {
-    return refuse("to", `is more than 30 days after from (${taskTime(start)}): the task list spans at most 30 days, split the span.`)
+  if (end < start) return refuse("to", `(${ServiceTime.formatTaskTime(end)}) is before from (${ServiceTime.formatTaskTime(start)}): swap them.`)
+  if (end - start > Wire.MAX_TASK_SPAN_MILLIS) {
+    return refuse("to", `is more than 30 days after from (${ServiceTime.formatTaskTime(start)}): the task list spans at most 30 days, split the span.`)
   }
-  return Effect.succeed([taskTime(start), taskTime(end)] as const)
+  return Effect.succeed([ServiceTime.formatTaskTime(start), ServiceTime.formatTaskTime(end)] as const)
 }
 
 /**
@@ -94,13 +85,13 @@ export const submissionTime = (
   margin: number
 ): Effect.Effect<number, InvalidArgument> => {
   const at = millisOf(submittedAt)
-  return Number.isFinite(at) && at <= now + margin && now - at + 2 * margin <= MAX_TASK_SPAN_MILLIS
+  return Number.isFinite(at) && at <= now + margin && now - at + 2 * margin <= Wire.MAX_TASK_SPAN_MILLIS
     ? Effect.succeed(at)
     : Effect.fail(
       new InvalidArgument({
         operation,
         argument: "submittedAt",
-        reason: `${Number.isFinite(at) ? taskTime(at) : String(at)} is not an instant of the last 30 days: ` +
+        reason: `${ServiceTime.formatTaskTime(at)} is not an instant of the last 30 days: ` +
           "the task list is searched from just before the submission until now, over at most 30 days; give when the restore was submitted."
       })
     )

@@ -3,35 +3,17 @@
  * databases at a time, the collections of a database at a time), run concurrently under a bound,
  * and every problem they show, in one report.
  */
-import { Namespace, type PlanError, type RestorePlan, Rules, type Wire } from "@dds-restore/domain"
+import { Namespace, type PlanError, type RestorePlan, Rules, ServiceTime, type Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
 import * as Preflight from "../Preflight.js"
 import type { CallError } from "../RestoreClient.js"
 import type { Reads } from "./reads.js"
 
-const DAY = 24 * 60 * 60 * 1000
-
-const dayOf = (millis: number): string => new Date(Math.floor(millis / DAY) * DAY).toISOString().slice(0, 10)
-
-const nextDay = (day: string, by: number): string => dayOf(Date.parse(`${day}T00:00:00Z`) + by * DAY)
+// The restore-time call is asked about UTC days.
+const dayOf = ServiceTime.formatUtcDay
+const DAY_MILLIS = ServiceTime.DAY_MILLIS
 
 const iso = (millis: number): string => `${new Date(millis).toISOString()} (${millis})`
-
-/** One time of the plan and where it is. */
-interface Time {
-  readonly at: number
-  readonly path: PlanError.Path
-}
-
-const timesOf = (plan: RestorePlan.RestorePlan): ReadonlyArray<Time> =>
-  plan.entries.flatMap((entry, i): ReadonlyArray<Time> =>
-    entry._tag === "DatabaseRestore"
-      ? [{ at: entry.at, path: ["restore_collections", i, "restore_database_time"] }]
-      : entry.collections.map((c, j) => ({
-        at: c.at,
-        path: ["restore_collections", i, "collections", j, "restore_collection_time"]
-      }))
-  )
 
 // The rules about time are judged against the service's windows below; the others say what is
 // wrong with the plan itself.
@@ -115,7 +97,7 @@ export const run = (
       }, ...inOrder()])
     }
     const problems: Array<Preflight.Problem> = [...instanceProblems(instance)]
-    const times = timesOf(plan)
+    const times = Rules.times(plan)
 
     // A day's windows are read once, with the policy; today's give the latest restorable time.
     const windowsByDay = new Map<string, ReadonlyArray<Wire.RestoreWindow>>()
@@ -148,8 +130,8 @@ export const run = (
     const isInside = (at: number) => known().some((w) => w.start_time <= at && at <= w.end_time)
     // The nearest window of a time outside may be on the day before or after its own.
     yield* readDays([
-      ...times.filter((t) => !isInside(t.at)).flatMap((t) => [nextDay(dayOf(t.at), -1), nextDay(dayOf(t.at), 1)]),
-      ...((windowsByDay.get(today) ?? []).length === 0 ? [nextDay(today, -1)] : [])
+      ...times.filter((t) => !isInside(t.at)).flatMap((t) => [dayOf(t.at - DAY_MILLIS), dayOf(t.at + DAY_MILLIS)]),
+      ...((windowsByDay.get(today) ?? []).length === 0 ? [dayOf(now - DAY_MILLIS)] : [])
     ])
     const windows = known().map((w) => ({ start: w.start_time, end: w.end_time }))
     for (const issue of Rules.everyTimeIsInsideARestorableWindow(plan, { windows })) {

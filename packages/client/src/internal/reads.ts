@@ -13,9 +13,6 @@ import type { ServiceError } from "../ServiceError.js"
 import { walk } from "./paging.js"
 import type { Sender } from "./send.js"
 
-/** The name of restore jobs in the task list. */
-export const RESTORE_TASK_NAME = "MongodbRestoreTable"
-
 /** Every read the client makes. */
 export interface Reads {
   /** The instance's details; `InstanceNotFound` when the project has no such instance. */
@@ -110,7 +107,7 @@ export const make = (sender: Sender, config: DdsConfig["Type"]): Reads => {
           [
             ["start_time", start],
             ["end_time", end],
-            ["name", RESTORE_TASK_NAME],
+            ["name", Wire.RESTORE_TASK_NAME],
             ["offset", String(offset)],
             ["limit", String(limit)]
           ],

@@ -36,7 +36,10 @@ const sameAs = (a: JobWatch.Snapshot | undefined, b: JobWatch.Snapshot): boolean
   a.job.ended === b.job.ended &&
   a.job.fail_reason === b.job.fail_reason
 
-const isNotFound = (error: CallError): error is ServiceError => error instanceof ServiceError && error.status === 404
+// The service answers an unknown job with its code for a resource not found, DBS.280016, which
+// its reference lists under 400; the fake answers it 404.
+const isNotFound = (error: CallError): error is ServiceError =>
+  error instanceof ServiceError && (error.status === 404 || error.code === "DBS.280016")
 
 /** The snapshots of a job from its first read to its end. */
 export const watch = (

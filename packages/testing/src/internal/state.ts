@@ -144,18 +144,9 @@ export interface Range {
   readonly end: number
 }
 
-/**
- * The restorable windows of an instance at `now`: none without incremental backup; an open window
- * ends the backup's lag before `now`, in whole seconds (and is not there yet when that is before
- * its start).
- */
-export const windowsOf = (instance: Seed.Instance, now: number): ReadonlyArray<Range> => {
-  if (!instance.backupPolicy.incrementalBackup) return []
-  const latest = Math.floor((now - Seed.BACKUP_LAG_MILLIS) / 1000) * 1000
-  return instance.windows.flatMap((w) =>
-    w.end !== undefined ? [{ start: w.start, end: w.end }] : latest >= w.start ? [{ start: w.start, end: latest }] : []
-  )
-}
+/** The restorable windows of an instance at `now`: none without incremental backup. */
+export const windowsOf = (instance: Seed.Instance, now: number): ReadonlyArray<Range> =>
+  instance.backupPolicy.incrementalBackup ? Seed.windowsAt(instance.windows, now) : []
 
 /** Whether `t` lies inside one of the instance's restorable windows at `now`. */
 export const restorableAt = (instance: Seed.Instance, t: number, now: number): boolean =>
