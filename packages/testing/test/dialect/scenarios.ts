@@ -13,7 +13,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import { Seed } from "../../src/index.js"
+import { FakeDds, Seed } from "../../src/index.js"
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -21,9 +21,9 @@ const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
 /** 2026-11-30T12:00:00Z. */
-const NOW = Date.UTC(2026, 10, 30, 12, 0, 0)
-const PROJECT = "5e2d9c8a0b1f4e7d9a3c6b2e1f0d4a7c"
-const credential = { accessKeyId: "DIALECTACCESSKEY0000", secretAccessKey: Redacted.make("DialectSecretAccessKey000000000000000000") }
+export const NOW = Date.UTC(2026, 10, 30, 12, 0, 0)
+export const PROJECT = "5e2d9c8a0b1f4e7d9a3c6b2e1f0d4a7c"
+export const credential = { accessKeyId: "DIALECTACCESSKEY0000", secretAccessKey: Redacted.make("DialectSecretAccessKey000000000000000000") }
 
 /** Two replica sets whose names share `orders`, a cluster, and a window open at its end. */
 export const seed = Seed.make({
@@ -46,6 +46,13 @@ export interface Served {
   readonly endpoint: string
   readonly send: (request: DdsRequest.DdsRequest) => Effect.Effect<DdsResponse.DdsResponse>
 }
+
+/** `FakeDds` as a service under test, called in memory. */
+export const inMemory = (seed: Seed.Seed): Effect.Effect<Served> =>
+  Effect.map(FakeDds.make(seed), (fake) => ({
+    endpoint: "https://dds.cn-north-4.myhuaweicloud.com",
+    send: (request) => Effect.orDie(fake.handle(request))
+  }))
 
 interface Reply {
   readonly status: number
