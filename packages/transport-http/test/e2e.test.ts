@@ -120,7 +120,7 @@ describe.each(clients)("RestoreClient over HttpTransport (%s) against a signatur
       expect(tasks.map((task) => task.id)).toEqual([jobId])
       expect(gateway.received).toHaveLength(2)
       expect(gateway.verified).toHaveLength(2)
-      expect(gateway.received[1]?.target).toContain("start_time=2020-12-01T00%3A00%3A00Z&end_time=2020-12-20T12%3A30%3A05Z")
+      expect(gateway.received[1]?.target).toContain("start_time=2020-12-01T00%3A00%3A00%2B0000&end_time=2020-12-20T12%3A30%3A05%2B0000")
     }))
 
   it.scopedLive("a request changed by one byte after signing is refused with APIGW.0301 and not resent", () =>
