@@ -27,7 +27,7 @@ const around = (emulator: Emulator.Service) =>
 const overHttp: Harness = {
   name: "over HTTP (emulator, HttpTransport, real time)",
   exact: false,
-  it: (name, body) => it.scopedLive(name, body),
+  it: (name, body, timeout) => it.scopedLive(name, body, timeout),
   now: Effect.sync(() => Date.now()),
   client: (seed, options = {}) =>
     Effect.gen(function*() {

@@ -52,7 +52,7 @@ export const settled = <A, E, R>(effect: Effect.Effect<A, E, R>, by: Duration.Du
 export const inMemory: Harness = {
   name: "in memory (FakeDds.layerMemory, TestClock)",
   exact: true,
-  it: (name, body) => it.scoped(name, body),
+  it: (name, body, timeout) => it.scoped(name, body, timeout),
   now: Effect.as(TestClock.setTime(NOW), NOW),
   client: (seed, options = {}) =>
     Effect.sync(() => {

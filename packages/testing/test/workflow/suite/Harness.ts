@@ -88,8 +88,11 @@ export interface Harness {
    * every run, so a scenario also asserts its exact schedule, messages and request counts.
    */
   readonly exact: boolean
-  /** Registers one scenario, under the TestClock or in real time. */
-  readonly it: (name: string, body: () => Effect.Effect<void, unknown, Scope.Scope>) => void
+  /**
+   * Registers one scenario, under the TestClock or in real time; `timeout` (ms) widens vitest's
+   * bound for a scenario whose work is large (the crowd), so a busy machine does not fail it.
+   */
+  readonly it: (name: string, body: () => Effect.Effect<void, unknown, Scope.Scope>, timeout?: number) => void
   /** The instant the scenario's seed and plans are written around. */
   readonly now: Effect.Effect<number>
   /**
