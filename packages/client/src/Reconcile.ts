@@ -9,6 +9,7 @@
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import * as Durations from "./internal/durations.js"
+import type * as RestoreLedger from "./RestoreLedger.js"
 import { ResponseDecodeError } from "./ResponseDecodeError.js"
 import { ServiceError } from "./ServiceError.js"
 import { TransportError } from "./Transport.js"
@@ -89,16 +90,36 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
   /** Why the answer is missing, when a submission was made by this client. */
   error: Schema.optionalWith(Schema.Union(TransportError, ServiceError, ResponseDecodeError), { exact: true }),
   /** Why the task list could not be read, when it could not. */
-  lookupFailure: Schema.optionalWith(Schema.String, { exact: true })
+  lookupFailure: Schema.optionalWith(Schema.String, { exact: true }),
+  /** The jobs that may be its job, when the task list showed more than one that could be. */
+  candidates: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
+  /** Why those could not be told apart. */
+  ambiguity: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /** @since 0.1.0 */
   override get message(): string {
     const since = new Date(this.searchedFrom).toISOString()
     const lost = this.error === undefined ? "" : ` Its answer was lost: ${this.error.message}`
-    const looked = this.lookupFailure === undefined
+    const looked = this.candidates !== undefined
+      ? `its job is one of ${this.candidates.join(", ")}, and they cannot be told apart: ${this.ambiguity ?? "more than one could be"}.`
+      : this.lookupFailure === undefined
       ? `no MongodbRestoreTable task of this instance created since ${since} showed up in the task list.`
       : `the task list could not be read: ${this.lookupFailure}`
     return `The restore on instance ${this.instanceId} submitted at ${new Date(this.submittedAt).toISOString()} may or may not have started:${lost} Then ${looked} ` +
       `Before trying again, look in the task list (GET /v3.1/{project_id}/jobs?name=MongodbRestoreTable, RestoreClient.restoreTasks) or the console's task center for MongodbRestoreTable jobs of instance ${this.instanceId} since ${since}; submit again only if there is none.`
   }
+}
+
+/**
+ * One unsettled submission of the ledger after `recover`: its journal entry as it was, and the
+ * outcome recorded for it now (`Submitted` with the job found, `NotStarted` when no new task showed
+ * up within the wait, `Unknown` with the candidates), or why it was left unsettled (`problem`: the
+ * instance's lease is held by a live submission, the task list could not be read).
+ *
+ * @since 0.2.0
+ */
+export interface Recovered {
+  readonly entry: RestoreLedger.Entry
+  readonly outcome: RestoreLedger.Outcome | undefined
+  readonly problem: string | undefined
 }

@@ -11,6 +11,7 @@
 import { type PlanError, RestorePlan, type Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -83,6 +84,9 @@ export type RestoreError =
   | PlanError.PlanError
   | Preflight.PreflightFailed
   | Reconcile.RestoreOutcomeUnknown
+  | RestoreLedger.LedgerError
+  | RestoreLedger.InstanceBusy
+  | RestoreLedger.LeaseLost
 
 /**
  * Every way a wait on a job can fail.
@@ -150,8 +154,12 @@ export interface Service {
    * Submits a restore plan to an instance, after its preflight (unless `{ preflight: false }`),
    * and gives the id of its job. Not idempotent: resent only when the gateway refused it before
    * any work; an answer lost in flight (or a 5xx) is settled by looking the job up in the task
-   * list, never by resending blindly. Submissions to one instance through one client are made one
-   * at a time, so that every caller gets its own job id.
+   * list, never by resending blindly. Each submission holds the instance's lease in the
+   * `RestoreLedger` from the read of the instance's existing restore tasks (its before set) until it
+   * is settled, and is journaled there: submissions to one instance by every process sharing the
+   * ledger go one at a time, and a lost answer is settled only with a task new to the submission
+   * that no other submission holds, so every caller gets its own job id. `InstanceBusy` when
+   * another submission keeps the lease longer than the lease's wait.
    */
   readonly restore: (
     instanceId: string,
@@ -159,15 +167,35 @@ export interface Service {
     options?: RestoreOptions
   ) => Effect.Effect<Submission, RestoreError>
   /**
-   * Looks for the restore job of a submission whose answer was lost: a `MongodbRestoreTable` task
-   * of the instance created since just before `submittedAt` that no caller of this client holds
-   * yet, for a bounded wait. Fails with `RestoreOutcomeUnknown` when none shows up.
+   * Looks for the restore job of a submission made elsewhere whose answer was lost: the one
+   * `MongodbRestoreTable` task of the instance created since just before `submittedAt` that no
+   * submission of the ledger holds, for a bounded wait, under the instance's lease. Fails with
+   * `RestoreOutcomeUnknown` when none shows up, or when more than one could be it (with the
+   * candidates).
    */
   readonly reconcile: (
     instanceId: string,
     submittedAt: Date | number,
     options?: Reconcile.Options
-  ) => Effect.Effect<Submission, Reconcile.RestoreOutcomeUnknown | InvalidIdentifier | InvalidArgument>
+  ) => Effect.Effect<
+    Submission,
+    | Reconcile.RestoreOutcomeUnknown
+    | InvalidIdentifier
+    | InvalidArgument
+    | RestoreLedger.LedgerError
+    | RestoreLedger.InstanceBusy
+    | RestoreLedger.LeaseLost
+  >
+  /**
+   * Settles every unsettled submission of the ledger made to this client's service (endpoint and
+   * project), left by a process that died between sending and settling, with the same attribution
+   * as `restore`: the job found and recorded; no new task within the wait, recorded as not started
+   * (its plan is in the journal, to submit again); more than one, recorded as unknown with the
+   * candidates. Never submits anything.
+   */
+  readonly recover: (
+    options?: Reconcile.Options
+  ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, RestoreLedger.LedgerError>
   /**
    * Restores on many instances, `concurrency` at a time, every request of the batch under one
    * rate limit, and gives a result per instance, in the order of `items`: no failure hides
@@ -243,6 +271,13 @@ export class RestoreClient extends Context.Tag("@dds-restore/client/RestoreClien
 export interface Options {
   /** Bounds and delays of retries; each one left out keeps `RetryPolicy.defaults`. */
   readonly retryPolicy?: RetryPolicy.Options | undefined
+  /** Who submits, as the ledger records it (default: `RestoreClient` and a random id). */
+  readonly holder?: string | undefined
+  /**
+   * The instance's lease: its time to live (30 seconds; renewed at a third of it while held) and
+   * how long to wait while other submissions hold it (10 minutes).
+   */
+  readonly lease?: { readonly ttl?: Duration.DurationInput | undefined; readonly wait?: Duration.DurationInput | undefined } | undefined
 }
 
 /**
@@ -256,10 +291,14 @@ export const make = (
 ): Effect.Effect<Service, never, Transport | Signer | DdsConfig | RestoreLedger.RestoreLedger> =>
   Effect.gen(function*() {
     const config = yield* DdsConfig
-    yield* RestoreLedger.RestoreLedger
+    const ledger = yield* RestoreLedger.RestoreLedger
     const sender = yield* Send.make(RetryPolicy.make(options.retryPolicy))
     const reads = Reads.make(sender, config)
-    const submissions = Submissions.make(sender, reads, config)
+    const submissions = Submissions.make(sender, reads, config, ledger, {
+      holder: options.holder ?? `RestoreClient ${globalThis.crypto.randomUUID()}`,
+      ttl: Duration.decode(options.lease?.ttl ?? "30 seconds"),
+      wait: Duration.decode(options.lease?.wait ?? "10 minutes")
+    })
 
     const traced = (operation: string, attributes: Record<string, string>) =>
       Effect.withSpan(`RestoreClient.${operation}`, { attributes: { ...attributes, "dds.operation": operation } })
@@ -303,6 +342,7 @@ export const make = (
         Effect.zipWith(Arguments.safeId("restoreRequest", "instanceId", instanceId), RestorePlan.validate(plan), submissions.request),
       reconcile: (instanceId, submittedAt, reconcileOptions) =>
         onInstance("reconcile", instanceId, (id) => submissions.reconcile(id, submittedAt, reconcileOptions)),
+      recover: (reconcileOptions) => submissions.recover(reconcileOptions).pipe(traced("recover", {})),
       restoreMany,
       job: (jobId) => onJob("job", jobId, reads.job),
       waitForJob: (jobId, watchOptions = {}) =>

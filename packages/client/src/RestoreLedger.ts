@@ -248,6 +248,8 @@ export interface Service {
   ) => Effect.Effect<ReadonlyMap<string, string>, LedgerError>
   /** The unsettled submissions (`Intent` or `Sent`), oldest first, of one instance or of every one. */
   readonly unsettled: (key?: InstanceKey) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
+  /** The submissions to one instance made at or after `since` (epoch ms), oldest first. */
+  readonly journal: (key: InstanceKey, since: number) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
   /** The most recent submissions, newest first. */
   readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
 }
@@ -279,17 +281,19 @@ interface MemoryLease {
  */
 export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
   const leases = new Map<string, MemoryLease>()
-  const waiters = new Map<string, Set<Deferred.Deferred<void>>>()
+  const waiters = new Map<string, Array<Deferred.Deferred<void>>>()
   const journal = new Map<string, Entry>()
   const claimed = new Map<string, string>()
   const claimKey = (service: ServiceKey, jobId: string) => `${service.endpoint} ${service.projectId} ${jobId}`
 
-  const wake = (key: string) => {
-    const waiting = waiters.get(key)
-    if (waiting === undefined) return Effect.void
-    waiters.delete(key)
-    return Effect.forEach(waiting, (deferred) => Deferred.succeed(deferred, undefined), { discard: true })
-  }
+  // Waiters queue per instance, first come first served: a release wakes the first one only (not
+  // all of them, which costs a round of every waiter per release), and a waiter that was woken
+  // but leaves without the lease passes the turn on.
+  const wakeNext = (key: string) =>
+    Effect.suspend(() => {
+      const next = waiters.get(key)?.shift()
+      return next === undefined ? Effect.void : Deferred.succeed(next, undefined)
+    })
 
   const fenced = <A>(lease: Lease, write: (now: number) => A): Effect.Effect<A, LeaseLost> =>
     Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -319,14 +323,24 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
       const started = yield* Clock.currentTimeMillis
       const deadline = started + Duration.toMillis(options.wait)
       for (;;) {
+        // Queued before the lease is looked at, so that a release in between still wakes it.
+        const turn = yield* Deferred.make<void>()
+        const queue = waiters.get(id) ?? []
+        queue.push(turn)
+        waiters.set(id, queue)
+        const leave = Effect.flatMap(Deferred.isDone(turn), (woken) =>
+          woken ? wakeNext(id) : Effect.sync(() => queue.splice(queue.indexOf(turn), 1)))
         const now = yield* Clock.currentTimeMillis
         const current = leases.get(id)
         if (current === undefined || current.expiresAt <= now) {
+          // Its turn is spent: the release that woke it, if any, is the one it takes.
+          yield* Effect.sync(() => queue.includes(turn) && queue.splice(queue.indexOf(turn), 1))
           const token = (current?.token ?? 0) + 1
           leases.set(id, { holder: options.holder, token, expiresAt: now + ttl })
           return { key, holder: options.holder, token, expiresAt: now + ttl }
         }
         if (now >= deadline) {
+          yield* leave
           return yield* new InstanceBusy({
             instanceId: key.instanceId,
             holder: current.holder,
@@ -335,14 +349,11 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
           })
         }
         // Woken when the lease is given back, else when it runs out or the wait is over.
-        const released = yield* Deferred.make<void>()
-        const waiting = waiters.get(id) ?? new Set()
-        waiting.add(released)
-        waiters.set(id, waiting)
-        yield* Deferred.await(released).pipe(
+        const woken = yield* Deferred.await(turn).pipe(
           Effect.timeoutOption(Duration.millis(Math.min(current.expiresAt, deadline) - now)),
-          Effect.ensuring(Effect.sync(() => waiting.delete(released)))
+          Effect.onInterrupt(() => leave)
         )
+        if (woken._tag === "None") yield* leave
       }
     })
 
@@ -360,7 +371,7 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
         const current = leases.get(id)
         if (current === undefined || current.token !== lease.token) return Effect.void
         leases.set(id, { ...current, expiresAt: 0 })
-        return wake(id)
+        return wakeNext(id)
       }),
     record: (lease, intent) =>
       fenced(lease, () => {
@@ -395,6 +406,11 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
         [...journal.values()].filter((entry) =>
           isUnsettled(entry) && (key === undefined || keyString(entry.key) === keyString(key))
         )
+      ),
+    journal: (key, since) =>
+      Effect.sync(() =>
+        [...journal.values()].filter((entry) => keyString(entry.key) === keyString(key) && entry.at >= since)
+          .sort((a, b) => a.at - b.at)
       ),
     recent: (limit) => Effect.sync(() => [...journal.values()].reverse().slice(0, Math.max(0, limit)))
   })

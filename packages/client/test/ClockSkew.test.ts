@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
 import { DdsResponse, RestoreClient, ServiceError } from "@dds-restore/client"
-import { client, counting, fixture, instanceId, json, recording, sdkDate } from "./support.js"
+import { client, counting, fixture, instanceId, json, recording, restoring, sdkDate } from "./support.js"
 
 const local = Date.parse("2021-12-17T06:43:03Z")
 const twentyMinutes = 20 * 60 * 1000
@@ -21,9 +21,14 @@ const expired = (code: string, serverTime: string) =>
 
 describe("RestoreClient clock skew and refused credentials", () => {
   it.effect("the gateway's 401 APIGW.0301 'signature expired' with the server 20 minutes ahead is re-signed once on the server's clock, and later calls keep it", () => {
-    const transport = recording((_, index) =>
+    // Two restores, two jobs: a job id is handed out once.
+    const transport = restoring((_, index) =>
       Effect.succeed(
-        index === 0 ? expired("APIGW.0301", "20211217T070303Z") : json(200, fixture("restore-collections.response.json"))
+        index === 0
+          ? expired("APIGW.0301", "20211217T070303Z")
+          : index === 1
+          ? json(200, fixture("restore-collections.response.json"))
+          : json(200, JSON.stringify({ job_id: "b14c2c9b-c867-478d-9b5a-49831e4d34fd" }))
       )
     )
     const signer = counting()
@@ -32,11 +37,12 @@ describe("RestoreClient clock skew and refused credentials", () => {
       const restoreClient = yield* RestoreClient.RestoreClient
       expect(yield* restoreClient.restore(instanceId, plan, { preflight: false })).toStrictEqual({ jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false })
       expect(transport.requests).toHaveLength(2)
-      expect(signer.signed).toStrictEqual([local, local + twentyMinutes])
+      // The task list read before the restore, then the restore twice.
+      expect(signer.signed).toStrictEqual([local, local, local + twentyMinutes])
       expect(transport.requests.map((r) => r.headers["x-sdk-date"])).toStrictEqual(["20211217T064303Z", "20211217T070303Z"])
 
       yield* TestClock.adjust("1 minute")
-      yield* restoreClient.restore(instanceId, plan, { preflight: false })
+      expect((yield* restoreClient.restore(instanceId, plan, { preflight: false })).jobId).toBe("b14c2c9b-c867-478d-9b5a-49831e4d34fd")
       expect(transport.requests).toHaveLength(3)
       expect(transport.requests[2]?.headers["x-sdk-date"]).toBe(sdkDate(local + 60_000 + twentyMinutes))
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
@@ -89,7 +95,7 @@ describe("RestoreClient clock skew and refused credentials", () => {
 
   it.effect("another 401 makes the signer drop its credential, and the request is re-signed and resent once", () => {
     const refused = json(401, JSON.stringify({ error_code: "APIGW.0301", error_msg: "Incorrect IAM authentication information" }))
-    const transport = recording((_, index) =>
+    const transport = restoring((_, index) =>
       Effect.succeed(index === 0 ? refused : json(200, fixture("restore-collections.response.json")))
     )
     const invalidated: Array<string | undefined> = []
@@ -98,8 +104,9 @@ describe("RestoreClient clock skew and refused credentials", () => {
       expect(yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })).toStrictEqual(
         { jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false }
       )
-      expect(invalidated).toStrictEqual(["test-signature-1"])
-      expect(transport.requests.map((r) => r.headers["authorization"])).toStrictEqual(["test-signature-1", "test-signature-2"])
+      // Signature 1 went to the task list read before the restore.
+      expect(invalidated).toStrictEqual(["test-signature-2"])
+      expect(transport.requests.map((r) => r.headers["authorization"])).toStrictEqual(["test-signature-2", "test-signature-3"])
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
   })
 

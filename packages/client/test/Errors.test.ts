@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { RestorePlan } from "@dds-restore/domain"
 import { DdsResponse, RestoreClient, ServiceError, Signer, Transport } from "@dds-restore/client"
-import { client, counting, fixture, instanceId, json, recording } from "./support.js"
+import { client, counting, fixture, instanceId, json, recording, restoring } from "./support.js"
 
 const serviceError = (status: number, code: string) =>
   new ServiceError.ServiceError({ status, code, detail: "x", operation: "restore" })
@@ -104,7 +104,7 @@ describe("typed errors", () => {
   })
 
   it.effect("any 2xx is success", () => {
-    const transport = recording(() => Effect.succeed(json(202, fixture("restore-collections.response.json"))))
+    const transport = restoring(() => Effect.succeed(json(202, fixture("restore-collections.response.json"))))
     return Effect.gen(function*() {
       const restoreClient = yield* RestoreClient.RestoreClient
       const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])

@@ -23,10 +23,13 @@ const task = (id: string, createdAt: string, instance = instanceId) => ({
 
 describe("settling a restore whose answer was lost", () => {
   it.effect("a 2xx whose body cannot be read is settled from the task list, searched from 15 minutes before the submission", () => {
-    const transport = recording((request) =>
+    // Before the restore, the instance has no restore task; after it, its job and another instance's.
+    const transport = recording((request, index) =>
       Effect.succeed(
         request.method === "POST"
           ? json(200, "<html>proxy</html>")
+          : index === 0
+          ? json(200, JSON.stringify({ jobs: [], total_count: 0 }))
           : json(200, JSON.stringify({ jobs: [task("other-instance-job", "2026-11-20T11:59:00+0000", "otherin02"), task("the-job", "2026-11-20T11:58:00+0000")], total_count: 2 }))
       )
     )
@@ -35,7 +38,8 @@ describe("settling a restore whose answer was lost", () => {
       const submission = yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })
       // Created two minutes "before" the submission: this machine's clock is ahead of the service's.
       expect(submission).toStrictEqual({ jobId: "the-job", reconciled: true })
-      const [post, list] = transport.requests
+      const [before, post, list] = transport.requests
+      expect(before?.query).toStrictEqual(list?.query)
       expect(post?.method).toBe("POST")
       expect(list?.query).toStrictEqual([
         ["start_time", "2026-11-20T11:45:00+0000"],
@@ -44,7 +48,7 @@ describe("settling a restore whose answer was lost", () => {
         ["offset", "0"],
         ["limit", "100"]
       ])
-      expect(transport.requests).toHaveLength(2)
+      expect(transport.requests).toHaveLength(3)
     }).pipe(Effect.provide(client(transport.layer)))
   })
 

@@ -3,18 +3,20 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Tracer from "effect/Tracer"
 import { type PlanError, RestorePlan, Wire } from "@dds-restore/domain"
-import type { InstanceNotFound, InvalidArgument, InvalidIdentifier, Preflight, Reconcile } from "@dds-restore/client"
+import type { InstanceNotFound, InvalidArgument, InvalidIdentifier, Preflight, Reconcile, RestoreLedger } from "@dds-restore/client"
 import { RestoreClient } from "@dds-restore/client"
-import { client, counting, endpoint, fixture, instanceId, json, only, projectId, recording } from "./support.js"
+import { client, counting, endpoint, fixture, instanceId, json, only, projectId, recording, restoring } from "./support.js"
 
 const base = `${endpoint}/v3/${projectId}`
 
 describe("RestoreClient requests", () => {
   it.effect("restore POSTs the encoded plan as JSON and gives the job id", () => {
-    const transport = recording(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
+    const transport = restoring(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
     return Effect.gen(function*() {
       const plan = yield* RestorePlan.decode(JSON.parse(fixture("restore-collections.request.json")))
       const submission = yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })
+      // The instance's restore tasks were read first: the before set its lost answer would be settled against.
+      expect(only(transport.reads).url).toBe(`${endpoint}/v3.1/${projectId}/jobs`)
       expect(submission).toStrictEqual({ jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false })
       const request = only(transport.requests)
       expect(request.method).toBe("POST")
@@ -272,6 +274,9 @@ describe("RestoreClient requests", () => {
             | PlanError.PlanError
             | Preflight.PreflightFailed
             | Reconcile.RestoreOutcomeUnknown
+            | RestoreLedger.LedgerError
+            | RestoreLedger.InstanceBusy
+            | RestoreLedger.LeaseLost
           >
         > = [
           restoreClient.restore(bad, plan),

@@ -4,11 +4,11 @@ import * as Effect from "effect/Effect"
 import * as Equal from "effect/Equal"
 import { RestorePlan } from "@dds-restore/domain"
 import { RestoreClient } from "@dds-restore/client"
-import { client, fixture, instanceId, json, only, recording } from "./support.js"
+import { client, fixture, instanceId, json, only, recording, restoring } from "./support.js"
 
 describe("RestoreClient.restoreRequest", () => {
   it.effect("is the request restore sends (before signing), and sends nothing itself", () => {
-    const transport = recording(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
+    const transport = restoring(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
     return Effect.gen(function*() {
       const dds = yield* RestoreClient.RestoreClient
       const plan = yield* RestorePlan.decode(JSON.parse(fixture("restore-collections.request.json")))

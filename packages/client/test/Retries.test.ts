@@ -4,7 +4,7 @@ import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
 import { RestoreClient } from "@dds-restore/client"
-import { client, counting, fixture, instanceId, json, recording, refused, timedOut } from "./support.js"
+import { client, counting, fixture, instanceId, json, recording, refused, restoring, timedOut } from "./support.js"
 
 const throttled = (requestId = "req-throttled") => json(429, fixture("gateway-throttled.response.json"), requestId)
 const serverError = (requestId = "req-500") =>
@@ -86,7 +86,7 @@ describe("RestoreClient retries", () => {
   })
 
   it.effect("a restore answered 429 is resent, exactly as often as it was throttled, each attempt signed afresh", () => {
-    const transport = recording((_, index) =>
+    const transport = restoring((_, index) =>
       Effect.succeed(index < 2 ? throttled(`req-${index}`) : json(200, fixture("restore-collections.response.json")))
     )
     const signer = counting()
@@ -94,19 +94,21 @@ describe("RestoreClient retries", () => {
       const submission = yield* settled((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false }))
       expect(submission).toStrictEqual({ jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false })
       expect(transport.requests).toHaveLength(3)
-      expect(signer.signed).toHaveLength(3)
+      // Signature 1 went to the task list read before the restore.
+      expect(signer.signed).toHaveLength(4)
       expect(transport.requests.map((r) => r.headers["authorization"])).toStrictEqual([
-        "test-signature-1",
         "test-signature-2",
-        "test-signature-3"
+        "test-signature-3",
+        "test-signature-4"
       ])
       expect(new Set(transport.requests.map((r) => r.body)).size).toBe(1)
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
   })
 
   it.effect("a restore that timed out after it was written is NOT resent: with the task list unreadable too, its outcome is unknown", () => {
-    const transport = recording((request) =>
-      Effect.fail(timedOut(request))
+    // The task list answers once, before the restore; then nothing answers any more.
+    const transport = recording((request, index) =>
+      index === 0 ? Effect.succeed(json(200, JSON.stringify({ jobs: [], total_count: 0 }))) : Effect.fail(timedOut(request))
     )
     return Effect.gen(function*() {
       const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })))
@@ -134,7 +136,7 @@ describe("RestoreClient retries", () => {
   })
 
   it.effect("a restore that never left this machine (connection refused) is resent", () => {
-    const transport = recording((request, index) =>
+    const transport = restoring((request, index) =>
       index === 0
         ? Effect.fail(refused(request))
         : Effect.succeed(json(200, fixture("restore-collections.response.json")))

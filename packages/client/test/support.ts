@@ -49,6 +49,26 @@ export const recording = (handler: Handler) => {
   return { requests, layer }
 }
 
+/** Whether a request reads the task list (`GET /v3.1/{project_id}/jobs`). */
+export const isTaskList = (request: DdsRequest.DdsRequest): boolean =>
+  request.method === "GET" && /\/v3\.1\/[^/]+\/jobs$/.test(request.url)
+
+/**
+ * `recording` for tests of what a restore sends: the read of the instance's restore tasks that
+ * precedes every submission (its before set) is answered with an empty list and kept in `reads`,
+ * apart from `requests` and from the handler's count.
+ */
+export const restoring = (handler: Handler) => {
+  const reads: Array<DdsRequest.DdsRequest> = []
+  const requests: Array<DdsRequest.DdsRequest> = []
+  const layer = Transport.layer((request) =>
+    isTaskList(request)
+      ? Effect.sync(() => reads.push(request)).pipe(Effect.as(json(200, JSON.stringify({ jobs: [], total_count: 0 }))))
+      : Effect.suspend(() => handler(request, requests.push(request) - 1))
+  )
+  return { reads, requests, layer }
+}
+
 /** A signer that counts its calls and sets `x-sdk-date` from the Clock it runs under. */
 export const counting = (invalidate?: (request: DdsRequest.DdsRequest) => Effect.Effect<boolean>) => {
   const signed: Array<number> = []

@@ -44,6 +44,8 @@ export interface Options {
    * absent); false lets a test pile many restores on one instance.
    */
   readonly busyWhileRestoring?: boolean
+  /** The order of the task list (newest first when absent). */
+  readonly taskOrder?: FakeDds.TaskOrder
 }
 
 /**
@@ -129,7 +131,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
       ...(options.faults === undefined ? {} : { faults: options.faults }),
       ...(options.jobDuration === undefined ? {} : { jobDuration: options.jobDuration }),
       ...(options.jobVisibleAfter === undefined ? {} : { jobVisibleAfter: options.jobVisibleAfter }),
-      ...(options.busyWhileRestoring === undefined ? {} : { busyWhileRestoring: options.busyWhileRestoring })
+      ...(options.busyWhileRestoring === undefined ? {} : { busyWhileRestoring: options.busyWhileRestoring }),
+      ...(options.taskOrder === undefined ? {} : { taskOrder: options.taskOrder })
     })
     const secrets = new Map(seed.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]))
     const lookupSecret = (accessKeyId: string) => secrets.get(accessKeyId)

@@ -77,7 +77,8 @@ export const start = (
       ...(seed === undefined ? {} : { seed }),
       ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
       ...(options.jobDuration === undefined ? {} : { jobDuration: options.jobDuration }),
-      ...(options.visibilityDelay === undefined ? {} : { jobVisibleAfter: options.visibilityDelay })
+      ...(options.visibilityDelay === undefined ? {} : { jobVisibleAfter: options.visibilityDelay }),
+      ...(options.taskOrder === undefined ? {} : { taskOrder: options.taskOrder })
     })
     out(`listening on ${emulator.url}`)
     out(`project id: ${emulator.projectId}`)

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { DemoFixture, type Fault } from "@dds-restore/testing"
+import { DemoFixture, FakeDds, type Fault } from "@dds-restore/testing"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -49,6 +49,8 @@ export interface Options {
   readonly jobDuration?: Duration.Duration
   /** How long a new job stays invisible to `GET /jobs?id=`. */
   readonly visibilityDelay?: Duration.Duration
+  /** `--task-order`: the order of the task list (newest first when absent). */
+  readonly taskOrder?: FakeDds.TaskOrder
   /** `--help` was given: print `usage` and do nothing else. */
   readonly help: boolean
 }
@@ -72,10 +74,13 @@ Options:
   --fleet-seed TEXT         what the fleet's ids and names are derived from: every emulator started
                             with the same seed serves the same fleet (default "fleet")
   --faults SPEC             comma-separated faults, for example
-                            throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m
+                            throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m;
+                            delay-restore-answer=5s carries every restore out at once and holds its
+                            answer back that long
   --job-duration DURATION   how long a restore job runs, for example 2s (default: the fake's)
   --visibility-delay DURATION
                             how long a new job stays invisible to GET /jobs?id= (default: the fake's)
+  --task-order ORDER        the task list's order: newest-first (default), oldest-first or shuffled
   --help                    show this text
 `
 
@@ -114,6 +119,12 @@ const parseRate = (item: string, value: string): Either.Either<number, string> =
 const faultParsers: Record<string, (faults: Fault.Rates, item: string, value: string) => Either.Either<Fault.Rates, string>> = {
   throttle: (faults, item, value) => Either.map(parseRate(item, value), (throttle) => ({ ...faults, throttle })),
   error5xx: (faults, item, value) => Either.map(parseRate(item, value), (error5xx) => ({ ...faults, error5xx })),
+  "delay-restore-answer": (faults, item, value) => {
+    const millis = durationMillis(value)
+    return millis === undefined
+      ? Either.left(`${item}: expected a duration such as 5s`)
+      : Either.right({ ...faults, delayRestoreAnswer: Duration.millis(millis) })
+  },
   "drop-restore-answer": (faults, item, value) =>
     Either.map(parseRate(item, value), (dropRestoreAnswer) => ({ ...faults, dropRestoreAnswer })),
   latency: (faults, item, value) => {
@@ -214,6 +225,7 @@ const optionSpec = {
   faults: { type: "string" },
   "job-duration": { type: "string" },
   "visibility-delay": { type: "string" },
+  "task-order": { type: "string" },
   help: { type: "boolean" }
 } as const
 
@@ -252,10 +264,17 @@ export const parseArgs = (argv: ReadonlyArray<string>): Either.Either<Options, I
     const visibilityDelay = values["visibility-delay"] === undefined
       ? undefined
       : yield* parseDuration(values["visibility-delay"], "--visibility-delay")
+    const taskOrder = values["task-order"]
+    if (taskOrder !== undefined && !FakeDds.taskOrders.includes(taskOrder as FakeDds.TaskOrder)) {
+      return yield* Either.left(
+        new InvalidOption({ option: "--task-order", value: taskOrder, detail: `expected one of ${FakeDds.taskOrders.join(", ")}` })
+      )
+    }
     return {
       host,
       port,
       faults,
+      ...(taskOrder === undefined ? {} : { taskOrder: taskOrder as FakeDds.TaskOrder }),
       help: values.help === true,
       ...(values.seed === undefined ? {} : { seedFile: values.seed }),
       ...(fleet === undefined ? {} : { fleet }),

@@ -259,11 +259,23 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
         const started = yield* Clock.currentTimeMillis
         const deadline = started + Duration.toMillis(acquireOptions.wait)
         for (;;) {
+          // Registered before the lease is looked at, so that a release here in between still wakes it.
+          const released = yield* Deferred.make<void>()
+          const waiting = waiters.get(id) ?? new Set()
+          waiting.add(released)
+          waiters.set(id, waiting)
+          const unregister = Effect.sync(() => waiting.delete(released))
           const now = yield* Clock.currentTimeMillis
-          const taken = yield* guarded("taking the lease of an instance")(tryTake(key, acquireOptions.holder, ttl, now))
-          if (taken._tag === "Taken") return taken.lease
+          const taken = yield* guarded("taking the lease of an instance")(tryTake(key, acquireOptions.holder, ttl, now)).pipe(
+            Effect.onError(() => unregister)
+          )
+          if (taken._tag === "Taken") {
+            yield* unregister
+            return taken.lease
+          }
           const expiresAt = taken.row === undefined ? now : Number(taken.row.expires_at)
           if (now >= deadline) {
+            yield* unregister
             return yield* new RestoreLedger.InstanceBusy({
               instanceId: key.instanceId,
               holder: taken.row?.holder ?? "",
@@ -271,14 +283,10 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
               waited: now - started
             })
           }
-          const released = yield* Deferred.make<void>()
-          const waiting = waiters.get(id) ?? new Set()
-          waiting.add(released)
-          waiters.set(id, waiting)
           const pause = Math.max(1, Math.min(pollInterval, Math.max(expiresAt, now + 1) - now, deadline - now))
           yield* Deferred.await(released).pipe(
             Effect.timeoutOption(Duration.millis(pause)),
-            Effect.ensuring(Effect.sync(() => waiting.delete(released)))
+            Effect.ensuring(unregister)
           )
         }
       })
@@ -363,6 +371,13 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
                 ORDER BY at, id`,
           (rows) => rows.map(entryOf)
         ).pipe(guarded("reading the unsettled submissions")),
+      journal: (key, since) =>
+        Effect.map(
+          sql<SubmissionRow>`SELECT * FROM dds_restore_submissions
+            WHERE endpoint = ${key.endpoint} AND project_id = ${key.projectId} AND instance_id = ${key.instanceId}
+            AND at >= ${since} ORDER BY at, id`,
+          (rows) => rows.map(entryOf)
+        ).pipe(guarded("reading the journal of an instance")),
       recent: (limit) =>
         Effect.map(
           sql<SubmissionRow>`SELECT * FROM dds_restore_submissions ORDER BY at DESC, id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,

@@ -37,6 +37,7 @@ import type * as Seed from "./Seed.js"
  * - `tokenLifetime`: how long an IAM token lives (default 24 hours).
  * - `busyWhileRestoring`: an instance shows a `RESTORE` action, and refuses another restore, while
  *   a restore job runs on it (default true).
+ * - `taskOrder`: the order of the task list (see `TaskOrder`; default newest first).
  *
  * @since 0.1.0
  */
@@ -48,7 +49,24 @@ export interface Options {
   readonly requireSigning?: boolean
   readonly tokenLifetime?: Duration.DurationInput
   readonly busyWhileRestoring?: boolean
+  readonly taskOrder?: TaskOrder
 }
+
+/**
+ * The order of the task list: newest first (the default), oldest first, or shuffled (an order
+ * that changes whenever the listing's tasks change, the same for every page of one listing).
+ * Nothing a caller does may depend on it.
+ *
+ * @since 0.2.0
+ */
+export type TaskOrder = "newest-first" | "oldest-first" | "shuffled"
+
+/**
+ * Every task-list order, for tests that run under each.
+ *
+ * @since 0.2.0
+ */
+export const taskOrders: ReadonlyArray<TaskOrder> = ["newest-first", "oldest-first", "shuffled"]
 
 /**
  * Per-call settings of `handle`: `authenticate` replaces the default signature presence check (the
@@ -232,7 +250,9 @@ export const make = (seed: Seed.Seed, options: Options = {}): Effect.Effect<Fake
         throttleRate: rates.throttle ?? 0,
         error5xxRate: rates.error5xx ?? 0,
         dropRestoreAnswerRate: rates.dropRestoreAnswer ?? 0,
-        latency: Duration.decode(rates.latency ?? Duration.zero)
+        latency: Duration.decode(rates.latency ?? Duration.zero),
+        delayRestoreAnswer: Duration.decode(rates.delayRestoreAnswer ?? Duration.zero),
+        taskOrder: options.taskOrder ?? "newest-first"
       }
     }
     const now = Clock.currentTimeMillis

@@ -105,6 +105,8 @@ export interface Injection {
  * @since 0.1.0
  */
 export interface Rates {
+  /** Every restore is carried out at once and its answer held back this long (on the Effect `Clock`). */
+  readonly delayRestoreAnswer?: Duration.DurationInput
   readonly throttle?: number
   readonly error5xx?: number
   readonly latency?: Duration.DurationInput

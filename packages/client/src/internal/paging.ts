@@ -18,14 +18,10 @@ export interface Page<A> {
   readonly total: number
 }
 
-/**
- * Every entry of a listing, fetching the page at each offset until the total is reached, or until
- * a page holds an entry `until` picks (the entries of the pages read so far are returned then).
- */
+/** Every entry of a listing, fetching the page at each offset until the total is reached. */
 export const walk = <A, E>(
   operation: string,
-  fetch: (offset: number, limit: number) => Effect.Effect<Answer<Page<A>>, E>,
-  until?: (item: A) => boolean
+  fetch: (offset: number, limit: number) => Effect.Effect<Answer<Page<A>>, E>
 ): Effect.Effect<ReadonlyArray<A>, E | ResponseDecodeError> =>
   Effect.gen(function*() {
     const items: Array<A> = []
@@ -33,7 +29,6 @@ export const walk = <A, E>(
       const answer = yield* fetch(items.length, PAGE_SIZE)
       items.push(...answer.value.items)
       if (items.length >= answer.value.total) return items
-      if (until !== undefined && answer.value.items.some(until)) return items
       const stuck = answer.value.items.length === 0
       if (stuck || page + 1 >= MAX_PAGES) {
         return yield* new ResponseDecodeError({

@@ -22,16 +22,8 @@ export interface Reads {
   readonly windows: (instanceId: string, day: string) => Effect.Effect<ReadonlyArray<Wire.RestoreWindow>, CallError>
   readonly databases: (instanceId: string, at: number) => Effect.Effect<ReadonlyArray<string>, CallError>
   readonly collections: (instanceId: string, database: string, at: number) => Effect.Effect<ReadonlyArray<string>, CallError>
-  /**
-   * The instance's restore tasks created between two task times; read only as far as the first
-   * task of the instance that `until` picks, when it is given.
-   */
-  readonly tasks: (
-    instanceId: string,
-    start: string,
-    end: string,
-    until?: (task: Wire.Task) => boolean
-  ) => Effect.Effect<ReadonlyArray<Wire.Task>, CallError>
+  /** The instance's restore tasks created between two task times, every page read. */
+  readonly tasks: (instanceId: string, start: string, end: string) => Effect.Effect<ReadonlyArray<Wire.Task>, CallError>
   readonly job: (jobId: string) => Effect.Effect<Wire.Job, CallError>
 }
 
@@ -98,7 +90,7 @@ export const make = (sender: Sender, config: DdsConfig["Type"]): Reads => {
       (answer) => answer.value.backup_policy
     )
 
-  const tasks: Reads["tasks"] = (id, start, end, until) =>
+  const tasks: Reads["tasks"] = (id, start, end) =>
     Effect.map(
       walk("restoreTasks", (offset, limit) =>
         read(
@@ -112,8 +104,7 @@ export const make = (sender: Sender, config: DdsConfig["Type"]): Reads => {
             ["limit", String(limit)]
           ],
           Wire.TaskListResponse
-        ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } }))),
-        until === undefined ? undefined : (task) => task.instance_id === id && until(task)),
+        ).pipe(Effect.map((answer) => ({ ...answer, value: { items: answer.value.jobs, total: answer.value.total_count } })))),
       (found) => found.filter((task) => task.instance_id === id)
     )
 

@@ -1,9 +1,13 @@
 /**
- * Submitting restores and settling the ones whose answer was lost. The restore POST is not
- * idempotent, so a lost answer is never settled by resending blindly: the task list is searched for
- * the job the service may have started, and a job id once handed out is never handed out again.
+ * Submitting restores and settling the ones whose answer was lost, through the restore ledger. The
+ * restore POST is not idempotent, so a lost answer is never settled by resending blindly: under the
+ * instance's lease, the instance's restore tasks are read just before sending (the *before set*),
+ * and after a lost answer only a task that is not in the before set and that no other submission
+ * of the ledger holds can be this submission's job. One such task: it is ours. More than one, or
+ * one that another unsettled submission of the instance may have started: the outcome is unknown,
+ * with the candidates, never a guess. The skew margin only widens the span searched.
  */
-import { RestorePlan, Wire } from "@dds-restore/domain"
+import { RestorePlan, ServiceTime, Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -13,9 +17,20 @@ import type { DdsRequest } from "../DdsRequest.js"
 import type { InvalidArgument } from "../InvalidArgument.js"
 import * as Reconcile from "../Reconcile.js"
 import type { CallError, RestoreOptions, Submission } from "../RestoreClient.js"
+import * as RestoreLedger from "../RestoreLedger.js"
 import { submissionTime, taskSpan } from "./arguments.js"
 import type { Reads } from "./reads.js"
 import type { Call, Sender } from "./send.js"
+
+/** Who submits, and how the instance's lease is held. */
+export interface LeaseSettings {
+  readonly holder: string
+  readonly ttl: Duration.Duration
+  readonly wait: Duration.Duration
+}
+
+/** Every way holding the lease and writing to the ledger can fail. */
+export type LedgerFailure = RestoreLedger.LedgerError | RestoreLedger.InstanceBusy | RestoreLedger.LeaseLost
 
 /** Submissions to the instances of one client. */
 export interface Submissions {
@@ -26,36 +41,67 @@ export interface Submissions {
     instanceId: string,
     plan: RestorePlan.RestorePlan,
     options: RestoreOptions
-  ) => Effect.Effect<Submission, CallError | Reconcile.RestoreOutcomeUnknown>
+  ) => Effect.Effect<Submission, CallError | Reconcile.RestoreOutcomeUnknown | LedgerFailure>
   /** Looks for the job of a submission made at `submittedAt` whose answer was lost. */
   readonly reconcile: (
     instanceId: string,
     submittedAt: Date | number,
     options: Reconcile.Options | undefined
-  ) => Effect.Effect<Submission, Reconcile.RestoreOutcomeUnknown | InvalidArgument>
+  ) => Effect.Effect<Submission, Reconcile.RestoreOutcomeUnknown | InvalidArgument | LedgerFailure>
+  /** Settles every unsettled submission of the ledger made to this client's service. */
+  readonly recover: (
+    options: Reconcile.Options | undefined
+  ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, RestoreLedger.LedgerError>
+}
+
+/** What a search of the task list is about: which tasks are not this submission's to begin with. */
+interface Search {
+  readonly searchFrom: number
+  readonly before: ReadonlySet<string>
+  /** The journal entry of the submission searched for (absent for `reconcile`). */
+  readonly self: string | undefined
+  readonly deadline: number
 }
 
 type Lookup =
   | { readonly _tag: "Found"; readonly jobId: string }
+  | {
+    readonly _tag: "Ambiguous"
+    readonly searchedFrom: number
+    readonly candidates: ReadonlyArray<string>
+    readonly ambiguity: string
+  }
   | { readonly _tag: "Absent"; readonly searchedFrom: number }
   | { readonly _tag: "Unreadable"; readonly searchedFrom: number; readonly failure: CallError | InvalidArgument }
 
-const outcomeUnknown = (
-  id: string,
-  submittedAt: number,
-  found: Exclude<Lookup, { readonly _tag: "Found" }>,
-  error: Reconcile.RestoreOutcomeUnknown["error"]
-) =>
+type NotFound = Exclude<Lookup, { readonly _tag: "Found" }>
+
+const outcomeUnknown = (id: string, submittedAt: number, found: NotFound, error: Reconcile.RestoreOutcomeUnknown["error"]) =>
   new Reconcile.RestoreOutcomeUnknown({
     instanceId: id,
     submittedAt,
     searchedFrom: found.searchedFrom,
     ...(error === undefined ? {} : { error }),
-    ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {})
+    ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {}),
+    ...(found._tag === "Ambiguous" ? { candidates: found.candidates, ambiguity: found.ambiguity } : {})
   })
 
-/** The submissions of one client, over its sender and reads. */
-export const make = (sender: Sender, reads: Reads, config: DdsConfig["Type"]): Submissions => {
+const sha256 = (text: string): Effect.Effect<string> =>
+  Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).pipe(
+    Effect.map((digest) => Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join(""))
+  )
+
+/** The submissions of one client, over its sender, reads and ledger. */
+export const make = (
+  sender: Sender,
+  reads: Reads,
+  config: DdsConfig["Type"],
+  ledger: RestoreLedger.Service,
+  lease: LeaseSettings
+): Submissions => {
+  const service: RestoreLedger.ServiceKey = { endpoint: config.endpoint, projectId: config.projectId }
+  const keyOf = (instanceId: string): RestoreLedger.InstanceKey => ({ ...service, instanceId })
+
   const restoreCall = (instanceId: string, plan: RestorePlan.RestorePlan): Call => ({
     operation: "restore",
     method: "POST",
@@ -64,58 +110,167 @@ export const make = (sender: Sender, reads: Reads, config: DdsConfig["Type"]): S
     idempotent: false
   })
 
-  // Two restores of one instance look alike in the task list, so each instance's submissions
-  // (and their reconciliation) go one at a time, and a job id once handed out is never handed
-  // out again: every caller holds its own job.
-  const locks = new Map<string, Effect.Semaphore>()
-  const lockOf = (id: string) =>
-    Effect.sync(() => {
-      const existing = locks.get(id)
-      if (existing !== undefined) return existing
-      const created = Effect.unsafeMakeSemaphore(1)
-      locks.set(id, created)
-      return created
-    })
-  const locked = <A, E>(id: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-    Effect.flatMap(lockOf(id), (lock) => lock.withPermits(1)(effect))
-  const claimed = new Set<string>()
-  const claim = (jobId: string, reconciled: boolean): Effect.Effect<Submission> =>
-    Effect.sync(() => {
-      claimed.add(jobId)
-      return { jobId, reconciled }
-    })
+  // Renewed at a third of its time to live; a lease lost to another holder is not renewed again,
+  // and the holder's next write is refused by its token.
+  const renewing = (held: RestoreLedger.Lease) =>
+    Effect.sleep(Duration.millis(Duration.toMillis(lease.ttl) / 3)).pipe(
+      Effect.zipRight(
+        ledger.renew(held, lease.ttl).pipe(
+          Effect.catchTag("LedgerError", (error) => Effect.logWarning(`The lease could not be renewed: ${error.message}`))
+        )
+      ),
+      Effect.forever,
+      Effect.catchTag("LeaseLost", (lost) => Effect.logWarning(lost.message))
+    )
 
-  // Reads the task list until an unclaimed restore task of the instance created since just
-  // before the submission shows up, or the wait is over. Runs under the instance's lock.
-  const lookup = (id: string, submittedAt: number, settings: Reconcile.Settings): Effect.Effect<Lookup> =>
+  /** Runs `use` under the instance's lease, held (and renewed) until it ends, then released. */
+  const leased = <A, E>(instanceId: string, use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>) =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const held = yield* Effect.acquireRelease(
+          ledger.acquire(keyOf(instanceId), { holder: lease.holder, ttl: lease.ttl, wait: lease.wait }),
+          (taken) => Effect.ignore(ledger.release(taken))
+        )
+        yield* Effect.forkScoped(renewing(held))
+        return yield* use(held)
+      })
+    )
+
+  // The instance's restore tasks that can never be a submission made at `at`'s job.
+  const beforeSet = (id: string, at: number, margin: number) =>
+    Effect.map(reads.tasks(id, ServiceTime.formatTaskTime(at - margin), ServiceTime.formatTaskTime(at + margin)), (tasks) => new Set(tasks.map((task) => task.id)))
+
+  // Reads the task list until exactly one task new to the submission, held by no other submission,
+  // shows up (or more than one), or the deadline passes. Runs under the instance's lease.
+  const lookup = (id: string, search: Search, settings: Reconcile.Settings): Effect.Effect<Lookup, RestoreLedger.LedgerError> =>
     Effect.gen(function*() {
       const margin = Duration.toMillis(settings.clockSkewMargin)
-      const searchedFrom = submittedAt - margin
-      const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settings.wait)
+      const searchedFrom = search.searchFrom
       for (;;) {
         const now = yield* Clock.currentTimeMillis
-        const isUnclaimed = (task: Wire.Task) => !claimed.has(task.id)
-        // The listing is read only as far as the first unclaimed task of the instance: in a list
-        // that puts the newest first (as FakeDds's does), the one just created is on page one.
-        const tasks = yield* Effect.either(
-          Effect.flatMap(
-            taskSpan("reconcile", searchedFrom, now + margin),
-            ([start, end]) => reads.tasks(id, start, end, isUnclaimed)
-          )
+        const listed = yield* Effect.either(
+          Effect.flatMap(taskSpan("reconcile", searchedFrom, now + margin), ([start, end]) => reads.tasks(id, start, end))
         )
-        if (Either.isRight(tasks)) {
-          const found = tasks.right.find(isUnclaimed)
-          if (found !== undefined) return { _tag: "Found", jobId: found.id } as const
+        if (Either.isRight(listed)) {
+          const fresh = [...new Set(listed.right.map((task) => task.id))].filter((jobId) => !search.before.has(jobId))
+          const claims = fresh.length === 0 ? new Map<string, string>() : yield* ledger.claims(service, fresh)
+          const open = fresh.filter((jobId) => !claims.has(jobId)).sort()
+          if (open.length > 1) {
+            return {
+              _tag: "Ambiguous",
+              searchedFrom,
+              candidates: open,
+              ambiguity: `${open.length} restore tasks new to it and held by no other submission showed up`
+            } as const
+          }
+          const [only] = open
+          if (only !== undefined) {
+            // A submission of this instance whose process died, or recorded as not started, may
+            // have started this task as well as this one: the task list cannot tell them apart.
+            const rivals = (yield* ledger.journal(keyOf(id), searchedFrom - margin)).filter((entry) =>
+              entry.id !== search.self && (RestoreLedger.isUnsettled(entry) || entry.state === "NotStarted")
+            )
+            const [rival] = rivals
+            if (rival === undefined) return { _tag: "Found", jobId: only } as const
+            return {
+              _tag: "Ambiguous",
+              searchedFrom,
+              candidates: open,
+              ambiguity: `submission ${rival.id} to this instance (${rival.holder}, ${new Date(rival.at).toISOString()}) is ` +
+                `${rival.state === "NotStarted" ? "recorded as not started" : "not settled"}, and the task may be its job`
+            } as const
+          }
         }
-        const left = deadline - (yield* Clock.currentTimeMillis)
+        const left = search.deadline - (yield* Clock.currentTimeMillis)
         if (left <= 0) {
-          return Either.isRight(tasks)
+          return Either.isRight(listed)
             ? { _tag: "Absent", searchedFrom } as const
-            : { _tag: "Unreadable", searchedFrom, failure: tasks.left } as const
+            : { _tag: "Unreadable", searchedFrom, failure: listed.left } as const
         }
         yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))
       }
     })
+
+  const deadlineAfter = (settings: Reconcile.Settings) =>
+    Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(settings.wait))
+
+  // Only a job claims anything: any other outcome is recorded as it is.
+  const record = (held: RestoreLedger.Lease, id: string, outcome: Exclude<RestoreLedger.Outcome, { readonly _tag: "Submitted" }>) =>
+    ledger.settle(held, id, outcome).pipe(Effect.catchTag("JobClaimed", (claimed) => Effect.die(claimed)))
+
+  // A job found or answered is claimed for the submission; one another submission holds already is
+  // never handed out again.
+  const claim = (held: RestoreLedger.Lease, entry: RestoreLedger.Intent, jobId: string, reconciled: boolean) =>
+    ledger.settle(held, entry.id, RestoreLedger.Outcome.Submitted({ jobId, reconciled })).pipe(
+      Effect.as<Submission>({ jobId, reconciled }),
+      Effect.catchTag("JobClaimed", (claimed) => {
+        const found: NotFound = {
+          _tag: "Ambiguous",
+          searchedFrom: entry.searchFrom,
+          candidates: [jobId],
+          ambiguity: `job ${jobId} is already the job of submission ${claimed.submission}`
+        }
+        return Effect.zipRight(
+          record(held, entry.id, RestoreLedger.Outcome.Unknown({ candidates: [jobId], reason: found.ambiguity })),
+          Effect.fail(outcomeUnknown(entry.key.instanceId, entry.at, found, undefined))
+        )
+      })
+    )
+
+  const submit: Submissions["submit"] = (id, plan, options) =>
+    leased(id, (held) =>
+      Effect.gen(function*() {
+        const settings = Reconcile.settings(options.reconcile)
+        const margin = Duration.toMillis(settings.clockSkewMargin)
+        const call = restoreCall(id, plan)
+        const hash = yield* sha256(call.body ?? "")
+        let resends = options.resubmitIfAbsent === true ? 1 : 0
+        for (;;) {
+          const at = yield* Clock.currentTimeMillis
+          // Read before anything is sent: without it, no lost answer could be settled.
+          const before = yield* beforeSet(id, at, margin)
+          const entry: RestoreLedger.Intent = {
+            id: globalThis.crypto.randomUUID(),
+            key: keyOf(id),
+            holder: lease.holder,
+            at,
+            body: call.body ?? "",
+            hash,
+            searchFrom: at - margin,
+            before: [...before].sort()
+          }
+          yield* ledger.record(held, entry)
+          const sent = yield* Effect.either(sender.send(call, Wire.RestoreResponse))
+          if (Either.isRight(sent)) return yield* claim(held, entry, sent.right.value.job_id, false)
+          const error = sent.left
+          if (!Reconcile.isAnswerLost(error)) {
+            yield* record(held, entry.id, RestoreLedger.Outcome.Refused({ error: error.message }))
+            return yield* Effect.fail(error)
+          }
+          yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
+          yield* ledger.markSent(held, entry.id, error.message)
+          const search = { searchFrom: entry.searchFrom, before, self: entry.id, deadline: yield* deadlineAfter(settings) }
+          const found = yield* lookup(id, search, settings)
+          switch (found._tag) {
+            case "Found":
+              return yield* claim(held, entry, found.jobId, true)
+            case "Ambiguous":
+              yield* record(held, entry.id, RestoreLedger.Outcome.Unknown({ candidates: found.candidates, reason: found.ambiguity }))
+              return yield* outcomeUnknown(id, at, found, error)
+            case "Absent":
+              // Only a task list read to the end of the wait shows that the service started nothing.
+              yield* record(held, entry.id, RestoreLedger.Outcome.NotStarted())
+              if (resends > 0) {
+                resends--
+                continue
+              }
+              return yield* outcomeUnknown(id, at, found, error)
+            case "Unreadable":
+              // Left unsettled: `recover` reads the task list again later.
+              return yield* outcomeUnknown(id, at, found, error)
+          }
+        }
+      }))
 
   const reconcile: Submissions["reconcile"] = (id, submittedAt, options) =>
     Effect.gen(function*() {
@@ -123,38 +278,78 @@ export const make = (sender: Sender, reads: Reads, config: DdsConfig["Type"]): S
       const margin = Duration.toMillis(settings.clockSkewMargin)
       // Refused before any read: an instant the task list cannot be searched from.
       const at = yield* submissionTime("reconcile", submittedAt, yield* Clock.currentTimeMillis, margin)
-      return yield* locked(
-        id,
-        Effect.flatMap(lookup(id, at, settings), (found) =>
-          found._tag === "Found" ? claim(found.jobId, true) : Effect.fail(outcomeUnknown(id, at, found, undefined)))
-      )
+      return yield* leased(id, (held) =>
+        Effect.gen(function*() {
+          const search = { searchFrom: at - margin, before: new Set<string>(), self: undefined, deadline: yield* deadlineAfter(settings) }
+          const found = yield* lookup(id, search, settings)
+          if (found._tag !== "Found") return yield* outcomeUnknown(id, at, found, undefined)
+          // A submission made elsewhere: journaled now, so that its job is claimed like any other.
+          const entry: RestoreLedger.Intent = {
+            id: globalThis.crypto.randomUUID(),
+            key: keyOf(id),
+            holder: lease.holder,
+            at,
+            body: "",
+            hash: "",
+            searchFrom: search.searchFrom,
+            before: []
+          }
+          yield* ledger.record(held, entry)
+          return yield* claim(held, entry, found.jobId, true)
+        }))
     })
 
-  const submit: Submissions["submit"] = (id, plan, options) =>
-    locked(
-      id,
+  const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings) =>
+    leased(entry.key.instanceId, (held) =>
       Effect.gen(function*() {
-        const settings = Reconcile.settings(options.reconcile)
-        const call = restoreCall(id, plan)
-        let resends = options.resubmitIfAbsent === true ? 1 : 0
-        for (;;) {
-          const submittedAt = yield* Clock.currentTimeMillis
-          const sent = yield* Effect.either(sender.send(call, Wire.RestoreResponse))
-          if (Either.isRight(sent)) return yield* claim(sent.right.value.job_id, false)
-          const error = sent.left
-          if (!Reconcile.isAnswerLost(error)) return yield* Effect.fail(error)
-          yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
-          const found = yield* lookup(id, submittedAt, settings)
-          if (found._tag === "Found") return yield* claim(found.jobId, true)
-          // Only a task list read to the end of the wait shows that the service started nothing.
-          if (found._tag === "Absent" && resends > 0) {
-            resends--
-            continue
-          }
-          return yield* outcomeUnknown(id, submittedAt, found, error)
+        // Another process may have settled it while this one waited for the lease.
+        const still = (yield* ledger.unsettled(entry.key)).some((unsettled) => unsettled.id === entry.id)
+        if (!still) return { entry, outcome: undefined, problem: "settled by another process meanwhile" }
+        const now = yield* Clock.currentTimeMillis
+        // A task takes a few seconds to show: a submission younger than the wait is waited for.
+        const deadline = Math.max(now, entry.at + Duration.toMillis(settings.wait))
+        const found = yield* lookup(entry.key.instanceId, {
+          searchFrom: entry.searchFrom,
+          before: new Set(entry.before),
+          self: entry.id,
+          deadline
+        }, settings)
+        const outcome = found._tag === "Found"
+          ? RestoreLedger.Outcome.Submitted({ jobId: found.jobId, reconciled: true })
+          : found._tag === "Ambiguous"
+          ? RestoreLedger.Outcome.Unknown({ candidates: found.candidates, reason: found.ambiguity })
+          : found._tag === "Absent"
+          ? RestoreLedger.Outcome.NotStarted()
+          : undefined
+        if (outcome === undefined) {
+          return { entry, outcome, problem: `the task list could not be read: ${found._tag === "Unreadable" ? found.failure.message : ""}` }
         }
-      })
-    )
+        const settled = yield* ledger.settle(held, entry.id, outcome).pipe(
+          Effect.as(outcome),
+          Effect.catchTag("JobClaimed", (claimed) => {
+            const unknown = RestoreLedger.Outcome.Unknown({
+              candidates: [claimed.jobId],
+              reason: `job ${claimed.jobId} is already the job of submission ${claimed.submission}`
+            })
+            return Effect.as(record(held, entry.id, unknown), unknown)
+          })
+        )
+        return { entry, outcome: settled, problem: undefined }
+      })).pipe(
+        Effect.catchTags({
+          InstanceBusy: (busy) => Effect.succeed({ entry, outcome: undefined, problem: busy.message }),
+          LeaseLost: (lost) => Effect.succeed({ entry, outcome: undefined, problem: lost.message })
+        })
+      )
 
-  return { request: (id, plan) => sender.request(restoreCall(id, plan)), submit, reconcile }
+  const recover: Submissions["recover"] = (options) =>
+    Effect.gen(function*() {
+      const settings = Reconcile.settings(options)
+      const unsettled = yield* ledger.unsettled()
+      // Only this service's task list can settle them: those of other endpoints or projects are left.
+      const ours = unsettled.filter((entry) => entry.key.endpoint === service.endpoint && entry.key.projectId === service.projectId)
+      return yield* Effect.forEach(ours, (entry) => recoverOne(entry, settings), { concurrency: 4 })
+    })
+
+  return { request: (id, plan) => sender.request(restoreCall(id, plan)), submit, reconcile, recover }
 }

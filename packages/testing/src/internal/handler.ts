@@ -29,6 +29,8 @@ export interface Config {
   readonly error5xxRate: number
   readonly dropRestoreAnswerRate: number
   readonly latency: Duration.Duration
+  readonly delayRestoreAnswer: Duration.Duration
+  readonly taskOrder: Reads.TaskOrder
 }
 
 /** What the handler works with. */
@@ -184,7 +186,7 @@ const serve = (
 ): Effect.Effect<Answer> => {
   const read = (f: (read: Reads.Read) => Answer) =>
     Effect.map(SynchronizedRef.get(env.ref), (state) =>
-      f({ state, now, route, request, busyWhileRestoring: env.config.busyWhileRestoring }))
+      f({ state, now, route, request, busyWhileRestoring: env.config.busyWhileRestoring, taskOrder: env.config.taskOrder }))
   switch (route.operation) {
     case "restoreTime":
       return read(Reads.restoreTimes)
@@ -203,7 +205,7 @@ const serve = (
     case "restore":
       return SynchronizedRef.modifyEffect(env.ref, (state) => {
         const submission = Restore.submit(
-          { state, now, route, request, busyWhileRestoring: env.config.busyWhileRestoring },
+          { state, now, route, request, busyWhileRestoring: env.config.busyWhileRestoring, taskOrder: env.config.taskOrder },
           env.config.timing
         )
         return submission._tag === "Refused"
@@ -266,6 +268,10 @@ export const handle = (
       }
       return yield* serve(env, request, route, now, mishaps.requestId)
     })
+    // The restore is done; only its answer is late, so that a caller can die before hearing it.
+    if (route.operation === "restore" && Duration.greaterThan(env.config.delayRestoreAnswer, Duration.zero)) {
+      yield* Effect.sleep(env.config.delayRestoreAnswer)
+    }
     if (mishaps.drop !== undefined) return yield* Effect.fail(DroppedAnswer.make(request, mishaps.drop))
     return DdsResponse.make({
       status: answer.status,

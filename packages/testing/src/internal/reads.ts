@@ -15,6 +15,27 @@ export interface Read {
   readonly route: Route
   readonly request: DdsRequest.DdsRequest
   readonly busyWhileRestoring: boolean
+  readonly taskOrder: TaskOrder
+}
+
+/** The order of the task list. */
+export type TaskOrder = "newest-first" | "oldest-first" | "shuffled"
+
+// FNV-1a: a stable, well-spread number for a text, to shuffle by.
+const fnv1a = (text: string, seed = 0x811c9dc5): number => {
+  let hash = seed
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return hash
+}
+
+// Shuffled anew whenever the listing's tasks change, the same for every page of one listing.
+const shuffled = <A extends { readonly j: { readonly id: string }; readonly index: number }>(
+  rows: Array<A>,
+  span: string
+): Array<A> => {
+  const salt = rows.reduce((hash, row) => fnv1a(row.j.id, hash), fnv1a(span))
+  const place = new Map(rows.map((row) => [row.j.id, fnv1a(row.j.id, salt)]))
+  return rows.sort((a, b) => (place.get(a.j.id) ?? 0) - (place.get(b.j.id) ?? 0) || a.index - b.index)
 }
 
 type Checked<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly answer: Answer }
@@ -220,8 +241,8 @@ export const job = (read: Read): Answer => {
 }
 
 /**
- * `GET /v3.1/{project_id}/jobs?start_time=&end_time=&name=&status=&id=&offset=&limit=`, newest
- * first. The bounds are instants in any zone (`Z` or `±hhmm`), compared as instants.
+ * `GET /v3.1/{project_id}/jobs?start_time=&end_time=&name=&status=&id=&offset=&limit=`, in the
+ * fake's task order. The bounds are instants in any zone (`Z` or `±hhmm`), compared as instants.
  */
 export const tasks = (read: Read): Answer => {
   const startText = queryParam(read.request, "start_time")
@@ -247,7 +268,7 @@ export const tasks = (read: Read): Answer => {
   const id = queryParam(read.request, "id")
   const paged = paging(read.request)
   if (!paged.ok) return paged.answer
-  const rows = visibleJobs(read)
+  const matching = visibleJobs(read)
     .map((j, index) => ({ j, index, at: S.phase(j, read.now) }))
     .filter(({ at, j }) =>
       j.createdAt >= start.right && j.createdAt <= end.right &&
@@ -255,7 +276,13 @@ export const tasks = (read: Read): Answer => {
       (id === undefined || id === j.id) &&
       (status === undefined || S.statusOf(at) === status)
     )
-    .sort((a, b) => b.j.createdAt - a.j.createdAt || b.index - a.index)
+  const rows = read.taskOrder === "shuffled"
+    ? shuffled(matching, `${startText}/${endText}`)
+    : matching.sort(
+      read.taskOrder === "oldest-first"
+        ? (a, b) => a.j.createdAt - b.j.createdAt || a.index - b.index
+        : (a, b) => b.j.createdAt - a.j.createdAt || b.index - a.index
+    )
   const body: typeof Wire.TaskListResponse.Encoded = {
     jobs: page(rows, paged.value).map(({ at, j }) => ({
       id: j.id,

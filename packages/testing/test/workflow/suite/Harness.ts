@@ -56,7 +56,7 @@ export const busiestSecond = (times: ReadonlyArray<number>): number => {
 }
 
 /** What of the fake a scenario may set: the emulator takes these too. */
-export type FakeOptions = Pick<FakeDds.Options, "faults" | "jobDuration" | "jobVisibleAfter" | "busyWhileRestoring">
+export type FakeOptions = Pick<FakeDds.Options, "faults" | "jobDuration" | "jobVisibleAfter" | "busyWhileRestoring" | "taskOrder">
 
 /** A client over a fresh fake, the fake itself in context, and every request it sent. */
 export interface Observed {

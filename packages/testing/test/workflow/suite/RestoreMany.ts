@@ -79,9 +79,10 @@ export const restoreManyScenarios = (h: Harness) =>
           const span = Math.max(...times) - Math.min(...times)
           expect(span).toBeGreaterThanOrEqual((times.length - 1) * (SECOND / rate))
           // Per restored instance: instance, policy, today's windows, the collections at the plan's
-          // time and at the latest time, the POST (6); per frozen one the same reads but no POST (5);
-          // the missing one: its instance read. On the TestClock, today is the plan's day.
-          expect(times.length).toBe(restored * 6 + frozen.length * 5 + 1)
+          // time and at the latest time, the task list (the before set), the POST (7); per frozen
+          // one the first five reads but no POST (5); the missing one: its instance read. On the
+          // TestClock, today is the plan's day.
+          expect(times.length).toBe(restored * 7 + frozen.length * 5 + 1)
         })
       ))
 
