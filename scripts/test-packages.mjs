@@ -168,7 +168,7 @@ const response = await Effect.runPromise(Effect.provide(Effect.flatMap(Transport
 check(response.status === 200 && response.body === '{"ok":true}', "the answer comes back: " + response.body)
 check(urls[0] === "https://dds.example.com/v3/p/jobs?id=a%20b", "the query is percent-encoded: " + urls[0])
 `,
-  "ledger-sql": `
+  "ledger-sql": `/// <reference types="node" />
 import { RestoreLedger } from "@dds-restore/client"
 import { LedgerSql } from "@dds-restore/ledger-sql"
 import * as Effect from "effect/Effect"
@@ -399,6 +399,8 @@ const consumerTask = (folder, major, node) => async () => {
     }
   }
   for (const [name, range] of Object.entries(peers)) dependencies[name] = major === nodeMajors[0] ? floor(name, range) : range
+  // Node's types of the Node under test, for a smoke that asks for them (the ledger's writes a file).
+  dependencies["@types/node"] ??= `^${major}`
   await writeFile(
     path.join(dir, "package.json"),
     JSON.stringify({ name: `consumer-of-${folder}`, private: true, type: "module", dependencies }, null, 2)
