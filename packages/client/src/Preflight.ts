@@ -19,7 +19,7 @@ import * as Schema from "effect/Schema"
  * - `OutsideWindow`: a time is outside every restorable window.
  * - `NotExisting`: a database or a collection did not exist at its time.
  * - `NameTaken`: the name a collection would be restored under already exists.
- * - `NamespaceTooLong`: `<database>.<restored name>` would be over 120 characters.
+ * - `NamespaceTooLong`: `<database>.<restored name>` would be over 120 bytes (UTF-8).
  * - `InvalidPlan`: the plan breaks one of its own rules (duplicates, name collisions, empty).
  *
  * @since 0.1.0

@@ -9,8 +9,8 @@ import * as Schema from "effect/Schema"
 import { databaseNameProblem } from "./internal/names.js"
 
 /**
- * A database name: not empty, under 64 characters, none of `/ \ . " $ * < > : | ?`, space or NUL,
- * and not `admin`, `local` or `config`. Lengths count UTF-16 code units.
+ * A database name: not empty, at most 63 bytes in UTF-8 (as MongoDB counts), no lone surrogate,
+ * none of `/ \ . " $ * < > : | ?`, space or NUL, and not `admin`, `local` or `config`.
  *
  * @since 0.1.0
  */

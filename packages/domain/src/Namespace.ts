@@ -4,10 +4,12 @@
  *
  * @since 0.1.0
  */
+import { utf8Length } from "./internal/names.js"
 
 /**
- * The longest `<database>.<collection>` MongoDB accepts after the restore; a longer one makes the
- * restore job fail late, after the data was copied.
+ * The longest `<database>.<collection>` MongoDB accepts after the restore, in UTF-8 bytes (through
+ * MongoDB 4.2, which DDS runs); a longer one makes the restore job fail late, after the data was
+ * copied.
  *
  * @since 0.1.0
  */
@@ -33,11 +35,25 @@ export const TIMESTAMP_DIGITS = 13
 export const defaultRestoredName = (oldName: string, millis: number): string => `${oldName}_bak_${millis}`
 
 /**
- * The length of the default restored name of `oldName`, whatever the 13-digit timestamp.
+ * The length of a name or a namespace in UTF-8 bytes, as MongoDB measures it against
+ * `MAX_LENGTH` (a lone surrogate, which no valid name holds, counts as the 3 bytes of the U+FFFD
+ * an encoder writes for it).
  *
  * @since 0.1.0
  */
-export const defaultRestoredNameLength = (oldName: string): number => oldName.length + "_bak_".length + TIMESTAMP_DIGITS
+export const byteLength = (text: string): number => {
+  const bytes = utf8Length(text)
+  return bytes >= 0 ? bytes : new TextEncoder().encode(text).length
+}
+
+/**
+ * The length in UTF-8 bytes of the default restored name of `oldName`, whatever the 13-digit
+ * timestamp.
+ *
+ * @since 0.1.0
+ */
+export const defaultRestoredNameLength = (oldName: string): number =>
+  byteLength(oldName) + "_bak_".length + TIMESTAMP_DIGITS
 
 /**
  * The name a collection has after the restore: its `newName`, or the service's default name at

@@ -12,12 +12,14 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { show } from "./internal/show.js"
+import { quote, show } from "./internal/show.js"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as CollectionName from "./CollectionName.js"
 import * as DatabaseName from "./DatabaseName.js"
 import { fastDecode } from "./internal/fastDecode.js"
+import * as issues from "./internal/planIssues.js"
+import { COLLECTION_IS, COLLECTIONS_ARE, ENTRIES_ARE, ENTRY_IS, PLAN_IS } from "./internal/planIssues.js"
 import { PlanError } from "./PlanError.js"
 import * as RestorePoint from "./RestorePoint.js"
 import * as Rules from "./Rules.js"
@@ -122,7 +124,7 @@ const CollectionFromInput = Schema.transform(
     old_name: CollectionName.CollectionName,
     new_name: Schema.optionalWith(CollectionName.CollectionName, { exact: true }),
     restore_collection_time: RestorePoint.FromInput
-  }).annotations(expected(`a collection is an object { "old_name", "new_name"?, "restore_collection_time" }`)),
+  }).annotations(expected(COLLECTION_IS)),
   Schema.typeSchema(CollectionRestore),
   {
     strict: true,
@@ -142,27 +144,25 @@ const CollectionFromInput = Schema.transform(
  *
  * @since 0.1.0
  */
-export const BOTH_TIME_AND_COLLECTIONS =
-  "an entry restores either the whole database (restore_database_time) or some collections (collections), not both: split it or remove one"
+export const BOTH_TIME_AND_COLLECTIONS: string = issues.BOTH_TIME_AND_COLLECTIONS
 
 /**
  * Why a database-level restore without a time is refused.
  *
  * @since 0.1.0
  */
-export const databaseNeedsTime = (database: string): string =>
-  `a database-level restore of "${database}" needs a time: give restore_database_time, or list the collections to restore`
+export const databaseNeedsTime = (database: string): string => issues.databaseNeedsTime(database)
 
 const EntryFromInput = Schema.transformOrFail(
   Schema.Struct({
     database: DatabaseName.DatabaseName,
     restore_database_time: Schema.optionalWith(RestorePoint.FromInput, { exact: true }),
     collections: Schema.optionalWith(
-      Schema.Array(CollectionFromInput).annotations(expected("collections is a list of collections to restore")),
+      Schema.Array(CollectionFromInput).annotations(expected(COLLECTIONS_ARE)),
       { exact: true }
     )
   }).annotations(
-    expected(`an entry is an object { "database", "restore_database_time" } or { "database", "collections" }`)
+    expected(ENTRY_IS)
   ),
   Schema.typeSchema(Entry),
   {
@@ -209,9 +209,9 @@ const isNonEmpty = <A>(as: ReadonlyArray<A>): as is readonly [A, ...Array<A>] =>
 export const FromInput: Schema.Schema<RestorePlan, unknown> = Schema.transform(
   Schema.Struct({
     restore_collections: Schema.Array(EntryFromInput).annotations(
-      expected("restore_collections is a list of entries, one per database")
+      expected(ENTRIES_ARE)
     )
-  }).annotations({ identifier: "RestorePlanBody", ...expected(`a plan is an object { "restore_collections": [...] }`) }),
+  }).annotations({ identifier: "RestorePlanBody", ...expected(PLAN_IS) }),
   Schema.typeSchema(RestorePlan),
   {
     strict: true,
@@ -240,10 +240,13 @@ const issuesOf = (error: ParseResult.ParseError): PlanError["issues"] =>
   }))
 
 const fromInput = (input: unknown): Either.Either<RestorePlan, PlanError> => {
-  // The fast path accepts only what the schema accepts, with the same result (see the property
-  // tests); whatever it does not accept goes through the schema, which says what is wrong.
+  // The fast path accepts only what the schema accepts, with the same result; what it does not
+  // accept is walked by hand for its issues, as the schema reports them but bounded (see the
+  // property tests). Only a body the walk finds nothing wrong with goes through the schema.
   const fast = fastDecode(input)
   if (fast !== undefined) return Either.right(fast)
+  const found = issues.planIssues(input)
+  if (found.count > 0) return Either.left(new PlanError({ issues: found.issues, count: found.count }))
   return Either.mapLeft(decodeWithSchema(input), (error) => new PlanError({ issues: issuesOf(error) }))
 }
 
@@ -376,7 +379,7 @@ export const collections = (
   name: string,
   collections: readonly [CollectionRestore, ...Array<CollectionRestore>]
 ): CollectionsRestore => {
-  if (collections.length === 0) throw new Error(`a collection-level restore of "${name}" needs at least one collection`)
+  if (collections.length === 0) throw new Error(`a collection-level restore of ${quote(name)} needs at least one collection`)
   return { _tag: "CollectionsRestore", database: DatabaseName.make(name), collections }
 }
 

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { quote } from "./internal/show.js"
 import * as Namespace from "./Namespace.js"
 import { formatPath, type Issue, type Path } from "./PlanError.js"
 import type { CollectionRestore, RestorePlan } from "./RestorePlan.js"
@@ -113,7 +114,7 @@ export const noDatabaseAppearsTwice: Rule = (plan) => {
     }
     issues.push({
       path: [...entryPath(i), "database"],
-      message: `database "${entry.database}" already appears in ${formatPath(entryPath(earlier))}: restore it in one entry`
+      message: `database ${quote(entry.database)} already appears in ${formatPath(entryPath(earlier))}: restore it in one entry`
     })
   })
   return issues
@@ -136,7 +137,7 @@ export const noCollectionIsRestoredTwice: Rule = (plan) => {
     }
     issues.push({
       path: [...collectionPath(i, j), "old_name"],
-      message: `collection "${collection.oldName}" of database "${database}" is already restored by ${where(earlier)}: restore it once`
+      message: `collection ${quote(collection.oldName)} of database ${quote(database)} is already restored by ${where(earlier)}: restore it once`
     })
   })
   return issues
@@ -161,7 +162,7 @@ export const noTwoCollectionsGetTheSameNewName: Rule = (plan) => {
     }
     issues.push({
       path: [...collectionPath(i, j), "new_name"],
-      message: `new name "${newName}" in database "${database}" is already given to ${where(earlier)}: choose another name`
+      message: `new name ${quote(newName)} in database ${quote(database)} is already given to ${where(earlier)}: choose another name`
     })
   })
   return issues
@@ -188,15 +189,15 @@ export const aNewNameIsNotAnotherOldName: Rule = (plan) => {
     issues.push({
       path: [...collectionPath(i, j), "new_name"],
       message:
-        `new name "${newName}" is the name of another collection of database "${database}" that this plan restores (${where(other)}), and the service never overwrites a collection: choose another name`
+        `new name ${quote(newName)} is the name of another collection of database ${quote(database)} that this plan restores (${where(other)}), and the service never overwrites a collection: choose another name`
     })
   })
   return issues
 }
 
 /**
- * `<database>.<final name>` is at most 120 characters, the final name of a collection without a
- * new name being `<old name>_bak_<13-digit ms>`.
+ * `<database>.<final name>` is at most 120 bytes in UTF-8, the final name of a collection without
+ * a new name being `<old name>_bak_<13-digit ms>`.
  *
  * @since 0.1.0
  */
@@ -204,21 +205,25 @@ export const theRestoredNamespaceFitsInTheLimit: Rule = (plan) => {
   const issues: Array<Issue> = []
   plan.entries.forEach((entry, i) => {
     if (entry._tag !== "CollectionsRestore") return
+    const databaseBytes = Namespace.byteLength(entry.database)
     entry.collections.forEach((c, j) => {
-      const nameLength = c.newName === undefined ? Namespace.defaultRestoredNameLength(c.oldName) : c.newName.length
-      const length = entry.database.length + 1 + nameLength
-      if (length <= Namespace.MAX_LENGTH) return
+      const nameBytes = c.newName === undefined
+        ? Namespace.defaultRestoredNameLength(c.oldName)
+        : Namespace.byteLength(c.newName)
+      const bytes = databaseBytes + 1 + nameBytes
+      if (bytes <= Namespace.MAX_LENGTH) return
+      const size = `${bytes} bytes; at most ${Namespace.MAX_LENGTH} (MongoDB counts UTF-8 bytes)`
       issues.push(
         c.newName === undefined
           ? {
             path: [...collectionPath(i, j), "old_name"],
             message:
-              `without a new_name the service restores "${c.oldName}" as "${c.oldName}_bak_<13-digit ms>", so "${entry.database}.${c.oldName}_bak_<ms>" would be ${length} characters, over the limit of ${Namespace.MAX_LENGTH}: give a shorter new_name`
+              `without a new_name the service restores ${quote(c.oldName)} as ${quote(`${c.oldName}_bak_<13-digit ms>`)}, so ${quote(`${entry.database}.${c.oldName}_bak_<ms>`)} would be ${size}: give a shorter new_name`
           }
           : {
             path: [...collectionPath(i, j), "new_name"],
             message:
-              `"${Namespace.make(entry.database, c.newName)}" would be ${length} characters, over the limit of ${Namespace.MAX_LENGTH} for a namespace: choose a shorter new_name`
+              `${quote(Namespace.make(entry.database, c.newName))} would be ${size}: choose a shorter new_name`
           }
       )
     })

@@ -5,14 +5,18 @@ import * as Schema from "effect/Schema"
 import { CollectionName, DatabaseName } from "@dds-restore/domain"
 
 describe("DatabaseName", () => {
-  it.each(["shop", "analytics", "Shop-2024_eu", "a".repeat(63), "données"])("%s is a valid database name", (name) => {
+  it.each(["shop", "analytics", "Shop-2024_eu", "a".repeat(63), "données", "名".repeat(21), "é".repeat(31) + "a", "😀".repeat(15) + "abc"])("%s is a valid database name", (name) => {
     expect(DatabaseName.parse(name)).toStrictEqual(Either.right(name))
     expect(Schema.decodeUnknownSync(DatabaseName.DatabaseName)(name)).toBe(name)
   })
 
   it.each([
     ["", "a database name cannot be empty"],
-    ["a".repeat(64), `a database name must be under 64 characters, "${"a".repeat(64)}" has 64`],
+    ["a".repeat(64), `database name "${"a".repeat(64)}" is too long: 64 bytes; at most 63 (MongoDB counts UTF-8 bytes)`],
+    ["名".repeat(63), `database name "${"名".repeat(63)}" is too long: 189 bytes; at most 63 (MongoDB counts UTF-8 bytes)`],
+    ["é".repeat(32), `database name "${"é".repeat(32)}" is too long: 64 bytes; at most 63 (MongoDB counts UTF-8 bytes)`],
+    ["shop\ud800", `database name "shop\\ud800" contains a lone surrogate (half of a UTF-16 pair), which is not text: fix the name's encoding`],
+    ["\udc00shop", `database name "\\udc00shop" contains a lone surrogate (half of a UTF-16 pair), which is not text: fix the name's encoding`],
     ["admin", `"admin" is reserved by MongoDB (admin, local, config): restore another database`],
     ["local", `"local" is reserved by MongoDB (admin, local, config): restore another database`],
     ["config", `"config" is reserved by MongoDB (admin, local, config): restore another database`],
@@ -50,7 +54,9 @@ describe("CollectionName", () => {
     ["", "a collection name cannot be empty"],
     ["price$", `collection name "price$" contains "$", which a collection name cannot contain`],
     ["a\u0000b", `collection name "a\\u0000b" contains a NUL character, which a collection name cannot contain`],
-    ["system.users", `collection name "system.users" starts with "system.", which MongoDB reserves for its own collections`]
+    ["system.users", `collection name "system.users" starts with "system.", which MongoDB reserves for its own collections`],
+    ["orders\udbff", `collection name "orders\\udbff" contains a lone surrogate (half of a UTF-16 pair), which is not text: fix the name's encoding`],
+    ["\ude00", `collection name "\\ude00" contains a lone surrogate (half of a UTF-16 pair), which is not text: fix the name's encoding`]
   ])("%j is refused: %s", (name, message) => {
     expect(CollectionName.parse(name)).toStrictEqual(Either.left(message))
   })

@@ -6,7 +6,9 @@ import * as Exit from "effect/Exit"
 import * as fc from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import { CollectionName, DatabaseName, RestorePlan, RestorePoint, Rules, Wire } from "@dds-restore/domain"
+import * as ParseResult from "effect/ParseResult"
 import { fastDecode } from "../src/internal/fastDecode.js"
+import { planIssues } from "../src/internal/planIssues.js"
 
 // Names from every corner of Unicode, kept when the rules accept them, plus near misses.
 const looseString = (maxLength: number) =>
@@ -175,6 +177,16 @@ describe("RestorePlan codec: properties", () => {
   it.prop("the fast path accepts only what the schema accepts, with the same result", [fc.oneof(mutatedBody, fc.anything())], ([input]) => {
     const fast = fastDecode(input)
     if (fast !== undefined) expect(decodeWithSchema(input)).toStrictEqual(Either.right(fast))
+  }, { fastCheck: { numRuns: 1000 } })
+
+  it.prop("the bounded walk finds exactly the schema's issues, in its order, with its words", [fc.oneof(mutatedBody, fc.anything())], ([input]) => {
+    const walked = planIssues(input)
+    const schema = decodeWithSchema(input)
+    const expected = Either.isRight(schema) ? [] : ParseResult.ArrayFormatter.formatErrorSync(schema.left).map((issue) => ({
+      path: issue.path.map((key) => (typeof key === "symbol" ? String(key) : key)),
+      message: issue.message
+    }))
+    expect(walked).toStrictEqual({ issues: expected.slice(0, 100), count: expected.length })
   }, { fastCheck: { numRuns: 1000 } })
 
   it.prop("no body, however malformed, makes decode throw or die: it fails with a PlanError", [fc.oneof(mutatedBody, fc.anything())], ([input]) => {

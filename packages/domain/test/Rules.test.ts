@@ -88,7 +88,7 @@ describe("Rules: each broken rule is reported with its path", () => {
       expect(plan.entries).toHaveLength(1)
     }))
 
-  it.effect("<db>.<new name> is at most 120 characters", () =>
+  it.effect("<db>.<new name> is at most 120 bytes", () =>
     Effect.gen(function*() {
       const db = "shop" // "shop." is 5 characters
       const fits = "n".repeat(115)
@@ -99,7 +99,22 @@ describe("Rules: each broken rule is reported with its path", () => {
         })
       ).toStrictEqual([{
         path: ["restore_collections", 0, "collections", 1, "new_name"],
-        message: `"shop.${tooLong}" would be 121 characters, over the limit of 120 for a namespace: choose a shorter new_name`
+        message: `"shop.${tooLong}" would be 121 bytes; at most 120 (MongoDB counts UTF-8 bytes): choose a shorter new_name`
+      }])
+    }))
+
+  it.effect("the 120 are UTF-8 bytes, as MongoDB counts them: 39 CJK characters are 117 bytes", () =>
+    Effect.gen(function*() {
+      const db = "名前" // 6 bytes, "名前." is 7
+      const fits = "a".repeat(113) // 7 + 113 = 120
+      const tooLong = "集".repeat(38) // 7 + 114 = 121 bytes in 40 UTF-16 units
+      expect(
+        yield* issuesOf({
+          restore_collections: [collections(db, { old_name: "a", new_name: fits }, { old_name: "b", new_name: tooLong })]
+        })
+      ).toStrictEqual([{
+        path: ["restore_collections", 0, "collections", 1, "new_name"],
+        message: `"名前.${tooLong}" would be 121 bytes; at most 120 (MongoDB counts UTF-8 bytes): choose a shorter new_name`
       }])
     }))
 
@@ -113,7 +128,7 @@ describe("Rules: each broken rule is reported with its path", () => {
       ).toStrictEqual([{
         path: ["restore_collections", 0, "collections", 1, "old_name"],
         message:
-          `without a new_name the service restores "${tooLong}" as "${tooLong}_bak_<13-digit ms>", so "shop.${tooLong}_bak_<ms>" would be 121 characters, over the limit of 120: give a shorter new_name`
+          `without a new_name the service restores "${tooLong}" as "${tooLong}_bak_<13-digit ms>", so "shop.${tooLong}_bak_<ms>" would be 121 bytes; at most 120 (MongoDB counts UTF-8 bytes): give a shorter new_name`
       }])
     }))
 

@@ -169,7 +169,7 @@ describe("FakeDds restore jobs", () => {
       yield* TestClock.adjust("30 seconds")
       const job = as(Wire.JobResponse, yield* getJob(id)).job
       expect(job.status).toBe("Failed")
-      expect(job.fail_reason).toBe(`namespace shop.${longName} is 121 characters long; MongoDB allows at most 120`)
+      expect(job.fail_reason).toBe(`namespace shop.${longName} is 121 bytes long; MongoDB allows at most 120`)
     })))
 
   it.effect("failNextRestore fails the next accepted restore only", () =>

@@ -14,9 +14,18 @@ import { checkMillis, MAX_MILLIS, parseString, type TimeResult } from "./time.js
 
 type Fields = Record<PropertyKey, unknown>
 
-const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
+/** Whether `o` has `key` as its own property (an inherited one is not part of a plan). */
+export const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
 
-const isRecord = (u: unknown): u is Fields => typeof u === "object" && u !== null && !Array.isArray(u)
+/** An object that is not a list: what a plan, an entry and a collection must be. */
+export const isRecord = (u: unknown): u is Fields => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * The longest list a plan may hold (`restore_collections`, or the `collections` of one entry):
+ * far more than any restore needs, and a bound on the work one input can cause (an in-memory
+ * list of length 2^31 has no elements to read, but a reader would visit every index).
+ */
+export const MAX_LIST = 1_000_000
 
 // Every own key is one of `allowed`, and there is no symbol key: the keys the schema sees
 // (Reflect.ownKeys), read in two calls that are several times faster than that one.
@@ -25,9 +34,12 @@ const onlyKeys = (o: object, allowed: ReadonlyArray<string>): boolean => {
   return Object.getOwnPropertySymbols(o).length === 0
 }
 
-const PLAN_KEYS: ReadonlyArray<string> = ["restore_collections"]
-const ENTRY_KEYS: ReadonlyArray<string> = ["database", "restore_database_time", "collections"]
-const COLLECTION_KEYS: ReadonlyArray<string> = ["old_name", "new_name", "restore_collection_time"]
+/** The keys of a plan body, of an entry and of a collection, in the order the schema reads them. */
+export const PLAN_KEYS: ReadonlyArray<string> = ["restore_collections"]
+/** The keys of an entry. */
+export const ENTRY_KEYS: ReadonlyArray<string> = ["database", "restore_database_time", "collections"]
+/** The keys of a collection. */
+export const COLLECTION_KEYS: ReadonlyArray<string> = ["old_name", "new_name", "restore_collection_time"]
 
 // A string of at most 15 digits, as the SDKs send times, read without a regular expression or
 // an allocation; -1 when it is anything else. 15 digits stay below 2^53, so the sum is exact.
@@ -45,7 +57,8 @@ const shortDigits = (text: string): number => {
 
 const fromResult = (result: TimeResult): RestorePoint | undefined => (result.ok ? (result.millis as RestorePoint) : undefined)
 
-const time = (u: unknown): RestorePoint | undefined => {
+/** A time as the schema reads it, or `undefined` when it is not one. */
+export const time = (u: unknown): RestorePoint | undefined => {
   if (typeof u === "string") {
     const millis = shortDigits(u)
     return millis >= 0 && millis <= MAX_MILLIS ? (millis as RestorePoint) : fromResult(parseString(u))
@@ -76,7 +89,7 @@ const entry = (u: unknown): Entry | undefined => {
   const at = hasTime ? time(u.restore_database_time) : undefined
   if (hasTime && at === undefined) return undefined
   const list = has(u, "collections") ? u.collections : []
-  if (!Array.isArray(list)) return undefined
+  if (!Array.isArray(list) || list.length > MAX_LIST) return undefined
   if (list.length === 0) {
     return at === undefined ? undefined : { _tag: "DatabaseRestore", database: database as DatabaseName, at }
   }
@@ -98,7 +111,7 @@ const entry = (u: unknown): Entry | undefined => {
 export const fastDecode = (input: unknown): RestorePlan | undefined => {
   if (!isRecord(input) || !onlyKeys(input, PLAN_KEYS) || !has(input, "restore_collections")) return undefined
   const list = input.restore_collections
-  if (!Array.isArray(list)) return undefined
+  if (!Array.isArray(list) || list.length > MAX_LIST) return undefined
   const entries: Array<Entry> = new Array(list.length)
   for (let i = 0; i < list.length; i++) {
     const e = entry(list[i])

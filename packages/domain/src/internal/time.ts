@@ -2,6 +2,7 @@
  * The hand-written reading of a restore point, shared by the `RestorePoint` schemas and the plan
  * decoder's fast path so that both accept and refuse exactly the same inputs with the same words.
  */
+import { quote } from "./show.js"
 
 /** 9999-12-31T23:59:59.999Z: a later time is a mistake (seconds or microseconds for milliseconds), not a plan. */
 export const MAX_MILLIS = 253_402_300_799_999
@@ -41,12 +42,12 @@ const readIso = (text: string, m: RegExpExecArray): TimeResult => {
     year < 1 || back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day ||
     back.getUTCHours() !== hour || back.getUTCMinutes() !== minute || back.getUTCSeconds() !== second
   ) {
-    return fail(`"${text}" is not a valid date and time`)
+    return fail(`${quote(text)} is not a valid date and time`)
   }
   let offset = 0
   if (zone !== undefined && zone !== "Z") {
     const zh = Number(zone.slice(1, 3)), zm = Number(zone.slice(4, 6))
-    if (zh > 23 || zm > 59) return fail(`"${text}" has an invalid zone offset ${zone}`)
+    if (zh > 23 || zm > 59) return fail(`${quote(text)} has an invalid zone offset ${zone}`)
     offset = (zone[0] === "-" ? -1 : 1) * (zh * 60 + zm) * 60_000
   }
   return checkMillis(local - offset)
@@ -59,10 +60,10 @@ export const parseString = (text: string): TimeResult => {
   const m = ISO.exec(text)
   if (m !== null) return readIso(text, m)
   if (ISO_WITHOUT_ZONE.test(text)) {
-    return fail(`"${text}" has no time zone, so it is ambiguous: add Z (UTC) or an offset such as +08:00`)
+    return fail(`${quote(text)} has no time zone, so it is ambiguous: add Z (UTC) or an offset such as +08:00`)
   }
   return fail(
-    `"${text}" is not a time: give UNIX epoch milliseconds (a number or a string of digits) or ISO-8601 with a zone, e.g. 2026-11-25T12:00:00Z`
+    `${quote(text)} is not a time: give UNIX epoch milliseconds (a number or a string of digits) or ISO-8601 with a zone, e.g. 2026-11-25T12:00:00Z`
   )
 }
 
@@ -70,4 +71,4 @@ export const parseString = (text: string): TimeResult => {
 export const parseDigits = (text: string): TimeResult =>
   DIGITS.test(text)
     ? parseString(text)
-    : fail(`"${text}" is not a string of UNIX epoch milliseconds (digits only)`)
+    : fail(`${quote(text)} is not a string of UNIX epoch milliseconds (digits only)`)

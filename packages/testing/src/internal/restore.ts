@@ -205,8 +205,8 @@ export const submit = (read: Read, timing: Timing): Submission => {
 }
 
 const tooLong = (targets: ReadonlyArray<Target>): string | undefined => {
-  const target = targets.find((t) => `${t.database}.${t.name}`.length > Namespace.MAX_LENGTH)
-  return target === undefined
-    ? undefined
-    : `namespace ${target.database}.${target.name} is ${`${target.database}.${target.name}`.length} characters long; MongoDB allows at most ${Namespace.MAX_LENGTH}`
+  const target = targets.find((t) => Namespace.byteLength(Namespace.make(t.database, t.name)) > Namespace.MAX_LENGTH)
+  if (target === undefined) return undefined
+  const namespace = Namespace.make(target.database, target.name)
+  return `namespace ${namespace} is ${Namespace.byteLength(namespace)} bytes long; MongoDB allows at most ${Namespace.MAX_LENGTH}`
 }
