@@ -13,16 +13,28 @@ import type { DdsRequest } from "./DdsRequest.js"
 import type { DdsResponse } from "./DdsResponse.js"
 
 /**
- * A request that got no answer. `mayHaveReachedServer` tells whether the service may have acted
- * on it (a timeout or a reset after the request was written), which matters for a restore: such
- * a restore is settled by `reconcile`, never resent blindly.
+ * A request that got no answer, or none that could be read. `mayHaveReachedServer` tells whether
+ * the service may have acted on it (a timeout or a reset after the request was written, an answer
+ * larger than the transport reads), which matters for a restore: such a restore is settled by
+ * `reconcile`, never resent blindly. A request refused on this machine before any byte was sent
+ * (`Insecure`, `InvalidUrl`, `InvalidHeader`) did not reach it. Only `Timeout` and `Connection`
+ * are retried.
  *
  * @since 0.1.0
  */
 export class TransportError extends Schema.TaggedError<TransportError>("@dds-restore/client/TransportError")(
   "TransportError",
   {
-    reason: Schema.Literal("Timeout", "Connection", "Insecure", "Redirect", "InvalidUrl", "Aborted"),
+    reason: Schema.Literal(
+      "Timeout",
+      "Connection",
+      "Insecure",
+      "Redirect",
+      "InvalidUrl",
+      "InvalidHeader",
+      "Aborted",
+      "AnswerTooLarge"
+    ),
     method: Schema.String,
     url: Schema.String,
     mayHaveReachedServer: Schema.Boolean,

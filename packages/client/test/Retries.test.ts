@@ -149,6 +149,66 @@ describe("RestoreClient retries", () => {
     }).pipe(Effect.provide(client(transport.layer)))
   })
 
+  it.effect("an answer too large to read is not retried like throttling: the read fails after one attempt", () => {
+    const transport = recording((request) =>
+      Effect.fail(
+        new Transport.TransportError({
+          reason: "AnswerTooLarge",
+          method: request.method,
+          url: request.url,
+          mayHaveReachedServer: true,
+          detail: "the answer (status 500) is longer than the 4194304 bytes this transport reads (maxAnswerBytes)"
+        })
+      )
+    )
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).job("a03b1b8a-b756-467c-8a49-38720c3d23ec")))
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "AnswerTooLarge" })
+      expect(transport.requests).toHaveLength(1)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a restore whose answer was too large to read is an answer lost: not resent, settled from the task list", () => {
+    const transport = recording((request) =>
+      request.method === "POST"
+        ? Effect.fail(
+          new Transport.TransportError({
+            reason: "AnswerTooLarge",
+            method: request.method,
+            url: request.url,
+            mayHaveReachedServer: true,
+            detail: "the answer (status 200) declares 1073741824 bytes, more than the 4194304 this transport reads (maxAnswerBytes)"
+          })
+        )
+        : Effect.succeed(json(200, JSON.stringify({ jobs: [], total_count: 0 })))
+    )
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })))
+      expect(error._tag).toBe("RestoreOutcomeUnknown")
+      expect(transport.requests.filter((r) => r.method === "POST")).toHaveLength(1)
+      expect(transport.requests.filter((r) => r.method === "GET").length).toBeGreaterThan(0)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a restore refused on this machine for a header it cannot send is not resent and is known not to have started", () => {
+    const transport = recording((request) =>
+      Effect.fail(
+        new Transport.TransportError({
+          reason: "InvalidHeader",
+          method: request.method,
+          url: request.url,
+          mayHaveReachedServer: false,
+          detail: `the header "x-security-token" holds a line break or a NUL, which HTTP cannot carry as signed; nothing was sent`
+        })
+      )
+    )
+    return Effect.gen(function*() {
+      const error = yield* settled(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })))
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "InvalidHeader", mayHaveReachedServer: false })
+      expect(transport.requests).toHaveLength(1)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
   it.effect("with maxAttempts 1 nothing is retried", () => {
     const transport = recording(() => Effect.succeed(throttled()))
     return Effect.gen(function*() {

@@ -10,13 +10,16 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { DdsRequest, DdsResponse, Transport } from "@dds-restore/client"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { fromHttpClientError } from "./internal/failure.js"
 
 /**
@@ -35,7 +38,21 @@ export interface Options {
    * carry credentials that must not cross a network in clear text.
    */
   readonly allowInsecure?: boolean | undefined
+  /**
+   * The most bytes of one answer's body that are read, `DEFAULT_MAX_ANSWER_BYTES` (4 MiB) by
+   * default: the service's answers are a few kilobytes, and a larger one (a proxy's page, a
+   * hostile endpoint) fails as `AnswerTooLarge` as soon as it is declared or read past the cap,
+   * instead of being held in memory.
+   */
+  readonly maxAnswerBytes?: number | undefined
 }
+
+/**
+ * The default of `Options.maxAnswerBytes`: 4 MiB.
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 const defaultTimeout = Duration.seconds(30)
 
@@ -91,6 +108,10 @@ const target = (request: DdsRequest.DdsRequest, allowInsecure: boolean): Either.
       `the path ${JSON.stringify(signedPath)} would go out as ${JSON.stringify(url.pathname)}, which breaks its signature; percent-encode each path segment before signing`
     )
   }
+  for (const [name, value] of Object.entries(request.headers)) {
+    const problem = headerProblem(name, value)
+    if (problem !== undefined) return refuse("InvalidHeader", problem)
+  }
   const signedHost = request.headers["host"]
   if (signedHost !== undefined && signedHost !== url.host) {
     return refuse(
@@ -101,7 +122,76 @@ const target = (request: DdsRequest.DdsRequest, allowInsecure: boolean): Either.
   return Either.right(fullUrl)
 }
 
+// RFC 9110: a header name is a token; a value is visible Latin-1 characters, with spaces and tabs
+// only between them (an HTTP client refuses anything else, or trims it, which breaks the
+// signature). Only the header's name is told: its value may be a credential.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// eslint-disable-next-line no-control-regex
+const LINE_BREAK_OR_NUL = /[\r\n\u0000]/
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0001-\u0008\u000b-\u001f\u007f]/
+// eslint-disable-next-line no-control-regex
+const BEYOND_LATIN_1 = /[^\u0000-\u00ff]/
+
+const headerProblem = (name: string, value: string): string | undefined => {
+  const named = `the header ${JSON.stringify(name.slice(0, 64))}`
+  if (!TOKEN.test(name)) return `${named} is not a valid header name; nothing was sent`
+  const what = LINE_BREAK_OR_NUL.test(value)
+    ? "a line break or a NUL"
+    : CONTROL.test(value)
+    ? "a control character"
+    : BEYOND_LATIN_1.test(value)
+    ? "a character outside Latin-1"
+    : value !== value.trim()
+    ? "leading or trailing white space"
+    : undefined
+  return what === undefined
+    ? undefined
+    : `${named} holds ${what}, which HTTP cannot carry as signed; nothing was sent: fix the value where it comes from (a credential, a configuration)`
+}
+
 const encoder = new TextEncoder()
+
+// The answer's body, read up to `cap` bytes: a larger one fails as soon as its length says so or
+// as soon as the bytes read pass the cap, and the rest is never read (the connection is dropped).
+class TooLarge {
+  readonly _tag = "TooLarge"
+  constructor(readonly detail: string) {}
+}
+
+const readBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  cap: number
+): Effect.Effect<string, HttpClientError.ResponseError | TooLarge> => {
+  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  if (declared > cap) {
+    return Effect.fail(new TooLarge(`the answer (status ${response.status}) declares ${declared} bytes, more than the ${cap} this transport reads (maxAnswerBytes)`))
+  }
+  return Stream.runFoldEffect(
+    response.stream,
+    { chunks: [] as Array<Uint8Array>, size: 0 },
+    (read, chunk) => {
+      const size = read.size + chunk.length
+      if (size > cap) {
+        return Effect.fail(new TooLarge(`the answer (status ${response.status}) is longer than the ${cap} bytes this transport reads (maxAnswerBytes)`))
+      }
+      read.chunks.push(chunk)
+      return Effect.succeed({ chunks: read.chunks, size })
+    }
+  ).pipe(Effect.map(({ chunks, size }) => {
+    const bytes = new Uint8Array(size)
+    let offset = 0
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset)
+      offset += chunk.length
+    }
+    return new TextDecoder().decode(bytes)
+  }), Effect.catchIf(
+    // fetch gives no body at all to an answer without one (a redirect, a 204): it is empty.
+    (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
+    () => Effect.succeed("")
+  ))
+}
 
 // The body goes as bytes with exactly the request's content-type (or none): a string body would
 // let fetch add `text/plain`, and the helpers of HttpClientRequest add a default type.
@@ -127,6 +217,7 @@ export const make = (options: Options = {}): Effect.Effect<Transport.Transport["
   Effect.gen(function*() {
     const timeout = Duration.decode(options.timeout ?? defaultTimeout)
     const allowInsecure = options.allowInsecure ?? false
+    const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES
     // Trace headers added by the client would be sent unsigned; the request goes out as signed.
     const httpClient = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
 
@@ -146,11 +237,17 @@ export const make = (options: Options = {}): Effect.Effect<Transport.Transport["
 
       return execute(toHttpRequest(request, fullUrl.right)).pipe(
         Effect.flatMap((response) =>
-          Effect.map(response.text, (body) =>
+          Effect.map(readBody(response, maxAnswerBytes), (body) =>
             DdsResponse.make({ status: response.status, headers: response.headers, body })
           )
         ),
-        Effect.mapError((error) => fromHttpClientError(request, error)),
+        Effect.scoped,
+        Effect.mapError((error) =>
+          error._tag === "TooLarge"
+            // The service answered, so it received the request: a restore's answer is lost, not refused.
+            ? fail({ reason: "AnswerTooLarge", detail: error.detail }, true)
+            : fromHttpClientError(request, error)
+        ),
         Effect.timeoutFail({
           duration: timeout,
           onTimeout: () =>
