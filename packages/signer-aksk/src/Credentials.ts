@@ -10,7 +10,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { readFile } from "node:fs/promises"
+import { constants } from "node:fs"
+import { open } from "node:fs/promises"
 import { homedir } from "node:os"
 import { join } from "node:path"
 import { parseProfile } from "./internal/profile.js"
@@ -50,7 +51,7 @@ export const variables = {
 export class CredentialsError extends Schema.TaggedError<CredentialsError>("@dds-restore/signer-aksk/CredentialsError")(
   "CredentialsError",
   {
-    reason: Schema.Literal("Missing", "Incomplete", "Unreadable"),
+    reason: Schema.Literal("Missing", "Incomplete", "Unreadable", "Invalid"),
     variables: Schema.Array(Schema.String),
     file: Schema.String,
     detail: Schema.String
@@ -82,6 +83,40 @@ const lookedAt = [variables.accessKeyId, variables.secretAccessKey, variables.se
 const errorCode = (cause: unknown): string =>
   typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : "an unknown error"
 
+// A key and a token travel in headers (the token as X-Security-Token, the key id in Authorization),
+// which carry visible Latin-1 only: a pasted line break or a character beyond Latin-1 would make
+// every request fail on this machine, or worse, inject a header. Refused when read.
+const UNSENDABLE = /[^\u0021-\u007e\u00a0-\u00ff]/
+
+const describeUnsendable = (value: string): string | undefined => {
+  const found = UNSENDABLE.exec(value)?.[0]
+  if (found === undefined) return undefined
+  return found === "\r" || found === "\n"
+    ? "a line break (CR or LF)"
+    : found === " " || found === "\t"
+    ? "white space"
+    : found.charCodeAt(0) < 0x20 || (found.charCodeAt(0) >= 0x7f && found.charCodeAt(0) < 0xa0)
+    ? "a control character"
+    : "a character outside Latin-1"
+}
+
+// The most a credentials file may hold: a few keys, not a disk image.
+const MAX_FILE_BYTES = 64 * 1024
+
+// Opens without blocking (a FIFO would wait for a writer forever), refuses anything but a regular
+// file of a sane size, and reads it.
+const readRegularFile = async (file: string): Promise<string | { readonly refused: string }> => {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const stats = await handle.stat()
+    if (!stats.isFile()) return { refused: `${file} is not a regular file` }
+    if (stats.size > MAX_FILE_BYTES) return { refused: `${file} is ${stats.size} bytes, more than a credentials file holds (${MAX_FILE_BYTES})` }
+    return await handle.readFile("utf8")
+  } finally {
+    await handle.close()
+  }
+}
+
 /**
  * Reads the credentials the way the official SDKs do: `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK`
  * (with `HUAWEICLOUD_SDK_SECURITY_TOKEN`) from `Config`; when neither is set, the `[basic]` section
@@ -98,7 +133,21 @@ export const load: Effect.Effect<Credentials, CredentialsError | ConfigError.Con
   const fail = (reason: CredentialsError["reason"], detail: string) =>
     new CredentialsError({ reason, variables: lookedAt, file, detail })
 
+  // Names where a credential came from, never its value.
+  const checked = (entries: ReadonlyArray<readonly [string, string | undefined]>) =>
+    Effect.forEach(entries, ([where, value]) => {
+      const what = value === undefined ? undefined : describeUnsendable(value)
+      return what === undefined
+        ? Effect.void
+        : Effect.fail(fail("Invalid", `${where} holds ${what}, which a credential cannot hold (it is sent in an HTTP header): set it again without it`))
+    }, { discard: true })
+
   if (Option.isSome(accessKeyId) && Option.isSome(secretAccessKey)) {
+    yield* checked([
+      [variables.accessKeyId, accessKeyId.value],
+      [variables.secretAccessKey, Redacted.value(secretAccessKey.value)],
+      [variables.securityToken, Option.getOrUndefined(Option.map(securityToken, Redacted.value))]
+    ])
     return Option.match(securityToken, {
       onNone: (): Credentials => ({ accessKeyId: accessKeyId.value, secretAccessKey: secretAccessKey.value }),
       onSome: (token): Credentials => ({
@@ -116,13 +165,15 @@ export const load: Effect.Effect<Credentials, CredentialsError | ConfigError.Con
     return yield* fail("Incomplete", `${set} is set but ${unset} is not`)
   }
 
-  const text = yield* Effect.tryPromise({
-    try: () => readFile(file, "utf8"),
+  const read = yield* Effect.tryPromise({
+    try: () => readRegularFile(file),
     catch: (cause) =>
       errorCode(cause) === "ENOENT"
         ? fail("Missing", `neither ${variables.accessKeyId} nor ${variables.secretAccessKey} is set, and ${file} does not exist`)
         : fail("Unreadable", `${file} could not be read (${errorCode(cause)})`)
   })
+  if (typeof read !== "string") return yield* fail("Unreadable", read.refused)
+  const text = read
   const basic = parseProfile(text).get("basic")
   if (basic === undefined) {
     return yield* fail("Missing", `neither ${variables.accessKeyId} nor ${variables.secretAccessKey} is set, and ${file} has no [basic] section`)
@@ -134,6 +185,11 @@ export const load: Effect.Effect<Credentials, CredentialsError | ConfigError.Con
     return yield* fail("Incomplete", `the [basic] section of ${file} has no ${missing.join(" and ")}`)
   }
   const token = basic.get("security_token")
+  yield* checked([
+    [`ak in the [basic] section of ${file}`, ak],
+    [`sk in the [basic] section of ${file}`, sk],
+    [`security_token in the [basic] section of ${file}`, token]
+  ])
   return token === undefined
     ? { accessKeyId: ak, secretAccessKey: Redacted.make(sk) }
     : { accessKeyId: ak, secretAccessKey: Redacted.make(sk), securityToken: Redacted.make(token) }

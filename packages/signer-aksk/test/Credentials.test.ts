@@ -6,6 +6,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
+import { execFileSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -126,7 +127,52 @@ describe("AkSkSigner.layerConfig", () => {
       mkdirSync(directory)
       expect(yield* failureOf([["HUAWEICLOUD_SDK_CREDENTIALS_FILE", directory]])).toMatchObject({
         reason: "Unreadable",
-        detail: `${directory} could not be read (EISDIR)`
+        detail: `${directory} is not a regular file`
+      })
+    }))
+
+  it.effect("a FIFO as the credentials file is refused at once instead of waiting for a writer", () =>
+    Effect.gen(function*() {
+      const fifo = join(dir, "a-fifo")
+      execFileSync("mkfifo", [fifo])
+      expect(yield* failureOf([["HUAWEICLOUD_SDK_CREDENTIALS_FILE", fifo]])).toMatchObject({
+        reason: "Unreadable",
+        detail: `${fifo} is not a regular file`
+      })
+    }))
+
+  it.effect("a credentials file larger than 64 KiB is refused", () =>
+    Effect.gen(function*() {
+      const big = profile("big", `[basic]\nak = A\nsk = B\n#${"x".repeat(70_000)}\n`)
+      expect(yield* failureOf([["HUAWEICLOUD_SDK_CREDENTIALS_FILE", big]])).toMatchObject({
+        reason: "Unreadable",
+        detail: `${big} is 70024 bytes, more than a credentials file holds (65536)`
+      })
+    }))
+
+  it.effect.each([
+    ["HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok\r\nX-Injected: 1", "a line break (CR or LF)"],
+    ["HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok-\u2603", "a character outside Latin-1"],
+    ["HUAWEICLOUD_SDK_AK", "AK\u0000", "a control character"],
+    ["HUAWEICLOUD_SDK_SK", "s k", "white space"]
+  ])("%s holding %j is refused when loaded, naming the variable, never the value", ([variable, value, what]) =>
+    Effect.gen(function*() {
+      const env = new Map([["HUAWEICLOUD_SDK_AK", "AKFROMENV"], ["HUAWEICLOUD_SDK_SK", "sk-from-env"]])
+      env.set(variable, value)
+      const error = yield* failureOf([...env])
+      expect(error).toMatchObject({
+        reason: "Invalid",
+        detail: `${variable} holds ${what}, which a credential cannot hold (it is sent in an HTTP header): set it again without it`
+      })
+      expect(error.message).not.toContain(value)
+    }))
+
+  it.effect("a key in the credentials file holding a character outside Latin-1 is refused, naming the key and the file", () =>
+    Effect.gen(function*() {
+      const file = profile("bad-token", "[basic]\nak = AK\nsk = SK\nsecurity_token = t\u00e9\u4e2d\n")
+      expect(yield* failureOf([["HUAWEICLOUD_SDK_CREDENTIALS_FILE", file]])).toMatchObject({
+        reason: "Invalid",
+        detail: `security_token in the [basic] section of ${file} holds a character outside Latin-1, which a credential cannot hold (it is sent in an HTTP header): set it again without it`
       })
     }))
 })
