@@ -26,6 +26,11 @@ export * as InvalidIdentifier from "./InvalidIdentifier.js"
  * @since 0.1.0
  */
 export * as JobWatch from "./JobWatch.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as JsonText from "./JsonText.js"
 /**
  * @since 0.1.0
  */

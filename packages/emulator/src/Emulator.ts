@@ -137,9 +137,20 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
     const secrets = new Map(seed.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]))
     const lookupSecret = (accessKeyId: string) => secrets.get(accessKeyId)
 
+    // The Host values the state page is served to (this machine's names, with the port listened
+    // on), known once listening; no request arrives before.
+    let stateHosts: ReadonlyArray<string> = []
     const handle = (request: DdsRequest.DdsRequest): Effect.Effect<Server.Outcome> => {
       const path = DdsRequest.path(request)
       if (path === statePath) {
+        // It shows the secret keys: a page of another site that resolves its own name to
+        // 127.0.0.1 (DNS rebinding) sends its own name as Host, and is refused.
+        if (!stateHosts.includes(request.headers["host"] ?? "")) {
+          return Effect.succeed(json(403, {
+            error_code: "DBS.200001",
+            error_msg: `The state page is served only to Host ${stateHosts.slice(0, -1).join(", ")} or ${stateHosts.at(-1)}.`
+          }))
+        }
         return request.method === "GET"
           ? Effect.map(fake.stateJson(), (state) => json(200, state))
           : Effect.succeed(json(405, { error_code: "DBS.200001", error_msg: `Use GET ${statePath}.` }))
@@ -173,6 +184,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorErro
     const address = yield* Server.serve({ host, port, handle }).pipe(
       Effect.mapError((failure) => new EmulatorError({ host, port, detail: failure.detail }))
     )
+    const listening = new URL(address.origin).host
+    stateHosts = [...new Set([`127.0.0.1:${address.port}`, `localhost:${address.port}`, `[::1]:${address.port}`, listening])]
     return Emulator.of({
       url: address.origin,
       host: address.host,

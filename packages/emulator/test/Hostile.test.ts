@@ -5,6 +5,7 @@ import { DemoFixture } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
+import * as Redacted from "effect/Redacted"
 import * as Net from "node:net"
 
 interface Answer {
@@ -299,6 +300,86 @@ describe("generated hostile requests are never answered 5xx", () => {
       // The generated calls did reach the service: some were accepted, some refused as parameter errors.
       expect(statuses.get(200) ?? 0).toBeGreaterThan(0)
       expect(statuses.get(400) ?? 0).toBeGreaterThan(0)
+      yield* expectStillServing(emulator)
+    }).pipe(Effect.scoped))
+})
+
+describe("the emulator's edges (issue 13)", () => {
+  it.live("CONNECT is answered 405 with the gateway's error body, and the server keeps serving", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const answer = yield* Effect.promise(() => raw(emulator.port, `CONNECT 169.254.169.254:80 HTTP/1.1\r\nhost: 169.254.169.254:80\r\n\r\n`))
+      expect(answer.status).toBe(405)
+      expect(JSON.parse(answer.body)).toEqual({ error_code: "DBS.200001", error_msg: "The method CONNECT is not supported." })
+      yield* expectStillServing(emulator)
+    }).pipe(Effect.scoped))
+
+  it.live("the state page, which shows secret keys, is served only to Host 127.0.0.1:PORT, localhost:PORT or [::1]:PORT", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const get = (host: string) => Effect.promise(() => raw(emulator.port, httpText("GET", Emulator.statePath, { host })))
+      for (const host of [`127.0.0.1:${emulator.port}`, `localhost:${emulator.port}`, `[::1]:${emulator.port}`]) {
+        const answer = yield* get(host)
+        expect([host, answer.status]).toStrictEqual([host, 200])
+        expect(answer.body).toContain(Redacted.value(DemoFixture.secretAccessKey))
+      }
+      for (const host of ["attacker.example", `attacker.example:${emulator.port}`, `127.0.0.1:${emulator.port + 1}`, "127.0.0.1", `127.0.0.2:${emulator.port}`]) {
+        const answer = yield* get(host)
+        expect([host, answer.status]).toStrictEqual([host, 403])
+        expect(answer.body).not.toContain(Redacted.value(DemoFixture.secretAccessKey))
+        expect(JSON.parse(answer.body)).toEqual({
+          error_code: "DBS.200001",
+          error_msg: `The state page is served only to Host 127.0.0.1:${emulator.port}, localhost:${emulator.port} or [::1]:${emulator.port}.`
+        })
+      }
+      const none = yield* Effect.promise(() => raw(emulator.port, `GET ${Emulator.statePath} HTTP/1.0\r\n\r\n`))
+      expect(none.status).toBe(403)
+    }).pipe(Effect.scoped))
+
+  it.live("a signed restore whose body is sent as text/plain is refused 400, and no job starts", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const body = JSON.stringify({ restore_collections: [{ database: "shop", restore_database_time: String(Date.now() - 3_600_000) }] })
+      const answer = yield* Effect.promise(() =>
+        raw(
+          emulator.port,
+          signedText(emulator, {
+            method: "POST",
+            url: restorePath(emulator.projectId),
+            headers: { "content-type": "text/plain", "x-project-id": emulator.projectId },
+            body
+          })
+        )
+      )
+      expect(answer.status).toBe(400)
+      expect(JSON.parse(answer.body)).toMatchObject({
+        error_code: "DBS.200001",
+        error_msg: `Parameter error: the request body must be sent as application/json, not "text/plain"`
+      })
+      expect((yield* emulator.fake.jobs).length).toBe(0)
+    }).pipe(Effect.scoped))
+
+  it.live.each<readonly [string, string]>([
+    ["5,000 nested arrays", "[".repeat(5000) + "]".repeat(5000)],
+    ["5,000 nested objects", `{"a":`.repeat(5000) + "1" + "}".repeat(5000)],
+    ["a plan with 5,000 nested arrays as a name", `{"restore_collections":[{"database":${"[".repeat(5000)}${"]".repeat(5000)}}]}`]
+  ])("a signed restore whose body holds %s is refused 400, not 500", ([_what, body]) =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make()
+      const answer = yield* Effect.promise(() =>
+        raw(
+          emulator.port,
+          signedText(emulator, {
+            method: "POST",
+            url: restorePath(emulator.projectId),
+            headers: { "content-type": "application/json", "x-project-id": emulator.projectId },
+            body
+          })
+        )
+      )
+      expectServiceError(answer, 400)
+      expect(JSON.parse(answer.body)).toMatchObject({ error_code: "DBS.200001" })
+      expect((yield* emulator.fake.jobs).length).toBe(0)
       yield* expectStillServing(emulator)
     }).pipe(Effect.scoped))
 })

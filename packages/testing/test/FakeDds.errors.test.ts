@@ -137,7 +137,17 @@ describe("FakeDds errors", () => {
       const r = yield* restore("rs1", "{\"restore_collections\": [")
       expect(r.status).toBe(400)
       expect(r.json).toMatchObject({ error_code: "DBS.200001" })
-      expect((r.json as { error_msg: string }).error_msg).toContain("not valid JSON")
+      expect((r.json as { error_msg: string }).error_msg).toBe("Parameter error: the request body is not JSON (25 characters)")
+    })))
+
+  it.effect("a body nested thousands deep is 400 DBS.200001, not a 500", () =>
+    run(Effect.gen(function*() {
+      const r = yield* restore("rs1", "[".repeat(5000) + "]".repeat(5000))
+      expect(r.status).toBe(400)
+      expect(r.json).toMatchObject({
+        error_code: "DBS.200001",
+        error_msg: "Parameter error: the request body is nested deeper than 64 levels (at character 64)"
+      })
     })))
 
   it.effect("a database-level restore without a time is 400 DBS.200001", () =>

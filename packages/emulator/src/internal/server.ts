@@ -75,6 +75,18 @@ const onClientError = (error: Error & { readonly code?: string }, socket: Net.So
   )
 }
 
+// CONNECT (a proxy's tunnel) is not a method of the API: node hands it to a "connect" listener
+// or, without one, drops the connection unanswered. Answered 405 like any other method.
+const onConnect = (req: Http.IncomingMessage, socket: Net.Socket): void => {
+  socket.on("error", () => socket.destroy())
+  const body = errorBody("DBS.200001", "The method CONNECT is not supported.")
+  socket.end(
+    `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-request-id: ${requestId()}\r\nconnection: close\r\n\r\n${body}`
+  )
+  req.destroy()
+}
+
 const formatOrigin = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`
 
 /** Could not listen on the address asked for (in use, not an address of this machine). */
@@ -155,6 +167,7 @@ export const serve = (options: {
     server.maxHeadersCount = 200
     server.on("request", onRequest)
     server.on("clientError", onClientError)
+    server.on("connect", onConnect)
 
     const address = yield* Effect.acquireRelease(
       Effect.async<Address, ListenFailure>((resume) => {

@@ -1,6 +1,7 @@
 // The restore call: the checks the service makes before it accepts a restore (in its order:
 // instance, body, mode, state, backup policy, names, times, name collisions), and the job it
 // starts, whose outcome is decided now from what existed at each restore time.
+import { JsonText } from "@dds-restore/client"
 import { CollectionName, DatabaseName, Namespace, Wire } from "@dds-restore/domain"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -115,13 +116,17 @@ export const submit = (read: Read, timing: Timing): Submission => {
   if (!found.ok) return refused(found.answer)
   const instance = found.value
 
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(read.request.body)
-  } catch (cause) {
-    return refused(parameterError(`the request body is not valid JSON (${String(cause)})`))
+  // The gateway reads the body as JSON only when it is sent as JSON.
+  const contentType = read.request.headers["content-type"]
+  if (contentType === undefined || !/^application\/json\s*(;|$)/i.test(contentType)) {
+    const sent = contentType === undefined ? "no content-type" : JSON.stringify(contentType.slice(0, 60))
+    return refused(parameterError(`the request body must be sent as application/json, not ${sent}`))
   }
-  const body = decodeBody(parsed)
+  // Bounded in depth: a body of thousands of nested arrays would overflow the formatting of the
+  // schema's error below, a 500 where the service answers 400.
+  const parsed = JsonText.parse(read.request.body)
+  if (Either.isLeft(parsed)) return refused(parameterError(`the request body is ${parsed.left}`))
+  const body = decodeBody(parsed.right)
   if (Either.isLeft(body)) return refused(parameterError(describeIssues(body.left)))
 
   const mode = replicaSetOnly(instance)
