@@ -150,7 +150,7 @@ describe("AkSkSigner.layerConfig", () => {
       })
     }))
 
-  it.effect.each([
+  it.effect.each<readonly [string, string, string]>([
     ["HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok\r\nX-Injected: 1", "a line break (CR or LF)"],
     ["HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok-\u2603", "a character outside Latin-1"],
     ["HUAWEICLOUD_SDK_AK", "AK\u0000", "a control character"],

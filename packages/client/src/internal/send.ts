@@ -6,6 +6,7 @@
 import { Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -16,6 +17,7 @@ import * as Schema from "effect/Schema"
 import * as DdsConfig from "../DdsConfig.js"
 import * as DdsRequest from "../DdsRequest.js"
 import * as DdsResponse from "../DdsResponse.js"
+import * as JsonText from "../JsonText.js"
 import { ResponseDecodeError } from "../ResponseDecodeError.js"
 import type { CallError } from "../RestoreClient.js"
 import * as RetryPolicy from "../RetryPolicy.js"
@@ -95,18 +97,12 @@ const statusTexts: Readonly<Record<number, string>> = {
 
 const isSuccess = (response: DdsResponse.DdsResponse): boolean => response.status >= 200 && response.status < 300
 
-const parseJson = (body: string): unknown => {
-  try {
-    return JSON.parse(body)
-  } catch {
-    return undefined
-  }
-}
+const parseJson = (body: string): unknown => Either.getOrUndefined(JsonText.parse(body))
 
 const decodeErrorBody = Schema.decodeUnknownOption(Wire.ErrorBody)
 
 /** The error answer as a `ServiceError`: the body's code and message, or the status text. */
-const serviceError = (operation: string, response: DdsResponse.DdsResponse): ServiceError => {
+export const serviceError = (operation: string, response: DdsResponse.DdsResponse): ServiceError => {
   const body = decodeErrorBody(parseJson(response.body))
   const requestId = DdsResponse.requestId(response) ?? (body._tag === "Some" ? body.value.request_id : undefined)
   return new ServiceError({
@@ -122,7 +118,14 @@ const serviceError = (operation: string, response: DdsResponse.DdsResponse): Ser
 const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text)
 
 const summarise = (error: ParseResult.ParseError): string => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  let issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>
+  try {
+    issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  } catch {
+    // The formatter recurses into the value it shows; the depth bound keeps it safe, and this
+    // keeps any other surprise a typed error, not a defect.
+    issues = []
+  }
   const first = issues[0]
   if (first === undefined) return "the answer does not match its schema"
   const where = first.path.length === 0 ? "the body" : first.path.map(String).join(".")
@@ -130,8 +133,11 @@ const summarise = (error: ParseResult.ParseError): string => {
   return clip(`${where}: ${first.message}${more}`, 300)
 }
 
-/** Decodes a successful answer with its schema; a body that is not JSON or does not match fails typed. */
-const decode = <A, I>(
+/**
+ * Decodes a successful answer with its schema; a body that is not JSON, nests too deep or does not
+ * match fails typed.
+ */
+export const decode = <A, I>(
   operation: string,
   response: DdsResponse.DdsResponse,
   schema: Schema.Schema<A, I>
@@ -144,10 +150,11 @@ const decode = <A, I>(
       issue,
       ...(requestId === undefined ? {} : { requestId })
     })
-  return Effect.try({
-    try: (): unknown => JSON.parse(response.body),
-    catch: () => fail(`the body is not JSON (${response.body.length} characters)`)
-  }).pipe(
+  const json: Effect.Effect<unknown, ResponseDecodeError> = Either.match(JsonText.parse(response.body), {
+    onLeft: (why) => Effect.fail(fail(`the body is ${why}`)),
+    onRight: (value) => Effect.succeed(value)
+  })
+  return json.pipe(
     Effect.flatMap((json) => Schema.decodeUnknown(schema)(json)),
     Effect.mapError((error) => (error instanceof ResponseDecodeError ? error : fail(summarise(error))))
   )
