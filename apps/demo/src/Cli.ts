@@ -24,6 +24,7 @@ import * as Windows from "./commands/Windows.js"
 import * as Completions from "./Completions.js"
 import * as Failure from "./Failure.js"
 import * as Global from "./Global.js"
+import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 import * as RelativeTime from "./RelativeTime.js"
 
@@ -88,17 +89,31 @@ const cli = Command.run(command, { name, version })
  *
  * @since 0.1.0
  */
-export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Output.Output> => {
+export const run = (
+  argv: ReadonlyArray<string>,
+  options: {
+    /** The signal that is interrupting the run, when one is. */
+    readonly signal?: () => Interruption.Signal | undefined
+  } = {}
+): Effect.Effect<number, never, Output.Output> => {
   const shell = Completions.requested(argv.slice(2))
+  const json = argv.includes("--json")
   return (shell === undefined ? cli(argv) : Effect.flatMap(Completions.script(command, name, shell), Output.line)).pipe(
     Effect.as(Failure.ExitCode.done),
     Effect.catchAll((error) =>
       error instanceof Failure.Exit
         ? Effect.succeed(error.code)
         : ValidationError.isValidationError(error)
-        ? refused(error, argv.includes("--json"))
-        : Effect.succeed(Failure.ExitCode.service)
+        ? refused(error, json)
+        : Failure.report(json)(Effect.fail(asFailure(error))).pipe(Effect.catchAll((exit) => Effect.succeed(exit.code)))
     ),
+    // A defect is a bug of this program: said as such, never a silent exit.
+    Effect.catchAllDefect((defect) => defectReported(defect, json)),
+    Effect.onInterrupt(() => {
+      const signal = options.signal?.()
+      return signal === undefined ? Effect.void : Effect.asVoid(Interruption.report(signal, json))
+    }),
+    Effect.provide(Interruption.layer),
     Effect.provide(Layer.mergeAll(
       // What @effect/cli needs (files for its wizard and completions, paths, the terminal), and not
       // the rest of NodeContext (child processes, workers), which no command uses.
@@ -110,6 +125,24 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, O
       // error, so that standard output keeps only results (one JSON document with --json).
       Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
     ))
+  )
+}
+
+// What @effect/cli or a command failed with that is not one of the failures a command reports.
+const asFailure = (error: unknown): Failure.Failure =>
+  typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
+    ? { _tag: error._tag, message: error instanceof Error ? error.message : String(error._tag) }
+    : { _tag: "UnknownError", message: String(error) }
+
+const defectReported = (defect: unknown, json: boolean): Effect.Effect<number, never, Output.Output> => {
+  const detail = defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)
+  const message = `dds-restore failed unexpectedly (a defect of this program; please report it): ${detail.slice(0, 2000)}`
+  return Effect.zipRight(
+    Effect.zipRight(
+      Output.note(`error: ${message}`),
+      json ? Output.json({ error: { tag: "Defect", message, exit_code: Failure.ExitCode.service } }) : Effect.void
+    ),
+    Effect.succeed(Failure.ExitCode.service)
   )
 }
 

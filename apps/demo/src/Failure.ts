@@ -94,10 +94,12 @@ export const problemLines = (report: Preflight.PreflightReport): ReadonlyArray<s
  */
 export const describe = (failure: Failure): string => {
   if (isPlanError(failure)) {
-    const count = failure.issues.length
+    const count = failure.count
+    const more = count - failure.issues.length
     return [
       `The plan is invalid (${count} ${count === 1 ? "issue" : "issues"}):`,
-      ...failure.issues.map((issue) => `  ${PlanError.formatPath(issue.path)}: ${issue.message}`)
+      ...failure.issues.map((issue) => `  ${PlanError.formatPath(issue.path)}: ${issue.message}`),
+      ...(more > 0 ? [`  and ${more} more ${more === 1 ? "issue" : "issues"}`] : [])
     ].join("\n")
   }
   if (isPreflightFailed(failure)) {

@@ -2,17 +2,38 @@
  * The command line's program: runs it on the process's arguments and exits with its code. The
  * build bundles it into `dist/dds-restore.cjs`, which `bin.ts` runs.
  *
+ * SIGINT and SIGTERM interrupt the run: the command says what it left (see `Interruption`) and the
+ * process exits 130 or 143. One signal is enough: if the run has not ended a few seconds later,
+ * the process exits anyway with the same code.
+ *
  * @since 0.1.0
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
 import * as Cli from "./Cli.js"
+import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 
+let received: Interruption.Signal | undefined
+
+const onSignal = (signal: Interruption.Signal) => () => {
+  if (received !== undefined) return
+  received = signal
+  process.exitCode = Interruption.exitCodes[signal]
+  setTimeout(() => process.exit(Interruption.exitCodes[signal]), 5_000).unref()
+}
+// Before runMain's own listeners, which interrupt the program: the signal is known when it is.
+process.once("SIGINT", onSignal("SIGINT"))
+process.once("SIGTERM", onSignal("SIGTERM"))
+
 NodeRuntime.runMain(
-  Cli.run(process.argv).pipe(
+  Cli.run(process.argv, { signal: () => received }).pipe(
     Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))),
     Effect.provide(Output.layerProcess)
   ),
-  { disableErrorReporting: true, disablePrettyLogger: true }
+  {
+    disableErrorReporting: true,
+    disablePrettyLogger: true,
+    teardown: (_exit, onExit) => onExit(received === undefined ? Number(process.exitCode ?? 0) : Interruption.exitCodes[received])
+  }
 )

@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Failure from "../Failure.js"
 import type * as Global from "../Global.js"
+import * as Interruption from "../Interruption.js"
 import * as Output from "../Output.js"
 import * as PlanFile from "../PlanFile.js"
 import * as Progress from "../Progress.js"
@@ -72,10 +73,12 @@ const restoreOne = (
     yield* Effect.gen(function*() {
       const client = yield* RestoreClient.RestoreClient
       const target = yield* Target.Target
+      yield* Interruption.enter({ _tag: "Submitting", instanceId: instance })
       const submission = yield* client.restore(instance, plan, {
         preflight: !noPreflight,
         ...Option.match(reconcileWait, { onNone: () => ({}), onSome: (lookFor) => ({ reconcile: { wait: lookFor } }) })
       })
+      yield* Interruption.enter({ _tag: "Submitted", instanceId: instance, jobId: submission.jobId })
       const submitted = { job_id: submission.jobId, reconciled: submission.reconciled, instance_id: instance }
       yield* Output.note(
         `submitted: job ${submission.jobId} on instance ${instance}` +

@@ -1,0 +1,137 @@
+// The command line on a user's bad day and an attacker's good one (issue 13), as a subprocess of
+// the built bin: a huge or endless plan file, bytes that are not UTF-8, a signal halfway through a
+// restore. Each ends with a typed message, a bounded output and a non-zero exit code.
+import { spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, truncateSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import { bin, cleanEnv, demoCredentials, demoInstance, document, root, run, serve } from "./support.js"
+
+const dir = mkdtempSync(path.join(tmpdir(), "dds-restore-hostile-"))
+const file = (name: string, content: string | Buffer): string => {
+  const at = path.join(dir, name)
+  writeFileSync(at, content)
+  return at
+}
+
+const T = "1607762955000"
+
+describe("a plan file is read within bounds", () => {
+  it("a plan file over 16 MiB is refused before it is read", async () => {
+    const big = path.join(dir, "big.json")
+    writeFileSync(big, "")
+    truncateSync(big, 17 * 1024 * 1024) // sparse: nothing to read, only a size
+    const result = await run(["validate", big])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `error: The plan file ${big} could not be read: it is ${17 * 1024 * 1024} bytes, more than the 16777216 a plan file may hold. Check the path (relative to the current directory).\n`
+    )
+  })
+
+  it("a FIFO as the plan file is refused at once, not waited on", async () => {
+    const fifo = path.join(dir, "plan.fifo")
+    execFileSync("mkfifo", [fifo])
+    const result = await run(["validate", fifo])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      `The plan file ${fifo} could not be read: it is not a regular file (a FIFO, a device or a socket); give a file, or - for standard input.`
+    )
+  })
+
+  it("- reads the plan from standard input", async () => {
+    const plan = JSON.stringify({ restore_collections: [{ database: "shop", restore_database_time: T }] })
+    const result = await withInput(["validate", "--json", "-"], plan)
+    expect(result.code).toBe(0)
+    expect(document(result.stdout)).toMatchObject({ valid: true })
+  })
+
+  it("a plan file with bytes that are not UTF-8 is refused with the offset of the first one", async () => {
+    const before = `{"restore_collections":[{"database":"caf`
+    const bad = file("latin1.json", Buffer.concat([Buffer.from(before), Buffer.from([0xe9]), Buffer.from(`","restore_database_time":"${T}"}]}`)]))
+    const result = await run(["validate", bad])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`The plan file ${bad} could not be read: it is not UTF-8 text: the byte at offset ${before.length} is not valid UTF-8.`)
+  })
+
+  it("a 2 MB plan of a million invalid entries: 100 issues shown, all counted, one bounded JSON document", async () => {
+    const million = file("million.json", `{"restore_collections":[${Array.from({ length: 1_000_000 }, () => "1").join(",")}]}`)
+    const text = await run(["validate", million])
+    expect(text.code).toBe(1)
+    const lines = text.stderr.trimEnd().split("\n")
+    expect(lines[0]).toBe("The plan is invalid (1000000 issues):")
+    expect(lines).toHaveLength(102)
+    expect(lines[101]).toBe("  and 999900 more issues")
+    const json = await run(["validate", million, "--json"])
+    expect(json.code).toBe(1)
+    const error = document(json.stdout)["error"] as { readonly count: number; readonly issues: ReadonlyArray<unknown> }
+    expect([error.count, error.issues.length]).toStrictEqual([1_000_000, 100])
+    expect(json.stdout.length).toBeLessThan(50_000)
+  })
+})
+
+const withInput = (args: ReadonlyArray<string>, input: string) =>
+  new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: cleanEnv(), stdio: ["pipe", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input)
+  })
+
+// Starts `restore --wait --json` against an emulator whose jobs run long, waits for the submission,
+// and sends the signal.
+const interrupted = async (signal: "SIGINT" | "SIGTERM") => {
+  const emulator = await serve(["--job-duration", "10m"])
+  try {
+    const plan = "examples/database-plan.json"
+    return await new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [bin, "restore", plan, "--instance", demoInstance, "--wait", "--json", "--endpoint", emulator.url],
+        { cwd: root, env: demoCredentials(), stdio: ["ignore", "pipe", "pipe"] }
+      )
+      let stdout = ""
+      let stderr = ""
+      let sent = false
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk
+        if (!sent && /submitted: job /.test(stderr)) {
+          sent = true
+          setTimeout(() => child.kill(signal), 300)
+        }
+      })
+      child.on("error", reject)
+      child.on("close", (code) => resolve({ code, stdout, stderr }))
+    })
+  } finally {
+    await emulator.stop()
+  }
+}
+
+describe("an interrupted restore says what it left, and never exits 0", () => {
+  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s during restore --wait --json exits %i with the job id on stderr and in one JSON document", async (signal, code) => {
+    const result = await interrupted(signal)
+    expect(result.code).toBe(code)
+    const jobId = /submitted: job (\S+) on instance/.exec(result.stderr)?.[1] ?? "none"
+    expect(result.stderr).toContain(
+      `interrupted by ${signal}: job ${jobId} on instance ${demoInstance} was submitted and goes on without this command; follow it with: dds-restore job ${jobId} --wait`
+    )
+    expect(document(result.stdout)).toStrictEqual({
+      error: {
+        tag: "Interrupted",
+        message: `interrupted by ${signal}: job ${jobId} on instance ${demoInstance} was submitted and goes on without this command; follow it with: dds-restore job ${jobId} --wait`,
+        exit_code: code,
+        signal,
+        state: "Submitted",
+        instance_id: demoInstance,
+        job_id: jobId
+      }
+    })
+  }, 60_000)
+})
