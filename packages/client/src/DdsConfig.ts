@@ -89,19 +89,30 @@ const parseProjectId = (value: string): Either.Either<string, ConfigError.Config
         "set it to the project id shown under My Credentials > API Credentials (usually 32 hex characters)."
     )
 
+// An endpoint as a message may show it: without a user name, a password, a query or a fragment,
+// which may hold a secret (ftp://user:PASSWORD@host, ?token=...).
+const shown = (value: string): string => {
+  const url = URL.canParse(value) ? new URL(value) : undefined
+  const bare = url !== undefined && url.host !== ""
+    ? `${url.protocol}//${url.host}${url.pathname}`
+    // Not a URL with a host: everything up to the last "@" may be a user name and a password.
+    : value.replace(/[?#][\s\S]*$/, "").replace(/^((?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?)[\s\S]*@/i, "$1")
+  return quote(bare, 200)
+}
+
 const parseEndpoint = (value: string): Either.Either<string, ConfigError.ConfigError> => {
   const advice = "Give an absolute URL such as https://dds.cn-north-4.myhuaweicloud.com, or a region instead."
-  if (!URL.canParse(value)) return fail(`The endpoint ${quote(value, 200)} is not an absolute URL. ${advice}`)
+  if (!URL.canParse(value)) return fail(`The endpoint ${shown(value)} is not an absolute URL. ${advice}`)
   const url = new URL(value)
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return fail(`The endpoint ${quote(value, 200)} must use https (or http for a local emulator). ${advice}`)
+    return fail(`The endpoint ${shown(value)} must use https (or http for a local emulator). ${advice}`)
   }
   // Credentials in a URL would end up in every log line that shows a request.
   if (url.username !== "" || url.password !== "") {
     return fail("The endpoint must not carry a user name or password: authentication is the Signer's job.")
   }
   if (url.search !== "" || url.hash !== "") {
-    return fail(`The endpoint ${quote(value, 200)} must not have a query or a fragment. ${advice}`)
+    return fail(`The endpoint ${shown(value)} must not have a query or a fragment (not shown here). ${advice}`)
   }
   return Either.right(`${url.origin}${url.pathname.replace(/\/+$/, "")}`)
 }

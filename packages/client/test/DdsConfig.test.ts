@@ -81,6 +81,20 @@ describe("DdsConfig", () => {
       expect(error.toString()).toContain("not an absolute URL")
     }))
 
+  it.effect.each<readonly [string, string]>([
+    ["ftp://user:PASSWORD@dds.example.com/x?token=SECRET", `The endpoint "ftp://dds.example.com/x" must use https`],
+    ["https://dds.example.com/?token=SECRET#SECRET", `The endpoint "https://dds.example.com/" must not have a query or a fragment (not shown here)`],
+    ["user:PASSWORD@dds example?token=SECRET", `The endpoint "user:dds example" must use https`],
+    ["//user:PASSWORD@host?token=SECRET", `The endpoint "//host" is not an absolute URL`],
+    ["x://user:PASSWORD@host /?token=SECRET", `The endpoint "x://host /" is not an absolute URL`]
+  ])("an endpoint %s is shown in its error without user name, password or query", ([endpoint, shown]) =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(fromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: project, HUAWEICLOUD_SDK_DDS_ENDPOINT: endpoint }))
+      expect(error.toString()).toContain(shown)
+      expect(error.toString()).not.toContain("SECRET")
+      expect(error.toString()).not.toContain("PASSWORD")
+    }))
+
   it.effect("neither endpoint nor region: both variables are named", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(fromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: project }))

@@ -3,13 +3,18 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { RestoreClient } from "@dds-restore/client"
+import { type DdsRequest, RestoreClient, Transport } from "@dds-restore/client"
 import { client, counting, fixture, instanceId, json, recording, refused, restoring, timedOut } from "./support.js"
 
 const throttled = (requestId = "req-throttled") => json(429, fixture("gateway-throttled.response.json"), requestId)
 const serverError = (requestId = "req-500") =>
   json(500, JSON.stringify({ error_code: "DBS.200000", error_msg: "Internal error." }), requestId)
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
+
+// A transport failure of the given kind for a request.
+const lostTo = (reason: Transport.TransportError["reason"], mayHaveReachedServer: boolean, detail: string) =>
+(request: DdsRequest.DdsRequest) =>
+  new Transport.TransportError({ reason, method: request.method, url: request.url, mayHaveReachedServer, detail })
 
 /** Runs a call to its end while the test clock moves far past every back-off. */
 const settled = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -152,13 +157,7 @@ describe("RestoreClient retries", () => {
   it.effect("an answer too large to read is not retried like throttling: the read fails after one attempt", () => {
     const transport = recording((request) =>
       Effect.fail(
-        new Transport.TransportError({
-          reason: "AnswerTooLarge",
-          method: request.method,
-          url: request.url,
-          mayHaveReachedServer: true,
-          detail: "the answer (status 500) is longer than the 4194304 bytes this transport reads (maxAnswerBytes)"
-        })
+        lostTo("AnswerTooLarge", true, "the answer (status 500) is longer than the 4194304 bytes this transport reads (maxAnswerBytes)")(request)
       )
     )
     return Effect.gen(function*() {
@@ -172,13 +171,7 @@ describe("RestoreClient retries", () => {
     const transport = recording((request) =>
       request.method === "POST"
         ? Effect.fail(
-          new Transport.TransportError({
-            reason: "AnswerTooLarge",
-            method: request.method,
-            url: request.url,
-            mayHaveReachedServer: true,
-            detail: "the answer (status 200) declares 1073741824 bytes, more than the 4194304 this transport reads (maxAnswerBytes)"
-          })
+          lostTo("AnswerTooLarge", true, "the answer (status 200) declares 1073741824 bytes, more than the 4194304 this transport reads (maxAnswerBytes)")(request)
         )
         : Effect.succeed(json(200, JSON.stringify({ jobs: [], total_count: 0 })))
     )
@@ -193,13 +186,7 @@ describe("RestoreClient retries", () => {
   it.effect("a restore refused on this machine for a header it cannot send is not resent and is known not to have started", () => {
     const transport = recording((request) =>
       Effect.fail(
-        new Transport.TransportError({
-          reason: "InvalidHeader",
-          method: request.method,
-          url: request.url,
-          mayHaveReachedServer: false,
-          detail: `the header "x-security-token" holds a line break or a NUL, which HTTP cannot carry as signed; nothing was sent`
-        })
+        lostTo("InvalidHeader", false, `the header "x-security-token" holds a line break or a NUL, which HTTP cannot carry as signed; nothing was sent`)(request)
       )
     )
     return Effect.gen(function*() {
