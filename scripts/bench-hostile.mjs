@@ -5,6 +5,7 @@
 //   2. `dds-restore job ID` against an endpoint that answers 1 GB (target: refused after the
 //      transport's cap, peak under 200 MB), once with the length declared, once streamed.
 // Run after `pnpm build`: node scripts/bench-hostile.mjs (prints one line per case, and JSON with --json).
+import { Buffer } from "node:buffer"
 import { spawn } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import * as Http from "node:http"
