@@ -94,11 +94,25 @@ export const run = (
   options: {
     /** The signal that is interrupting the run, when one is. */
     readonly signal?: () => Interruption.Signal | undefined
+    /** Whether standard input is a terminal, which the wizard needs to ask its questions. */
+    readonly stdinIsTerminal?: boolean
   } = {}
 ): Effect.Effect<number, never, Output.Output> => {
-  const shell = Completions.requested(argv.slice(2))
-  const json = argv.includes("--json")
-  return (shell === undefined ? cli(argv) : Effect.flatMap(Completions.script(command, name, shell), Output.line)).pipe(
+  const args = argv.slice(2)
+  const json = args.includes("--json")
+  const shell = Completions.requested(args.filter((arg) => arg !== "--json"))
+  const program = shell !== undefined
+    ? Effect.flatMap(Completions.script(command, name, shell), (script) => json ? Output.json({ shell, script }) : Output.line(script))
+    : json && args.includes("--version")
+    ? Output.json({ name, version })
+    : args.includes("--wizard") && options.stdinIsTerminal === false
+    // The wizard asks its questions on standard input: without a terminal there, it would wait forever.
+    ? Failure.report(json)(Effect.fail({
+      _tag: "InvalidOption",
+      message: "--wizard asks its questions on a terminal, and standard input is not one: give the command and its options instead (dds-restore --help)"
+    }))
+    : cli(argv)
+  return program.pipe(
     Effect.as(Failure.ExitCode.done),
     Effect.catchAll((error) =>
       error instanceof Failure.Exit

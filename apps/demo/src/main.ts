@@ -27,7 +27,7 @@ process.once("SIGINT", onSignal("SIGINT"))
 process.once("SIGTERM", onSignal("SIGTERM"))
 
 NodeRuntime.runMain(
-  Cli.run(process.argv, { signal: () => received }).pipe(
+  Cli.run(process.argv, { signal: () => received, stdinIsTerminal: process.stdin.isTTY === true }).pipe(
     Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))),
     Effect.provide(Output.layerProcess)
   ),

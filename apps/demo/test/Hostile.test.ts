@@ -71,6 +71,46 @@ describe("a plan file is read within bounds", () => {
   })
 })
 
+describe("the terminal gets no control character from a plan", () => {
+  it("names holding escape sequences are printed escaped", async () => {
+    const plan = file("escapes.json", JSON.stringify({
+      restore_collections: [{
+        database: "shop\u001b]0;owned\u0007",
+        collections: [{ old_name: "a\u001b[2J\u009b31m\u202ered", restore_collection_time: T }]
+      }]
+    }))
+    const result = await run(["validate", plan])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("  restore_collections[0]: database shop\\u001b]0;owned\\u0007, 1 collection\n")
+    expect(result.stdout).toContain("    a\\u001b[2J\\u009b31m\\u202ered -> a\\u001b[2J\\u009b31m\\u202ered_bak_<ms>")
+    // eslint-disable-next-line no-control-regex -- what the terminal must not receive
+    expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(result.stdout + result.stderr)).toBe(false)
+  })
+})
+
+describe("the built-in options answer in one document under --json, and the wizard does not wait on no terminal", () => {
+  it("--version --json is one document", async () => {
+    const result = await run(["--version", "--json"])
+    expect(result.code).toBe(0)
+    expect(document(result.stdout)).toStrictEqual({ name: "dds-restore", version: "0.0.0" })
+  })
+
+  it("--completions bash --json is one document holding the script", async () => {
+    const result = await run(["--completions", "bash", "--json"])
+    expect(result.code).toBe(0)
+    const completions = document(result.stdout) as { readonly shell: string; readonly script: string }
+    expect(completions.shell).toBe("bash")
+    expect(completions.script).toContain("dds-restore")
+  })
+
+  it("--wizard with standard input that is not a terminal is refused at once", async () => {
+    const result = await withInput(["--wizard", "--json"], "")
+    expect(result.code).toBe(1)
+    expect(document(result.stdout)).toMatchObject({ error: { tag: "InvalidOption", exit_code: 1 } })
+    expect(result.stderr).toContain("error: --wizard asks its questions on a terminal, and standard input is not one")
+  })
+})
+
 const withInput = (args: ReadonlyArray<string>, input: string) =>
   new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: cleanEnv(), stdio: ["pipe", "pipe", "pipe"] })
