@@ -94,6 +94,8 @@ export const run = (
   options: {
     /** The signal that is interrupting the run, when one is. */
     readonly signal?: () => Interruption.Signal | undefined
+    /** Told the exit code of an interrupted run (130, 143, or 0 for a server stopped). */
+    readonly interruptedWith?: (code: number) => void
     /** Whether standard input is a terminal, which the wizard needs to ask its questions. */
     readonly stdinIsTerminal?: boolean
   } = {}
@@ -125,7 +127,9 @@ export const run = (
     Effect.catchAllDefect((defect) => defectReported(defect, json)),
     Effect.onInterrupt(() => {
       const signal = options.signal?.()
-      return signal === undefined ? Effect.void : Effect.asVoid(Interruption.report(signal, json))
+      return signal === undefined
+        ? Effect.void
+        : Effect.flatMap(Interruption.report(signal, json), (code) => Effect.sync(() => options.interruptedWith?.(code)))
     }),
     Effect.provide(Interruption.layer),
     Effect.provide(Layer.mergeAll(

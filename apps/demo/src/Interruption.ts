@@ -19,6 +19,7 @@ import * as Output from "./Output.js"
  */
 export type State =
   | { readonly _tag: "Idle" }
+  | { readonly _tag: "Serving" }
   | { readonly _tag: "Submitting"; readonly instanceId: string }
   | { readonly _tag: "Submitted"; readonly instanceId: string; readonly jobId: string }
 
@@ -60,6 +61,8 @@ export type Signal = keyof typeof exitCodes
 
 const describe = (signal: Signal, state: State): string => {
   switch (state._tag) {
+    case "Serving":
+      return `stopped by ${signal}`
     case "Idle":
       return `interrupted by ${signal}: nothing was submitted`
     case "Submitting":
@@ -82,9 +85,10 @@ export const report = (signal: Signal, json: boolean): Effect.Effect<number, nev
     const ref = yield* Effect.serviceOption(Interruption)
     const state: State = ref._tag === "Some" ? yield* Ref.get(ref.value) : { _tag: "Idle" }
     const message = describe(signal, state)
-    const code = exitCodes[signal]
+    // A server ends when it is told to: that is success.
+    const code = state._tag === "Serving" ? 0 : exitCodes[signal]
     yield* Output.note(message)
-    if (json) {
+    if (json && state._tag !== "Serving") {
       yield* Output.json({
         error: {
           tag: "Interrupted",

@@ -15,6 +15,7 @@ import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 
 let received: Interruption.Signal | undefined
+let interruptedCode: number | undefined
 
 const onSignal = (signal: Interruption.Signal) => () => {
   if (received !== undefined) return
@@ -27,13 +28,18 @@ process.once("SIGINT", onSignal("SIGINT"))
 process.once("SIGTERM", onSignal("SIGTERM"))
 
 NodeRuntime.runMain(
-  Cli.run(process.argv, { signal: () => received, stdinIsTerminal: process.stdin.isTTY === true }).pipe(
+  Cli.run(process.argv, {
+    signal: () => received,
+    interruptedWith: (code) => (interruptedCode = code),
+    stdinIsTerminal: process.stdin.isTTY === true
+  }).pipe(
     Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))),
     Effect.provide(Output.layerProcess)
   ),
   {
     disableErrorReporting: true,
     disablePrettyLogger: true,
-    teardown: (_exit, onExit) => onExit(received === undefined ? Number(process.exitCode ?? 0) : Interruption.exitCodes[received])
+    teardown: (_exit, onExit) =>
+      onExit(received === undefined ? Number(process.exitCode ?? 0) : interruptedCode ?? Interruption.exitCodes[received])
   }
 )

@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Failure from "../Failure.js"
+import * as Interruption from "../Interruption.js"
 import * as Output from "../Output.js"
 
 /**
@@ -67,5 +68,7 @@ export const run = (given: Input) =>
       for (const line of demoInstances) yield* Output.note(line)
     }
     yield* Output.note("serving until interrupted (Ctrl-C)")
+    // Interrupting is how a server is stopped: a signal here ends it normally.
+    yield* Interruption.enter({ _tag: "Serving" })
     return yield* Effect.never
   }).pipe(Effect.scoped, Failure.report(false))
