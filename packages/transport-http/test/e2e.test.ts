@@ -31,6 +31,7 @@ const projectId = "0123456789abcdef0123456789abcdef"
 const instanceId = "9136fd2a9fcd405ea4674276ce36dae8in02"
 const jobId = "a03b1b8a-b756-467c-8a49-38720c3d23ec"
 const restorePath = `/v3/${projectId}/instances/${instanceId}/restore/collections`
+const tasksPath = `/v3.1/${projectId}/jobs`
 
 const credentials: AkSkSigner.Credentials = {
   accessKeyId: "AKE2E00000000000000",
@@ -77,7 +78,8 @@ const tampering = (inner: Layer.Layer<Transport.Transport>): Layer.Layer<Transpo
   ).pipe(Layer.provide(inner))
 
 // The gateway here serves only the reference's canned 2020 bodies, so the restore skips its
-// preflight; a lost answer is looked up in the task list for a short while only.
+// preflight; a lost answer is looked up in the task list for a short while only. Every restore
+// first reads the instance's restore tasks (the before set that a lost answer is settled against).
 const restore = Effect.gen(function*() {
   const plan = yield* RestorePlan.decode(JSON.parse(FakeGateway.fixture("restore-collections.request.json")))
   return yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, {
@@ -101,10 +103,10 @@ describe.each(clients)("RestoreClient over HttpTransport (%s) against a signatur
       const submission = yield* restore.pipe(Effect.provide(clientLayer(gateway.endpoint, http())))
 
       expect(submission).toEqual({ jobId, reconciled: false })
-      expect(gateway.verified.map((r) => [r.method, new URL(r.url).pathname])).toEqual([["POST", restorePath]])
+      expect(gateway.verified.map((r) => [r.method, new URL(r.url).pathname])).toEqual([["GET", tasksPath], ["POST", restorePath]])
       const plan = JSON.parse(FakeGateway.fixture("restore-collections.request.json")) as unknown
-      expect(JSON.parse(gateway.verified[0]?.body ?? "")).toEqual(plan)
-      expect(gateway.verified[0]?.headers["x-security-token"]).toBe("e2e-security-token")
+      expect(JSON.parse(gateway.verified[1]?.body ?? "")).toEqual(plan)
+      expect(gateway.verified[1]?.headers["x-security-token"]).toBe("e2e-security-token")
     }))
 
   it.scopedLive("reads whose queries need percent-encoding pass the signature check", () =>
@@ -132,9 +134,10 @@ describe.each(clients)("RestoreClient over HttpTransport (%s) against a signatur
       expect(error._tag).toBe("ServiceError")
       if (error._tag !== "ServiceError") return
       expect([error.status, error.code, error.operation, error.isAuth]).toEqual([401, "APIGW.0301", "restore", true])
-      expect(error.requestId).toBe("req-1")
-      expect(gateway.received.map((r) => r.body.includes("1607762955001"))).toEqual([true])
-      expect(gateway.verified).toHaveLength(0)
+      // The before set's read has no body to change and passes; the changed restore is refused.
+      expect(error.requestId).toBe("req-2")
+      expect(gateway.received.map((r) => [r.method, r.body.includes("1607762955001")])).toEqual([["GET", false], ["POST", true]])
+      expect(gateway.verified.map((r) => r.method)).toEqual(["GET"])
     }))
 
   it.scopedLive("a throttled read is retried, signed afresh, and succeeds", () =>
@@ -164,7 +167,7 @@ describe.each(clients)("RestoreClient over HttpTransport (%s) against a signatur
 
   it.scopedLive("a restore POST that times out is reported, and not resent", () =>
     Effect.gen(function*() {
-      const gateway = yield* gatewayFor({ script: () => "hang" })
+      const gateway = yield* gatewayFor({ script: (request) => (request.method === "POST" ? "hang" : undefined) })
 
       const error = yield* Effect.flip(restore.pipe(Effect.provide(clientLayer(gateway.endpoint, http({ timeout: "200 millis" })))))
 
@@ -246,7 +249,7 @@ describe("the secret key and the security token never show", () => {
 
       const normal = yield* gateway()
       const failing = yield* gateway(() => ({ status: 500, body: FakeGateway.fixture("error.response.json") }))
-      const silent = yield* gateway(() => "hang")
+      const silent = yield* gateway((request) => (request.method === "POST" ? "hang" : undefined))
       const garbled = yield* gateway(() => ({ status: 200, body: `{"job": {"id": ` }))
       const throttling = yield* gateway(() => ({ status: 429, body: FakeGateway.fixture("gateway-throttled.response.json") }))
       const skewed = yield* gateway(undefined, () => Date.now() + 60 * 60 * 1000)
