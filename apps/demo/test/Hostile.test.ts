@@ -111,17 +111,7 @@ describe("the built-in options answer in one document under --json, and the wiza
   })
 })
 
-const withInput = (args: ReadonlyArray<string>, input: string) =>
-  new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: cleanEnv(), stdio: ["pipe", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(input)
-  })
+const withInput = (args: ReadonlyArray<string>, input: string) => run(args, cleanEnv(), input)
 
 // Starts `restore --wait --json` against an emulator whose jobs run long, waits for the submission,
 // and sends the signal.

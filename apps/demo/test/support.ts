@@ -50,16 +50,17 @@ export interface Result {
   readonly stderr: string
 }
 
-/** Runs `dds-restore <args>` to its end from the repository's root. */
-export const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv()): Promise<Result> =>
+/** Runs `dds-restore <args>` to its end from the repository's root, with `input` (else nothing) on its stdin. */
+export const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv(), input?: string): Promise<Result> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
     child.on("error", reject)
     child.on("close", (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input ?? "")
   })
 
 /** Runs a shell command to its end (for `script`, which gives the command line a terminal). */
