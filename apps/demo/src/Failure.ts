@@ -8,13 +8,18 @@
  *
  * @since 0.1.0
  */
-import type { Preflight } from "@dds-restore/client"
+import type { CallError, JobWatch, Preflight, Reconcile } from "@dds-restore/client"
 import { PlanError } from "@dds-restore/domain"
+import type { Emulator, EmulatorMain, EmulatorOptions } from "@dds-restore/emulator"
+import type { Credentials } from "@dds-restore/signer-aksk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
+import type { InstancesFileError } from "./InstancesFile.js"
 import * as Output from "./Output.js"
+import type { PlanFileError } from "./PlanFile.js"
+import type { TargetError } from "./Target.js"
 
 /**
  * The exit codes of the command line.
@@ -31,21 +36,41 @@ export const ExitCode = { done: 0, invalid: 1, service: 2, jobFailed: 3, unknown
 export class Exit extends Data.TaggedError("Exit")<{ readonly code: number }> {}
 
 /**
- * What a failure looks like to this module: a tagged error with a message.
+ * Every failure a command can end with. A command whose errors are not all here does not compile
+ * (`report` takes only these), and neither does this module until a new one has its exit code.
  *
  * @since 0.1.0
  */
-export interface Failure {
-  readonly _tag: string
-  readonly message: string
-}
+export type Failure =
+  | PlanError.PlanError
+  | PlanFileError
+  | InstancesFileError
+  | Preflight.PreflightFailed
+  | CallError.InvalidArgument
+  | TargetError
+  | Credentials.CredentialsError
+  | EmulatorOptions.InvalidOption
+  | EmulatorMain.SeedFileError
+  | Emulator.EmulatorError
+  | CallError.CallError
+  | CallError.InstanceNotFound
+  | JobWatch.JobNotFound
+  | JobWatch.JobFailed
+  | Reconcile.RestoreOutcomeUnknown
+  | JobWatch.JobWaitTimeout
 
-const exitCodes: Readonly<Record<string, number>> = {
+/**
+ * A failure's tag, or how a piece of work ended without one: interrupted, or a defect.
+ *
+ * @since 0.1.0
+ */
+export type Tag = Failure["_tag"] | "Interrupted" | "Defect"
+
+const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode] } = {
   PlanError: ExitCode.invalid,
   PlanFileError: ExitCode.invalid,
   InstancesFileError: ExitCode.invalid,
   PreflightFailed: ExitCode.invalid,
-  InvalidIdentifier: ExitCode.invalid,
   InvalidArgument: ExitCode.invalid,
   TargetError: ExitCode.invalid,
   CredentialsError: ExitCode.invalid,
@@ -60,15 +85,17 @@ const exitCodes: Readonly<Record<string, number>> = {
   JobNotFound: ExitCode.service,
   JobFailed: ExitCode.jobFailed,
   RestoreOutcomeUnknown: ExitCode.unknown,
-  JobWaitTimeout: ExitCode.unknown
+  JobWaitTimeout: ExitCode.unknown,
+  Interrupted: ExitCode.service,
+  Defect: ExitCode.service
 }
 
 /**
- * The exit code of a failure; one this module does not know is a service error.
+ * The exit code of a failure.
  *
  * @since 0.1.0
  */
-export const exitCodeOf = (failure: Failure): number => exitCodes[failure._tag] ?? ExitCode.service
+export const exitCodeOf = (failure: { readonly _tag: Tag }): number => exitCodes[failure._tag]
 
 const isPlanError = (failure: Failure): failure is PlanError.PlanError => failure instanceof PlanError.PlanError
 
@@ -179,5 +206,5 @@ export const fail = (
  * @since 0.1.0
  */
 export const report = (json: boolean) =>
-<A, E extends Failure, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exit, R | Output.Output> =>
+<A, E extends Failure | Exit, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exit, R | Output.Output> =>
   Effect.catchAll(self, (failure) => failure instanceof Exit ? Effect.fail(failure) : fail(failure, json ? {} : undefined))

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { JobWatch, Reconcile, ServiceError, Transport } from "@dds-restore/client"
+import { CallError, JobWatch, Reconcile, Transport } from "@dds-restore/client"
 import { PlanError } from "@dds-restore/domain"
 import * as Redacted from "effect/Redacted"
 import * as Failure from "../src/Failure.js"
 
 describe("how a failure ends a command", () => {
   it("each kind of failure has its exit code", () => {
-    const service = new ServiceError.ServiceError({ status: 404, code: "DBS.200002", detail: "no instance", operation: "restore" })
+    const service = new CallError.ServiceError({ status: 404, code: "DBS.200002", detail: "no instance", operation: "restore" })
     const lost = new Transport.TransportError({
       reason: "Connection",
       method: "POST",

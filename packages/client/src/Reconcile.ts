@@ -8,10 +8,9 @@
  */
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
+import { ResponseDecodeError, ServiceError } from "./CallError.js"
 import * as Durations from "./internal/durations.js"
 import type * as RestoreLedger from "./RestoreLedger.js"
-import { ResponseDecodeError } from "./ResponseDecodeError.js"
-import { ServiceError } from "./ServiceError.js"
 import { TransportError } from "./Transport.js"
 
 /**

@@ -17,11 +17,9 @@ import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import type { CallError, InstanceNotFound, InvalidArgument } from "./CallError.js"
 import { DdsConfig } from "./DdsConfig.js"
 import type * as DdsRequest from "./DdsRequest.js"
-import type { InstanceNotFound } from "./InstanceNotFound.js"
-import type { InvalidArgument } from "./InvalidArgument.js"
-import type { InvalidIdentifier } from "./InvalidIdentifier.js"
 import * as Arguments from "./internal/arguments.js"
 import * as PreflightRun from "./internal/preflight.js"
 import * as Reads from "./internal/reads.js"
@@ -32,18 +30,9 @@ import type * as JobWatch from "./JobWatch.js"
 import * as Preflight from "./Preflight.js"
 import type * as Reconcile from "./Reconcile.js"
 import * as RestoreLedger from "./RestoreLedger.js"
-import type { ResponseDecodeError } from "./ResponseDecodeError.js"
 import * as RetryPolicy from "./RetryPolicy.js"
-import type { ServiceError } from "./ServiceError.js"
-import type { Signer, SignerError } from "./Signer.js"
-import type { Transport, TransportError } from "./Transport.js"
-
-/**
- * Every way a call that reached the point of sending can fail.
- *
- * @since 0.1.0
- */
-export type CallError = ServiceError | TransportError | SignerError | ResponseDecodeError
+import type { Signer } from "./Signer.js"
+import type { Transport } from "./Transport.js"
 
 /**
  * What a restore gives: the id of its job, and whether the answer was lost and the job found in
@@ -80,7 +69,7 @@ export interface RestoreOptions {
  */
 export type RestoreError =
   | CallError
-  | InvalidIdentifier
+  | InvalidArgument
   | PlanError.PlanError
   | Preflight.PreflightFailed
   | Reconcile.RestoreOutcomeUnknown
@@ -98,7 +87,7 @@ export type WaitError =
   | JobWatch.JobWaitTimeout
   | JobWatch.JobNotFound
   | CallError
-  | InvalidIdentifier
+  | InvalidArgument
 
 /**
  * One restore of a batch: a plan for an instance.
@@ -149,7 +138,7 @@ export interface Service {
     instanceId: string,
     plan: RestorePlan.RestorePlan,
     options?: Preflight.Options
-  ) => Effect.Effect<Preflight.PreflightReport, CallError | InvalidIdentifier>
+  ) => Effect.Effect<Preflight.PreflightReport, CallError | InvalidArgument>
   /**
    * Submits a restore plan to an instance, after its preflight (unless `{ preflight: false }`),
    * and gives the id of its job. Not idempotent: resent only when the gateway refused it before
@@ -180,7 +169,6 @@ export interface Service {
   ) => Effect.Effect<
     Submission,
     | Reconcile.RestoreOutcomeUnknown
-    | InvalidIdentifier
     | InvalidArgument
     | RestoreLedger.LedgerError
     | RestoreLedger.InstanceBusy
@@ -212,9 +200,9 @@ export interface Service {
   readonly restoreRequest: (
     instanceId: string,
     plan: RestorePlan.RestorePlan
-  ) => Effect.Effect<DdsRequest.DdsRequest, InvalidIdentifier | PlanError.PlanError>
+  ) => Effect.Effect<DdsRequest.DdsRequest, InvalidArgument | PlanError.PlanError>
   /** One job (`GET /v3/{project_id}/jobs?id=`); a job just submitted may answer 404 for a few seconds. */
-  readonly job: (jobId: string) => Effect.Effect<Wire.Job, CallError | InvalidIdentifier>
+  readonly job: (jobId: string) => Effect.Effect<Wire.Job, CallError | InvalidArgument>
   /**
    * Waits until a job ends: the `Completed` job, or `JobFailed` with the service's reason, or
    * `JobWaitTimeout`. Polls with back-off on the Effect `Clock`; stops at once when interrupted.
@@ -229,22 +217,22 @@ export interface Service {
   readonly restorableTimes: (
     instanceId: string,
     day: string
-  ) => Effect.Effect<ReadonlyArray<Wire.RestoreWindow>, CallError | InvalidIdentifier | InvalidArgument>
+  ) => Effect.Effect<ReadonlyArray<Wire.RestoreWindow>, CallError | InvalidArgument>
   /** Every database that can be restored to a point in time (epoch ms), all pages walked. */
   readonly restorableDatabases: (
     instanceId: string,
     at: number
-  ) => Effect.Effect<ReadonlyArray<string>, CallError | InvalidIdentifier | InvalidArgument>
+  ) => Effect.Effect<ReadonlyArray<string>, CallError | InvalidArgument>
   /** Every collection of a database that can be restored to a point in time (epoch ms), all pages walked. */
   readonly restorableCollections: (
     instanceId: string,
     database: string,
     at: number
-  ) => Effect.Effect<ReadonlyArray<string>, CallError | InvalidIdentifier | InvalidArgument>
+  ) => Effect.Effect<ReadonlyArray<string>, CallError | InvalidArgument>
   /** The instance's details; `InstanceNotFound` when the project has no such instance. */
-  readonly instance: (instanceId: string) => Effect.Effect<Wire.Instance, CallError | InvalidIdentifier | InstanceNotFound>
+  readonly instance: (instanceId: string) => Effect.Effect<Wire.Instance, CallError | InvalidArgument | InstanceNotFound>
   /** The instance's backup policy (a point-in-time restore needs incremental backup on). */
-  readonly backupPolicy: (instanceId: string) => Effect.Effect<Wire.BackupPolicy, CallError | InvalidIdentifier>
+  readonly backupPolicy: (instanceId: string) => Effect.Effect<Wire.BackupPolicy, CallError | InvalidArgument>
   /**
    * The restore tasks of an instance created between two instants (at most 30 days apart), all
    * pages walked.
@@ -253,7 +241,7 @@ export interface Service {
     instanceId: string,
     from: Date | number,
     to: Date | number
-  ) => Effect.Effect<ReadonlyArray<Wire.Task>, CallError | InvalidIdentifier | InvalidArgument>
+  ) => Effect.Effect<ReadonlyArray<Wire.Task>, CallError | InvalidArgument>
 }
 
 /**

@@ -1,6 +1,10 @@
 /**
  * @since 0.1.0
  */
+export * as CallError from "./CallError.js"
+/**
+ * @since 0.1.0
+ */
 export * as DdsConfig from "./DdsConfig.js"
 /**
  * @since 0.1.0
@@ -10,18 +14,6 @@ export * as DdsRequest from "./DdsRequest.js"
  * @since 0.1.0
  */
 export * as DdsResponse from "./DdsResponse.js"
-/**
- * @since 0.1.0
- */
-export * as InstanceNotFound from "./InstanceNotFound.js"
-/**
- * @since 0.1.0
- */
-export * as InvalidArgument from "./InvalidArgument.js"
-/**
- * @since 0.1.0
- */
-export * as InvalidIdentifier from "./InvalidIdentifier.js"
 /**
  * @since 0.1.0
  */
@@ -42,10 +34,6 @@ export * as Reconcile from "./Reconcile.js"
 /**
  * @since 0.1.0
  */
-export * as ResponseDecodeError from "./ResponseDecodeError.js"
-/**
- * @since 0.1.0
- */
 export * as RestoreClient from "./RestoreClient.js"
 /**
  * @since 0.2.0
@@ -58,12 +46,7 @@ export * as RetryPolicy from "./RetryPolicy.js"
 /**
  * @since 0.1.0
  */
-export * as ServiceError from "./ServiceError.js"
-/**
- * @since 0.1.0
- */
 export * as SdkDate from "./SdkDate.js"
-
 /**
  * @since 0.1.0
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { DdsResponse, RestoreClient, ServiceError } from "@dds-restore/client"
+import { CallError, DdsResponse, RestoreClient } from "@dds-restore/client"
 import { client, counting, fixture, instanceId, json, recording, restoring, sdkDate } from "./support.js"
 
 const local = Date.parse("2021-12-17T06:43:03Z")
@@ -112,7 +112,7 @@ describe("RestoreClient clock skew and refused credentials", () => {
 
   it("clock skew is told by the gateway's 'signature expired', not by the code: APIGW.0301 covers every refused signature", () => {
     const refusal = (code: string, detail: string) =>
-      new ServiceError.ServiceError({ status: 401, code, detail, operation: "job" }).isClockSkew
+      new CallError.ServiceError({ status: 401, code, detail, operation: "job" }).isClockSkew
     expect(refusal("APIGW.0301", "Incorrect IAM authentication information: calc aksk signature fail:signature expired, signature time:20211217T064303Z,server time:20211217T070303Z")).toBe(true)
     expect(refusal("APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")).toBe(false)
     expect(refusal("APIGW.0303", "Incorrect app authentication information: verify signature fail")).toBe(false)

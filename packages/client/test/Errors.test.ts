@@ -1,15 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { RestorePlan } from "@dds-restore/domain"
-import { DdsResponse, RestoreClient, ServiceError, Signer, Transport } from "@dds-restore/client"
+import { CallError, DdsResponse, RestoreClient, Signer, Transport } from "@dds-restore/client"
 import { client, counting, fixture, instanceId, json, recording, restoring } from "./support.js"
 
 const serviceError = (status: number, code: string) =>
-  new ServiceError.ServiceError({ status, code, detail: "x", operation: "restore" })
+  new CallError.ServiceError({ status, code, detail: "x", operation: "restore" })
 
 describe("typed errors", () => {
   it("ServiceError tells throttled, busy and auth apart by status and code", () => {
-    const cases: ReadonlyArray<readonly [number, string, ServiceError.Kind]> = [
+    const cases: ReadonlyArray<readonly [number, string, CallError.Kind]> = [
       [429, "HTTP.429", "Throttled"],
       [403, "APIGW.0308", "Throttled"],
       [429, "APIG.0308", "Throttled"],
@@ -44,7 +44,7 @@ describe("typed errors", () => {
     return Effect.gen(function*() {
       const error = yield* Effect.flip((yield* RestoreClient.RestoreClient).backupPolicy(instanceId))
       expect(error).toStrictEqual(
-        new ServiceError.ServiceError({
+        new CallError.ServiceError({
           status: 400,
           code: "DBS.200001",
           detail: "Parameter error.",

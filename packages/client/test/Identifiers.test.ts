@@ -8,7 +8,7 @@ const safe = /^[A-Za-z0-9_-]+$/
 
 describe("ids placed in a path", () => {
   it.effect.prop(
-    "any id is either sent as exactly one path segment or refused with InvalidIdentifier before anything is sent",
+    "any id is either sent as exactly one path segment or refused with InvalidArgument before anything is sent",
     [fc.oneof(fc.string(), fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/), fc.constantFrom("..", ".", "a/b", "a%2Fb", "x?y", "#"))],
     ([id]) => {
       const transport = recording(() => Effect.succeed(json(200, fixture("backup-policy.response.json"))))
@@ -18,7 +18,7 @@ describe("ids placed in a path", () => {
           expect(result._tag).toBe("Right")
           expect(transport.requests.map((r) => r.url)).toStrictEqual([`${endpoint}/v3/${projectId}/instances/${id}/backups/policy`])
         } else {
-          expect(result._tag === "Left" && result.left._tag).toBe("InvalidIdentifier")
+          expect(result._tag === "Left" && result.left._tag).toBe("InvalidArgument")
           expect(result._tag === "Left" && result.left.message).toContain("Pass the id exactly as the console or the API shows it")
           expect(transport.requests).toHaveLength(0)
         }

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { JobWatch, Reconcile, RestoreClient, ServiceError, Transport } from "@dds-restore/client"
+import { CallError, JobWatch, Reconcile, RestoreClient, Transport } from "@dds-restore/client"
 import { client, instanceId, json, recording } from "./support.js"
 
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
@@ -69,7 +69,7 @@ describe("settling a restore whose answer was lost", () => {
   it("only an answer that may have been acted on is left to reconcile", () => {
     const lost = (mayHaveReachedServer: boolean) =>
       new Transport.TransportError({ reason: "Timeout", method: "POST", url: "https://x/y", mayHaveReachedServer, detail: "d" })
-    const answered = (status: number) => new ServiceError.ServiceError({ status, code: "X", detail: "d", operation: "restore" })
+    const answered = (status: number) => new CallError.ServiceError({ status, code: "X", detail: "d", operation: "restore" })
     expect([lost(true), lost(false), answered(500), answered(503), answered(429), answered(403)].map(Reconcile.isAnswerLost))
       .toStrictEqual([true, false, true, true, false, false])
   })

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Tracer from "effect/Tracer"
 import { type PlanError, RestorePlan, Wire } from "@dds-restore/domain"
-import type { InstanceNotFound, InvalidArgument, InvalidIdentifier, Preflight, Reconcile, RestoreLedger } from "@dds-restore/client"
+import type { CallError, Preflight, Reconcile, RestoreLedger } from "@dds-restore/client"
 import { RestoreClient } from "@dds-restore/client"
 import { client, counting, endpoint, fixture, instanceId, json, only, projectId, recording, restoring } from "./support.js"
 
@@ -267,10 +267,9 @@ describe("RestoreClient requests", () => {
         const calls: ReadonlyArray<
           Effect.Effect<
             unknown,
-            | RestoreClient.CallError
-            | InvalidIdentifier.InvalidIdentifier
-            | InvalidArgument.InvalidArgument
-            | InstanceNotFound.InstanceNotFound
+            | CallError.CallError
+            | CallError.InvalidArgument
+            | CallError.InstanceNotFound
             | PlanError.PlanError
             | Preflight.PreflightFailed
             | Reconcile.RestoreOutcomeUnknown
@@ -290,8 +289,11 @@ describe("RestoreClient requests", () => {
         ]
         for (const call of calls) {
           const error = yield* Effect.flip(call)
-          expect(error._tag).toBe("InvalidIdentifier")
-          expect(error._tag === "InvalidIdentifier" && error.value).toBe(JSON.stringify(bad))
+          expect(error._tag).toBe("InvalidArgument")
+          expect(error._tag === "InvalidArgument" && error.reason).toBe(
+            `${JSON.stringify(bad)} is not a valid id (only letters, digits, "-" and "_", not empty). ` +
+              "Pass the id exactly as the console or the API shows it (an instance id looks like 9136fd2a9fcd405ea4674276ce36dae8in02)."
+          )
         }
       }
       expect(transport.requests).toHaveLength(0)

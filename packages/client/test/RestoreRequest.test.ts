@@ -25,7 +25,7 @@ describe("RestoreClient.restoreRequest", () => {
       const dds = yield* RestoreClient.RestoreClient
       const entry = RestorePlan.database("shop", 1607762955000)
       const badId = yield* Effect.flip(dds.restoreRequest("../x", RestorePlan.make([entry])))
-      expect(badId._tag).toBe("InvalidIdentifier")
+      expect(badId._tag).toBe("InvalidArgument")
       const badPlan = yield* Effect.flip(dds.restoreRequest(instanceId, RestorePlan.make([entry, entry])))
       expect(badPlan._tag).toBe("PlanError")
     }).pipe(Effect.provide(client(transport.layer)))

@@ -263,7 +263,7 @@ describe("the secret key and the security token never show", () => {
         ["throttled until give-up", "ServiceError", Effect.provide(job, using(throttling.endpoint, http()))],
         [
           "invalid id",
-          "InvalidIdentifier",
+          "InvalidArgument",
           Effect.provide(Effect.flatMap(RestoreClient.RestoreClient, (client) => client.job("../jobs?id=x")), using(normal.endpoint, http()))
         ],
         ["connection refused", "TransportError", Effect.provide(job, using(closed, http()))],

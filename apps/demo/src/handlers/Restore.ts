@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { RestoreClient } from "@dds-restore/client"
+import { EmulatorOptions } from "@dds-restore/emulator"
 import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -48,17 +49,23 @@ export const run = ({ target, concurrency, rate, ...input }: Input) =>
   Either.match(target, {
     onLeft: (instance) =>
       Option.isSome(rate) || concurrency !== 4
-        ? Failure.report(input.json)(Effect.fail({
-          _tag: "InvalidOption",
-          message: "--concurrency and --rate apply to a batch: give --instances FILE, or leave them out with --instance."
-        }))
+        ? Failure.report(input.json)(Effect.fail(
+          new EmulatorOptions.InvalidOption({
+            option: Option.isSome(rate) ? "--rate" : "--concurrency",
+            value: Option.isSome(rate) ? String(rate.value) : String(concurrency),
+            detail: "--concurrency and --rate apply to a batch: give --instances FILE, or leave them out with --instance"
+          })
+        ))
         : restoreOne({ ...input, instance }),
     onRight: (instances) =>
       input.wait
-        ? Failure.report(input.json)(Effect.fail({
-          _tag: "InvalidOption",
-          message: "--wait follows one job: with --instances, each instance's job is listed; follow one with dds-restore job ID --wait."
-        }))
+        ? Failure.report(input.json)(Effect.fail(
+          new EmulatorOptions.InvalidOption({
+            option: "--wait",
+            value: "true",
+            detail: "--wait follows one job: with --instances, each instance's job is listed; follow one with dds-restore job ID --wait"
+          })
+        ))
         : RestoreMany.run({ ...input, instances, concurrency, rate })
   })
 

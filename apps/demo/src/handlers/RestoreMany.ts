@@ -42,9 +42,9 @@ export interface Input extends Global.Settings {
  */
 export type Row =
   | { readonly instance_id: string; readonly job_id: string; readonly reconciled: boolean }
-  | { readonly instance_id: string; readonly error: { readonly tag: string; readonly message: string } }
+  | { readonly instance_id: string; readonly error: { readonly tag: Failure.Tag; readonly message: string } }
 
-const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Failure =>
+const failureOf = (cause: Cause.Cause<Failure.Failure>): { readonly _tag: Failure.Tag; readonly message: string } =>
   Option.getOrElse(Cause.failureOption(cause), () => {
     const squashed = Cause.squash(cause)
     return {
@@ -73,7 +73,7 @@ export const row = (item: RestoreClient.ItemResult): Row =>
  * @since 0.1.0
  */
 export const exitCode = (result: Row): number =>
-  "error" in result ? Failure.exitCodeOf({ _tag: result.error.tag, message: result.error.message }) : Failure.ExitCode.done
+  "error" in result ? Failure.exitCodeOf({ _tag: result.error.tag }) : Failure.ExitCode.done
 
 /**
  * The exit code of a run: the most severe of its results' (the highest: 4 unknown, 3 failed, 2

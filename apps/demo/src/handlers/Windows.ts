@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { InvalidArgument, RestoreClient } from "@dds-restore/client"
+import { CallError, RestoreClient } from "@dds-restore/client"
 import { ServiceTime, type Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -49,7 +49,7 @@ export const run = ({ date, instance, json, ...own }: Input) =>
   Effect.gen(function*() {
     const start = ServiceTime.parseUtcDay(date)
     if (Either.isLeft(start)) {
-      return yield* new InvalidArgument.InvalidArgument({
+      return yield* new CallError.InvalidArgument({
         operation: "windows",
         argument: "--date",
         reason: `${JSON.stringify(date)} is not a calendar day: give a UTC day as YYYY-MM-DD, for example 2020-12-12.`

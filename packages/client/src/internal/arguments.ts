@@ -6,16 +6,24 @@ import { DatabaseName, RestorePoint, ServiceTime, Wire } from "@dds-restore/doma
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import { InvalidArgument } from "../InvalidArgument.js"
-import { InvalidIdentifier } from "../InvalidIdentifier.js"
+import { InvalidArgument } from "../CallError.js"
 import { isSafeSegment, quote } from "./segment.js"
 
 /** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
 export const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
 
 /** An id that may be placed in a URL path as one segment. */
-export const safeId = (operation: string, argument: string, value: string): Effect.Effect<string, InvalidIdentifier> =>
-  isSafeSegment(value) ? Effect.succeed(value) : Effect.fail(new InvalidIdentifier({ operation, argument, value: quote(value) }))
+export const safeId = (operation: string, argument: string, value: string): Effect.Effect<string, InvalidArgument> =>
+  isSafeSegment(value)
+    ? Effect.succeed(value)
+    : Effect.fail(
+      new InvalidArgument({
+        operation,
+        argument,
+        reason: `${quote(value)} is not a valid id (only letters, digits, "-" and "_", not empty). ` +
+          "Pass the id exactly as the console or the API shows it (an instance id looks like 9136fd2a9fcd405ea4674276ce36dae8in02)."
+      })
+    )
 
 const isRestorePoint = Schema.is(RestorePoint.RestorePoint)
 

@@ -3,7 +3,7 @@
  * total that keeps growing, or empty pages before the total is reached).
  */
 import * as Effect from "effect/Effect"
-import { ResponseDecodeError } from "../ResponseDecodeError.js"
+import { ResponseDecodeError } from "../CallError.js"
 import type { Answer } from "./send.js"
 
 /** The page size the listings accept at most. */

@@ -5,8 +5,8 @@
  */
 import { Namespace, type PlanError, type RestorePlan, Rules, ServiceTime, type Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
+import type { CallError } from "../CallError.js"
 import * as Preflight from "../Preflight.js"
-import type { CallError } from "../RestoreClient.js"
 import type { Reads } from "./reads.js"
 
 // The restore-time call is asked about UTC days.

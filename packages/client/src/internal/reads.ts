@@ -6,10 +6,8 @@
 import { Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
+import { type CallError, InstanceNotFound, type ServiceError } from "../CallError.js"
 import type { DdsConfig } from "../DdsConfig.js"
-import { InstanceNotFound } from "../InstanceNotFound.js"
-import type { CallError } from "../RestoreClient.js"
-import type { ServiceError } from "../ServiceError.js"
 import { walk } from "./paging.js"
 import type { Sender } from "./send.js"
 

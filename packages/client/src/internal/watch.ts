@@ -10,9 +10,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { type CallError, ServiceError } from "../CallError.js"
 import * as JobWatch from "../JobWatch.js"
-import { ServiceError } from "../ServiceError.js"
-import type { CallError } from "../RestoreClient.js"
 
 /** Every way a watch can end badly once the id is known to be well formed. */
 export type WatchError = JobWatch.JobFailed | JobWatch.JobWaitTimeout | JobWatch.JobNotFound | CallError

@@ -1,12 +1,25 @@
 /**
- * The service (or its API gateway) answered with an error status. Keeps what is needed to act on
- * it and to ask support about it: the status, the error code, the service's own message, the
- * `X-Request-Id` and the operation, and tells the kind of failure (throttled, busy, auth...) with
- * the next step to take (docs/service.md, Errors).
+ * The errors of a call to `RestoreClient`, in one place: the service's error answer
+ * (`ServiceError`), an answer that could not be read (`ResponseDecodeError`), an argument refused
+ * before anything is sent (`InvalidArgument`) and a missing instance (`InstanceNotFound`), and
+ * `CallError`, every way a call that reached the point of sending can fail. The errors of a seam
+ * stay beside it (`TransportError`, `SignerError`), as do those of a concept (`JobFailed`,
+ * `PreflightFailed`, `RestoreOutcomeUnknown`).
+ *
+ * Every error says what was wrong and what to do next; none carries a secret.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import type { SignerError } from "./Signer.js"
+import type { TransportError } from "./Transport.js"
+
+/**
+ * Every way a call that reached the point of sending can fail.
+ *
+ * @since 0.1.0
+ */
+export type CallError = ServiceError | TransportError | SignerError | ResponseDecodeError
 
 // Gateways spell their prefix `APIGW.` or `APIG.` depending on their version: the number decides.
 const normalise = (code: string): string => code.replace(/^APIG\./, "APIGW.")
@@ -40,7 +53,9 @@ export type Kind =
   | "Other"
 
 /**
- * An error answer of the DDS API.
+ * An error answer of the DDS API (or its gateway): the status, the error code, the service's own
+ * message, the `X-Request-Id` and the operation, with the kind of failure and the next step to take
+ * (docs/service.md, Errors).
  *
  * @since 0.1.0
  */
@@ -146,5 +161,75 @@ export class ServiceError extends Schema.TaggedError<ServiceError>("@dds-restore
   override get message(): string {
     const id = this.requestId === undefined ? "" : `, request id ${this.requestId}`
     return `${this.operation} failed with HTTP ${this.status} ${this.code}: ${this.detail} (${this.kind}${id}). ${this.nextStep}`
+  }
+}
+
+/**
+ * An answer that could not be read: a body that is not JSON, or JSON that does not match the
+ * call's schema. Usually a proxy in the way or a change of the API.
+ *
+ * @since 0.1.0
+ */
+export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>(
+  "@dds-restore/client/ResponseDecodeError"
+)("ResponseDecodeError", {
+  /** HTTP status of the answer. */
+  status: Schema.Number,
+  /** `X-Request-Id` of the answer, to quote to support. */
+  requestId: Schema.optionalWith(Schema.String, { exact: true }),
+  /** The `RestoreClient` operation that was called. */
+  operation: Schema.String,
+  /** What did not match, kept short (the first issue, with its path). */
+  issue: Schema.String
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    const id = this.requestId === undefined ? "" : ` (request id ${this.requestId})`
+    return `${this.operation}: the answer (HTTP ${this.status})${id} could not be read: ${this.issue}. ` +
+      "Check that the endpoint is the DDS API and not a proxy or a login page; if it is, report the request id."
+  }
+}
+
+/**
+ * An argument refused before any request is built, so nothing reaches the service: an id that
+ * cannot be placed in a URL path, a day that is not `YYYY-MM-DD`, a time span the service refuses.
+ *
+ * @since 0.1.0
+ */
+export class InvalidArgument extends Schema.TaggedError<InvalidArgument>("@dds-restore/client/InvalidArgument")(
+  "InvalidArgument",
+  {
+    /** The `RestoreClient` operation that was called. */
+    operation: Schema.String,
+    /** Which argument: `instanceId`, `jobId`, `day`, `at`, `from`, `to`... */
+    argument: Schema.String,
+    /** What was wrong (quoting the value, cut short) and what is expected. */
+    reason: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.operation}: ${this.argument} ${this.reason}`
+  }
+}
+
+/**
+ * No instance with this id in the configured project and region.
+ *
+ * @since 0.1.0
+ */
+export class InstanceNotFound extends Schema.TaggedError<InstanceNotFound>("@dds-restore/client/InstanceNotFound")(
+  "InstanceNotFound",
+  {
+    instanceId: Schema.String,
+    /** `X-Request-Id` of the answer, to quote to support. */
+    requestId: Schema.optionalWith(Schema.String, { exact: true })
+  }
+) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    const id = this.requestId === undefined ? "" : ` (request id ${this.requestId})`
+    return `No DDS instance ${this.instanceId} in this project${id}: ` +
+      "check the instance id, and that the project id and the endpoint (region) are the instance's."
   }
 }
