@@ -192,7 +192,7 @@ const claims = await Effect.runPromise(Effect.scoped(Effect.provide(program, Led
 check(claims.get("j1") === "s1", "the job is claimed by its submission")
 `,
   "signer-aksk": `
-import { DdsRequest } from "@dds-restore/client"
+import { DdsRequest, SdkDate } from "@dds-restore/client"
 import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
 import * as Redacted from "effect/Redacted"
 import { check } from "./check.js"
@@ -200,7 +200,7 @@ import { check } from "./check.js"
 const credentials: Credentials.Credentials = { accessKeyId: "AK0001", secretAccessKey: Redacted.make("sk-secret") }
 const request = DdsRequest.make({ method: "GET", url: "https://dds.example.com/v3/p/jobs", query: [["id", "1"]] })
 const now = Date.UTC(2026, 0, 1)
-const signed = AkSkSigner.signRequest(request, credentials, AkSkSigner.sdkDate(now))
+const signed = AkSkSigner.signRequest(request, credentials, SdkDate.format(now))
 check(signed.headers["authorization"]?.startsWith("SDK-HMAC-SHA256 Access=AK0001, ") === true, "the request is signed")
 const verdict: AkSkSigner.Verification = AkSkSigner.verify(signed, (ak) => ak === "AK0001" ? credentials.secretAccessKey : undefined, now)
 check(verdict._tag === "Valid", "the signature verifies")

@@ -3,7 +3,7 @@
  * request (so a rotated key is picked up without a restart) and the request is signed with the
  * AK/SK functions that `@dds-restore/signer-aksk` exports, at the time of the Effect `Clock`.
  */
-import { Signer } from "@dds-restore/client"
+import { SdkDate, Signer } from "@dds-restore/client"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -25,5 +25,5 @@ export const layer = (vault: Vault): Layer.Layer<Signer.Signer> =>
         })
       }
       const now = yield* Clock.currentTimeMillis
-      return AkSkSigner.signRequest(request, credentials.value, AkSkSigner.sdkDate(now))
+      return AkSkSigner.signRequest(request, credentials.value, SdkDate.format(now))
     }))

@@ -11,6 +11,16 @@ const shown = (request: DdsRequest.DdsRequest): string =>
   [JSON.stringify(request), util.inspect(request, { depth: 10 }), String(request)].join("\n")
 
 describe("DdsRequest", () => {
+  it("percent-encodes every byte but the unreserved ones, with upper-case hex", () => {
+    expect(DdsRequest.percentEncode("AZaz09-_.~")).toBe("AZaz09-_.~")
+    expect(DdsRequest.percentEncode("a b+c/d?e=f&g!'()*é😀%")).toBe("a%20b%2Bc%2Fd%3Fe%3Df%26g%21%27%28%29%2A%C3%A9%F0%9F%98%80%25")
+  })
+
+  it("serialises the query for the wire in the given order with the signature's encoding", () => {
+    expect(DdsRequest.encodeQuery([["z", "1"], ["a b", ""], ["a b", "x*y"]])).toBe("z=1&a%20b=&a%20b=x%2Ay")
+    expect(DdsRequest.encodeQuery([])).toBe("")
+  })
+
   it("sensitive header values are redacted in JSON, inspect and String output", () => {
     const request = DdsRequest.make({
       method: "GET",

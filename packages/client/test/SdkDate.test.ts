@@ -7,10 +7,12 @@ describe("SdkDate", () => {
     const millis = Date.UTC(2019, 10, 15, 3, 36, 55)
     expect(SdkDate.format(millis)).toBe("20191115T033655Z")
     expect(SdkDate.parse("20191115T033655Z")).toBe(millis)
+    // Milliseconds are dropped, not rounded.
+    expect(SdkDate.format(Date.UTC(2019, 10, 15, 3, 36, 55, 999))).toBe("20191115T033655Z")
   })
 
   it("refuses what is not a real date in that form", () => {
-    for (const text of ["20191332T000000Z", "20190230T000000Z", "2019-11-15T03:36:55Z", "20191115T033655", ""]) {
+    for (const text of ["20191332T000000Z", "20190230T000000Z", "20190229T000000Z", "2019-11-15T03:36:55Z", "20191115T033655", ""]) {
       expect(SdkDate.parse(text)).toBeUndefined()
     }
   })

@@ -1,7 +1,7 @@
 // The emulator serving signed `GET /v3/{project}/jobs?id=` on loopback: batches of 2,000 requests
 // at concurrency 16 over fetch's keep-alive pool, each request signed afresh. Prints requests per
 // second and the p50/p99 latency of every request measured.
-import { DdsRequest } from "@dds-restore/client"
+import { DdsRequest, SdkDate } from "@dds-restore/client"
 import { Emulator } from "@dds-restore/emulator"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
 import { DemoFixture } from "@dds-restore/testing"
@@ -21,9 +21,9 @@ const signed = (fields: Parameters<typeof DdsRequest.make>[0]) => {
   const request = AkSkSigner.signRequest(
     DdsRequest.make({ ...fields, url: `${emulator.url}${fields.url}` }),
     demo,
-    AkSkSigner.sdkDate(Date.now())
+    SdkDate.format(Date.now())
   )
-  const query = AkSkSigner.encodeQuery(request.query)
+  const query = DdsRequest.encodeQuery(request.query)
   return fetch(`${request.url}${query === "" ? "" : `?${query}`}`, {
     method: request.method,
     headers: request.headers,

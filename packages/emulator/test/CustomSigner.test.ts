@@ -1,6 +1,6 @@
 // The README's "Your own signer" example, verbatim, plugged into the client against the emulator,
 // which checks every signature as the gateway does: a team's signer needs nothing from us but the tag.
-import { DdsConfig, DdsRequest, RestoreClient, Signer } from "@dds-restore/client"
+import { DdsConfig, DdsRequest, RestoreClient, SdkDate, Signer } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { Emulator } from "@dds-restore/emulator"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
@@ -35,7 +35,7 @@ const signingServiceWith = (secretAccessKey: typeof DemoFixture.secretAccessKey)
         const signed = AkSkSigner.signRequest(
           request,
           { accessKeyId: DemoFixture.accessKeyId, secretAccessKey },
-          AkSkSigner.sdkDate(now)
+          SdkDate.format(now)
         )
         return { "x-sdk-date": signed.headers["x-sdk-date"] ?? "", authorization: signed.headers["authorization"] ?? "" }
       })

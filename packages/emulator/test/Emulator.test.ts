@@ -1,4 +1,4 @@
-import { DdsConfig, DdsRequest, type DdsResponse, RestoreClient, Transport } from "@dds-restore/client"
+import { DdsConfig, DdsRequest, type DdsResponse, RestoreClient, SdkDate, Transport } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { Emulator } from "@dds-restore/emulator"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
@@ -259,7 +259,7 @@ describe("the gateway's signature check", () => {
           /^Incorrect IAM authentication information: calc aksk signature fail:signature expired, signature time:\d{8}T\d{6}Z,server time:\d{8}T\d{6}Z$/
         )
         const [, signedAt, serverAt] = /signature time:(\w+),server time:(\w+)/.exec(body.error_msg) ?? []
-        const skew = (AkSkSigner.parseSdkDate(signedAt ?? "") ?? 0) - (AkSkSigner.parseSdkDate(serverAt ?? "") ?? 0)
+        const skew = (SdkDate.parse(signedAt ?? "") ?? 0) - (SdkDate.parse(serverAt ?? "") ?? 0)
         expect(Math.round(skew / 60_000)).toBe(minutes)
       }).pipe(Effect.scoped))
   }

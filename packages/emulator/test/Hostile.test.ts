@@ -1,4 +1,4 @@
-import { DdsRequest } from "@dds-restore/client"
+import { DdsRequest, SdkDate } from "@dds-restore/client"
 import { Emulator } from "@dds-restore/emulator"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
 import { DemoFixture } from "@dds-restore/testing"
@@ -58,9 +58,9 @@ const signedText = (emulator: Emulator.Service, fields: Parameters<typeof DdsReq
   const request = AkSkSigner.signRequest(
     DdsRequest.make({ ...fields, url: `${emulator.url}${fields.url}` }),
     demo,
-    AkSkSigner.sdkDate(Date.now())
+    SdkDate.format(Date.now())
   )
-  const query = AkSkSigner.encodeQuery(request.query)
+  const query = DdsRequest.encodeQuery(request.query)
   return httpText(
     request.method,
     `${DdsRequest.path(request)}${query === "" ? "" : `?${query}`}`,

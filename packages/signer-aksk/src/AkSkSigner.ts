@@ -35,13 +35,6 @@ export const algorithm = "SDK-HMAC-SHA256"
  */
 export const unsignedPayload = "UNSIGNED-PAYLOAD"
 
-/**
- * How far the `X-Sdk-Date` of a request may be from the server's clock, in milliseconds.
- *
- * @since 0.1.0
- */
-export const maxClockSkewMillis: number = SdkDate.maxClockSkewMillis
-
 const emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 // The headers this signer signs when they are on the request, already in canonical (sorted) order.
@@ -60,49 +53,16 @@ const signedNamesFor = (mask: number): SignedNames => {
 }
 const signedNamesByMask: ReadonlyArray<SignedNames> = Array.from({ length: 1 << signableHeaders.length }, (_, mask) => signedNamesFor(mask))
 
-/**
- * Formats epoch milliseconds as an `X-Sdk-Date`: `YYYYMMDDTHHMMSSZ`, UTC (the client's
- * `SdkDate.format`).
- *
- * @since 0.1.0
- */
-export const sdkDate: (millis: number) => string = SdkDate.format
-
-/**
- * Parses an `X-Sdk-Date` into epoch milliseconds; `undefined` when it is not a real
- * `YYYYMMDDTHHMMSSZ` date (the client's `SdkDate.parse`).
- *
- * @since 0.1.0
- */
-export const parseSdkDate: (date: string) => number | undefined = SdkDate.parse
-
 const unreservedPath = /^[A-Za-z0-9\-_.~/]*$/
 
 /**
- * Percent-encodes a path segment, a query key or a query value as the signature does (the client's
- * `DdsRequest.percentEncode`, which transports use too). Throws a `URIError` for a string holding a
- * lone UTF-16 surrogate.
- *
- * @since 0.1.0
- */
-export const percentEncode: (value: string) => string = DdsRequest.percentEncode
-
-/**
- * Serialises query pairs for the wire with the encoding the signature uses (the client's
- * `DdsRequest.encodeQuery`, which transports send).
- *
- * @since 0.1.0
- */
-export const encodeQuery: (pairs: ReadonlyArray<readonly [string, string]>) => string = DdsRequest.encodeQuery
-
-/**
  * The canonical URI of a path as written (not decoded first): each `/`-separated segment
- * percent-encoded, and a trailing `/` added when missing.
+ * percent-encoded (`DdsRequest.percentEncode`), and a trailing `/` added when missing.
  *
  * @since 0.1.0
  */
 export const canonicalUri = (path: string): string => {
-  const uri = unreservedPath.test(path) ? path : path.split("/").map(percentEncode).join("/")
+  const uri = unreservedPath.test(path) ? path : path.split("/").map(DdsRequest.percentEncode).join("/")
   return uri.endsWith("/") ? uri : uri + "/"
 }
 
@@ -111,12 +71,13 @@ const byKeyThenValue = (a: readonly [string, string], b: readonly [string, strin
 
 /**
  * The canonical query string: pairs sorted by key then value (by UTF-16 code unit, before
- * encoding), each `k=v` percent-encoded, joined with `&`; the empty string for no query.
+ * encoding), then written as the transports send a query (`DdsRequest.encodeQuery`); the empty
+ * string for no query.
  *
  * @since 0.1.0
  */
 export const canonicalQueryString = (query: ReadonlyArray<readonly [string, string]>): string =>
-  query.length === 0 ? "" : encodeQuery(query.length === 1 ? query : [...query].sort(byKeyThenValue))
+  query.length === 0 ? "" : DdsRequest.encodeQuery(query.length === 1 ? query : [...query].sort(byKeyThenValue))
 
 const urlParts = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)(\/[^?#]*)?/
 const plainHost = /^[a-z0-9.-]+$/
@@ -309,7 +270,7 @@ export const verify = (
   }
   const [, accessKeyId = "", names = "", signature = ""] = parts
   const signedHeaders = names.split(";")
-  const signedAt = parseSdkDate(date)
+  const signedAt = SdkDate.parse(date)
   if (signedAt === undefined) return invalid("MalformedAuthorization", `X-Sdk-Date '${date}' is not YYYYMMDDTHHMMSSZ`)
   if (!signedHeaders.includes("x-sdk-date")) return invalid("MalformedAuthorization", "SignedHeaders does not include x-sdk-date")
   for (const name of signedHeaders) {
@@ -320,8 +281,8 @@ export const verify = (
   }
   const secret = lookupSecret(accessKeyId)
   if (secret === undefined) return invalid("UnknownAccessKey", `the access key ${accessKeyId} is not known`)
-  if (Math.abs(now - signedAt) > maxClockSkewMillis) {
-    const serverTime = sdkDate(now)
+  if (Math.abs(now - signedAt) > SdkDate.maxClockSkewMillis) {
+    const serverTime = SdkDate.format(now)
     return {
       _tag: "Invalid",
       reason: "Expired",
@@ -353,7 +314,7 @@ export const make = (credentials: Credentials): Signer.Signer["Type"] =>
     sign: (request) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.try({
-          try: () => signRequest(request, credentials, sdkDate(now)),
+          try: () => signRequest(request, credentials, SdkDate.format(now)),
           catch: (cause) =>
             new Signer.SignerError({
               reason: "InvalidRequest",

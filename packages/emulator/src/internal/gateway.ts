@@ -1,6 +1,6 @@
 // The API gateway's AK/SK check in front of the fake service: what it lets through, and the 401
 // it answers with otherwise (APIGW.0301 and the gateway's wording).
-import type { DdsRequest } from "@dds-restore/client"
+import { type DdsRequest, SdkDate } from "@dds-restore/client"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
 import type * as Redacted from "effect/Redacted"
 
@@ -37,7 +37,7 @@ export const check = (
   request: DdsRequest.DdsRequest,
   lookupSecret: (accessKeyId: string) => Redacted.Redacted<string> | undefined
 ): Refused | undefined => {
-  const signedAt = AkSkSigner.parseSdkDate(request.headers["x-sdk-date"] ?? "") ?? 0
+  const signedAt = SdkDate.parse(request.headers["x-sdk-date"] ?? "") ?? 0
   const verification = AkSkSigner.verify(request, lookupSecret, signedAt)
   if (verification._tag === "Valid") return undefined
   return {
