@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { CallError, JobWatch, Preflight, Reconcile } from "@dds-restore/client"
+import type { CallError, JobWatch, Preflight, Reconcile, RestoreLedger } from "@dds-restore/client"
 import { PlanError } from "@dds-restore/domain"
 import type { Emulator, EmulatorMain, EmulatorOptions } from "@dds-restore/emulator"
 import type { Credentials } from "@dds-restore/signer-aksk"
@@ -54,6 +54,7 @@ export type Failure =
   | Emulator.EmulatorError
   | CallError.CallError
   | CallError.InstanceNotFound
+  | RestoreLedger.LedgerError
   | JobWatch.JobNotFound
   | JobWatch.JobFailed
   | Reconcile.RestoreOutcomeUnknown
@@ -82,6 +83,7 @@ const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode]
   SignerError: ExitCode.service,
   ResponseDecodeError: ExitCode.service,
   InstanceNotFound: ExitCode.service,
+  LedgerError: ExitCode.service,
   JobNotFound: ExitCode.service,
   JobFailed: ExitCode.jobFailed,
   RestoreOutcomeUnknown: ExitCode.unknown,
