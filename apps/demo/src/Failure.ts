@@ -55,6 +55,8 @@ export type Failure =
   | CallError.CallError
   | CallError.InstanceNotFound
   | RestoreLedger.LedgerError
+  | RestoreLedger.InstanceBusy
+  | RestoreLedger.LeaseLost
   | JobWatch.JobNotFound
   | JobWatch.JobFailed
   | Reconcile.RestoreOutcomeUnknown
@@ -84,6 +86,8 @@ const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode]
   ResponseDecodeError: ExitCode.service,
   InstanceNotFound: ExitCode.service,
   LedgerError: ExitCode.service,
+  InstanceBusy: ExitCode.service,
+  LeaseLost: ExitCode.service,
   JobNotFound: ExitCode.service,
   JobFailed: ExitCode.jobFailed,
   RestoreOutcomeUnknown: ExitCode.unknown,
