@@ -121,7 +121,8 @@ export const run = (
         ? Effect.succeed(error.code)
         : ValidationError.isValidationError(error)
         ? refused(error, json)
-        : Failure.report(json)(Effect.fail(asFailure(error))).pipe(Effect.catchAll((exit) => Effect.succeed(exit.code)))
+        // Nothing else is typed to reach here; anything that does anyway is a bug of this program.
+        : defectReported(error, json)
     ),
     // A defect is a bug of this program: said as such, never a silent exit.
     Effect.catchAllDefect((defect) => defectReported(defect, json)),
@@ -145,12 +146,6 @@ export const run = (
     ))
   )
 }
-
-// What @effect/cli or a command failed with that is not one of the failures a command reports.
-const asFailure = (error: unknown): Failure.Failure =>
-  typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
-    ? { _tag: error._tag, message: error instanceof Error ? error.message : String(error._tag) }
-    : { _tag: "UnknownError", message: String(error) }
 
 const defectReported = (defect: unknown, json: boolean): Effect.Effect<number, never, Output.Output> => {
   const detail = defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)

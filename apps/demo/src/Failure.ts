@@ -37,7 +37,7 @@ export class Exit extends Data.TaggedError("Exit")<{ readonly code: number }> {}
 
 /**
  * Every failure a command can end with. A command whose errors are not all here does not compile
- * (`report` takes only these), and neither does this module until a new one has its exit code.
+ * (`report` takes only their tags), and neither does this module until a new one has its exit code.
  *
  * @since 0.1.0
  */
@@ -68,6 +68,18 @@ export type Failure =
  * @since 0.1.0
  */
 export type Tag = Failure["_tag"] | "Interrupted" | "Defect"
+
+/**
+ * What this module reports: a failure, or a refusal the command line makes itself under one of the
+ * failures' tags (the wizard with no terminal is an `InvalidOption`). Its tag has an exit code, so
+ * a new kind of failure has to be given one before anything can report it.
+ *
+ * @since 0.1.0
+ */
+export interface Reportable {
+  readonly _tag: Tag
+  readonly message: string
+}
 
 const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode] } = {
   PlanError: ExitCode.invalid,
@@ -103,10 +115,10 @@ const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode]
  */
 export const exitCodeOf = (failure: { readonly _tag: Tag }): number => exitCodes[failure._tag]
 
-const isPlanError = (failure: Failure): failure is PlanError.PlanError => failure instanceof PlanError.PlanError
+const isPlanError = (failure: Reportable): failure is PlanError.PlanError => failure instanceof PlanError.PlanError
 
 // By its tag, so that this module (loaded by every command) does not load the client.
-const isPreflightFailed = (failure: Failure): failure is Preflight.PreflightFailed => failure._tag === "PreflightFailed"
+const isPreflightFailed = (failure: Reportable): failure is Preflight.PreflightFailed => failure._tag === "PreflightFailed"
 
 /**
  * The problems of a preflight, two lines each: `[kind] path: message`, then the hint.
@@ -125,7 +137,7 @@ export const problemLines = (report: Preflight.PreflightReport): ReadonlyArray<s
  *
  * @since 0.1.0
  */
-export const describe = (failure: Failure): string => {
+export const describe = (failure: Reportable): string => {
   if (isPlanError(failure)) {
     const count = failure.count
     const more = count - failure.issues.length
@@ -177,7 +189,7 @@ export const plain = (value: unknown): unknown => {
  *
  * @since 0.1.0
  */
-export const toJson = (failure: Failure): { readonly error: unknown } => {
+export const toJson = (failure: Reportable): { readonly error: unknown } => {
   const fields = plain(failure)
   return {
     error: {
@@ -196,7 +208,7 @@ export const toJson = (failure: Failure): { readonly error: unknown } => {
  * @since 0.1.0
  */
 export const fail = (
-  failure: Failure,
+  failure: Reportable,
   document?: Readonly<Record<string, unknown>>
 ): Effect.Effect<never, Exit, Output.Output> =>
   Effect.zipRight(
@@ -212,5 +224,5 @@ export const fail = (
  * @since 0.1.0
  */
 export const report = (json: boolean) =>
-<A, E extends Failure | Exit, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exit, R | Output.Output> =>
+<A, E extends Reportable | Exit, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exit, R | Output.Output> =>
   Effect.catchAll(self, (failure) => failure instanceof Exit ? Effect.fail(failure) : fail(failure, json ? {} : undefined))

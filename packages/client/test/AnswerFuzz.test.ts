@@ -12,7 +12,7 @@ import * as TestClock from "effect/TestClock"
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import { RestorePlan, Wire } from "@dds-restore/domain"
-import { DdsResponse, ResponseDecodeError, RestoreClient } from "@dds-restore/client"
+import { CallError, DdsResponse, RestoreClient } from "@dds-restore/client"
 import * as Send from "../src/internal/send.js"
 import { client, fixture, instanceId, recording } from "./support.js"
 
@@ -168,7 +168,7 @@ describe("the answer decoders themselves, fuzzed many thousands of times", () =>
   it("a 2xx answer of 5,000 nested arrays (10 KB) fails as ResponseDecodeError instead of overflowing the stack", () => {
     const response = DdsResponse.make({ status: 200, headers: {}, body: "[".repeat(5000) + "]".repeat(5000) })
     const exit = Effect.runSyncExit(Send.decode("restore", response, Wire.RestoreResponse))
-    expect(exit).toStrictEqual(Exit.fail(new ResponseDecodeError.ResponseDecodeError({
+    expect(exit).toStrictEqual(Exit.fail(new CallError.ResponseDecodeError({
       status: 200,
       operation: "restore",
       issue: "the body is nested deeper than 64 levels (at character 64)"

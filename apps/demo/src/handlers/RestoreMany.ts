@@ -44,7 +44,7 @@ export type Row =
   | { readonly instance_id: string; readonly job_id: string; readonly reconciled: boolean }
   | { readonly instance_id: string; readonly error: { readonly tag: Failure.Tag; readonly message: string } }
 
-const failureOf = (cause: Cause.Cause<Failure.Failure>): { readonly _tag: Failure.Tag; readonly message: string } =>
+const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Reportable =>
   Option.getOrElse(Cause.failureOption(cause), () => {
     const squashed = Cause.squash(cause)
     return {
