@@ -21,13 +21,15 @@ import type { CallError, InstanceNotFound, InvalidArgument } from "./CallError.j
 import { DdsConfig } from "./DdsConfig.js"
 import type * as DdsRequest from "./DdsRequest.js"
 import * as Arguments from "./internal/arguments.js"
+import { onInstance, onJob, traced } from "./internal/operation.js"
 import * as PreflightRun from "./internal/preflight.js"
 import * as Reads from "./internal/reads.js"
 import * as Submissions from "./internal/reconcile.js"
+import * as Restores from "./internal/restore.js"
 import * as Send from "./internal/send.js"
 import { watch } from "./internal/watch.js"
 import type * as JobWatch from "./JobWatch.js"
-import * as Preflight from "./Preflight.js"
+import type * as Preflight from "./Preflight.js"
 import type * as Reconcile from "./Reconcile.js"
 import * as RestoreLedger from "./RestoreLedger.js"
 import * as RetryPolicy from "./RetryPolicy.js"
@@ -288,40 +290,10 @@ export const make = (
       wait: Duration.decode(options.lease?.wait ?? "10 minutes")
     })
 
-    const traced = (operation: string, attributes: Record<string, string>) =>
-      Effect.withSpan(`RestoreClient.${operation}`, { attributes: { ...attributes, "dds.operation": operation } })
-    // An operation on one instance or one job: its id checked first, all of it in one span.
-    const onInstance = <A, E>(operation: string, instanceId: string, use: (id: string) => Effect.Effect<A, E>) =>
-      Effect.flatMap(Arguments.safeId(operation, "instanceId", instanceId), use).pipe(traced(operation, { "dds.instance_id": instanceId }))
-    const onJob = <A, E>(operation: string, jobId: string, use: (id: string) => Effect.Effect<A, E>) =>
-      Effect.flatMap(Arguments.safeId(operation, "jobId", jobId), use).pipe(traced(operation, { "dds.job_id": jobId }))
-
-    const restore: Service["restore"] = (instanceId, plan, restoreOptions = {}) =>
-      onInstance("restore", instanceId, (id) =>
-        Effect.gen(function*() {
-          // A plan built in code skipped the rules across entries; a plan that breaks one is never sent.
-          const checked = yield* RestorePlan.validate(plan)
-          const { preflight: check = true } = restoreOptions
-          if (check !== false) {
-            const now = yield* Clock.currentTimeMillis
-            const report = yield* PreflightRun.run(reads, id, checked, now, check === true ? {} : check)
-            if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
-          }
-          return yield* submissions.submit(id, checked, restoreOptions)
-        }))
-
-    const restoreMany: Service["restoreMany"] = (items, { concurrency, onResult, requestsPerSecond, ...restoreOptions }) =>
-      Effect.gen(function*() {
-        const atOnce = yield* Arguments.concurrency("restoreMany", concurrency)
-        const rate = yield* Arguments.requestRate("restoreMany", requestsPerSecond)
-        const restoreOne = ({ instanceId, plan }: Item) =>
-          Effect.map(Effect.exit(restore(instanceId, plan, restoreOptions)), (result): ItemResult => ({ instanceId, result })).pipe(
-            Effect.tap((done) => onResult === undefined ? Effect.void : onResult(done))
-          )
-        return yield* Send.limited(rate, Effect.forEach(items, restoreOne, { concurrency: atOnce }))
-      }).pipe(traced("restoreMany", { "dds.items": String(items.length) }))
+    const { restore, restoreMany } = Restores.make(reads, submissions)
 
     return RestoreClient.of({
+      ...Reads.offered(reads),
       preflight: (instanceId, plan, preflightOptions = {}) =>
         onInstance("preflight", instanceId, (id) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) => PreflightRun.run(reads, id, plan, now, preflightOptions))),
@@ -332,29 +304,11 @@ export const make = (
         onInstance("reconcile", instanceId, (id) => submissions.reconcile(id, submittedAt, reconcileOptions)),
       recover: (reconcileOptions) => submissions.recover(reconcileOptions).pipe(traced("recover", {})),
       restoreMany,
-      job: (jobId) => onJob("job", jobId, reads.job),
       waitForJob: (jobId, watchOptions = {}) =>
         // The stream ends only after a Completed snapshot: it fails on every other way out.
         onJob("waitForJob", jobId, (id) => Effect.map(Stream.runLast(watch(reads.job, id, watchOptions)), (last) => Option.getOrThrow(last).job)),
       watchJob: (jobId, watchOptions = {}) =>
-        Stream.unwrap(Effect.map(Arguments.safeId("watchJob", "jobId", jobId), (id) => watch(reads.job, id, watchOptions))),
-      restorableTimes: (instanceId, day) =>
-        onInstance("restorableTimes", instanceId, (id) =>
-          Effect.flatMap(Arguments.utcDay("restorableTimes", day), (date) => reads.windows(id, date))),
-      restorableDatabases: (instanceId, at) =>
-        onInstance("restorableDatabases", instanceId, (id) =>
-          Effect.flatMap(Arguments.restorePoint("restorableDatabases", "at", at), (time) => reads.databases(id, time))),
-      restorableCollections: (instanceId, database, at) =>
-        onInstance("restorableCollections", instanceId, (id) =>
-          Effect.gen(function*() {
-            const name = yield* Arguments.databaseName("restorableCollections", "database", database)
-            return yield* reads.collections(id, name, yield* Arguments.restorePoint("restorableCollections", "at", at))
-          })),
-      instance: (instanceId) => onInstance("instance", instanceId, reads.instance),
-      backupPolicy: (instanceId) => onInstance("backupPolicy", instanceId, reads.backupPolicy),
-      restoreTasks: (instanceId, from, to) =>
-        onInstance("restoreTasks", instanceId, (id) =>
-          Effect.flatMap(Arguments.taskSpan("restoreTasks", from, to), ([start, end]) => reads.tasks(id, start, end)))
+        Stream.unwrap(Effect.map(Arguments.safeId("watchJob", "jobId", jobId), (id) => watch(reads.job, id, watchOptions)))
     })
   })
 

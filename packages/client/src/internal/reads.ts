@@ -1,13 +1,17 @@
 /**
  * The reads of the API on arguments already checked: each sends one GET (or walks every page of a
  * listing) and gives the part of the answer callers use. The public reads, the preflight, the job
- * watch and the search for a lost submission's job all read through this one record.
+ * watch and the search for a lost submission's job all read through this one record; the public
+ * reads (`offered`) check their arguments first.
  */
 import { Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import { type CallError, InstanceNotFound, type ServiceError } from "../CallError.js"
 import type { DdsConfig } from "../DdsConfig.js"
+import type { Service } from "../RestoreClient.js"
+import * as Arguments from "./arguments.js"
+import { onInstance, onJob } from "./operation.js"
 import { walk } from "./paging.js"
 import type { Sender } from "./send.js"
 
@@ -111,3 +115,30 @@ export const make = (sender: Sender, config: DdsConfig["Type"]): Reads => {
 
   return { instance, backupPolicy, windows, databases, collections, tasks, job }
 }
+
+/** The reads `RestoreClient` offers as they are. */
+export type Offered = Pick<
+  Service,
+  "job" | "restorableTimes" | "restorableDatabases" | "restorableCollections" | "instance" | "backupPolicy" | "restoreTasks"
+>
+
+/** The reads `RestoreClient` offers: each checks its arguments, then reads, all of it in its span. */
+export const offered = (reads: Reads): Offered => ({
+  job: (jobId) => onJob("job", jobId, reads.job),
+  restorableTimes: (instanceId, day) =>
+    onInstance("restorableTimes", instanceId, (id) => Effect.flatMap(Arguments.utcDay("restorableTimes", day), (date) => reads.windows(id, date))),
+  restorableDatabases: (instanceId, at) =>
+    onInstance("restorableDatabases", instanceId, (id) =>
+      Effect.flatMap(Arguments.restorePoint("restorableDatabases", "at", at), (time) => reads.databases(id, time))),
+  restorableCollections: (instanceId, database, at) =>
+    onInstance("restorableCollections", instanceId, (id) =>
+      Effect.gen(function*() {
+        const name = yield* Arguments.databaseName("restorableCollections", "database", database)
+        return yield* reads.collections(id, name, yield* Arguments.restorePoint("restorableCollections", "at", at))
+      })),
+  instance: (instanceId) => onInstance("instance", instanceId, reads.instance),
+  backupPolicy: (instanceId) => onInstance("backupPolicy", instanceId, reads.backupPolicy),
+  restoreTasks: (instanceId, from, to) =>
+    onInstance("restoreTasks", instanceId, (id) =>
+      Effect.flatMap(Arguments.taskSpan("restoreTasks", from, to), ([start, end]) => reads.tasks(id, start, end)))
+})

@@ -1,0 +1,52 @@
+/**
+ * A restore as `RestoreClient` runs it: the plan's rules across entries, its preflight, then its
+ * submission under the instance's lease (`reconcile.ts`); and a batch of restores on many
+ * instances, a few at a time, every request of the batch under one rate limit.
+ */
+import { RestorePlan } from "@dds-restore/domain"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Preflight from "../Preflight.js"
+import type { Item, ItemResult, Service } from "../RestoreClient.js"
+import * as Arguments from "./arguments.js"
+import { onInstance, traced } from "./operation.js"
+import * as PreflightRun from "./preflight.js"
+import type { Reads } from "./reads.js"
+import type { Submissions } from "./reconcile.js"
+import * as Send from "./send.js"
+
+/** The two ways to restore. */
+export interface Restores {
+  readonly restore: Service["restore"]
+  readonly restoreMany: Service["restoreMany"]
+}
+
+/** Restores over the client's reads and submissions. */
+export const make = (reads: Reads, submissions: Submissions): Restores => {
+  const restore: Service["restore"] = (instanceId, plan, options = {}) =>
+    onInstance("restore", instanceId, (id) =>
+      Effect.gen(function*() {
+        // A plan built in code skipped the rules across entries; a plan that breaks one is never sent.
+        const checked = yield* RestorePlan.validate(plan)
+        const { preflight: check = true } = options
+        if (check !== false) {
+          const now = yield* Clock.currentTimeMillis
+          const report = yield* PreflightRun.run(reads, id, checked, now, check === true ? {} : check)
+          if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
+        }
+        return yield* submissions.submit(id, checked, options)
+      }))
+
+  const restoreMany: Service["restoreMany"] = (items, { concurrency, onResult, requestsPerSecond, ...options }) =>
+    Effect.gen(function*() {
+      const atOnce = yield* Arguments.concurrency("restoreMany", concurrency)
+      const rate = yield* Arguments.requestRate("restoreMany", requestsPerSecond)
+      const restoreOne = ({ instanceId, plan }: Item) =>
+        Effect.map(Effect.exit(restore(instanceId, plan, options)), (result): ItemResult => ({ instanceId, result })).pipe(
+          Effect.tap((done) => onResult === undefined ? Effect.void : onResult(done))
+        )
+      return yield* Send.limited(rate, Effect.forEach(items, restoreOne, { concurrency: atOnce }))
+    }).pipe(traced("restoreMany", { "dds.items": String(items.length) }))
+
+  return { restore, restoreMany }
+}
