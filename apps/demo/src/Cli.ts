@@ -14,6 +14,7 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
 import packageJson from "../package.json" with { type: "json" }
 import * as Emulator from "./commands/Emulator.js"
 import * as Job from "./commands/Job.js"
@@ -22,8 +23,10 @@ import * as Restore from "./commands/Restore.js"
 import * as Validate from "./commands/Validate.js"
 import * as Windows from "./commands/Windows.js"
 import * as Completions from "./Completions.js"
+import * as Defect from "./Defect.js"
 import * as Failure from "./Failure.js"
 import * as Global from "./Global.js"
+import * as HelpDocument from "./HelpDocument.js"
 import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 import * as RelativeTime from "./RelativeTime.js"
@@ -83,6 +86,23 @@ const name = "dds-restore"
 
 const cli = Command.run(command, { name, version })
 
+const config = CliConfig.make({ showBuiltIns: false })
+
+// With --json, the help @effect/cli would print as text is written as one JSON document instead;
+// anything else goes to @effect/cli as usual.
+const helpOrRun = (argv: ReadonlyArray<string>) =>
+  Effect.flatMap(
+    HelpDocument.parse(command, argv.slice(2), config),
+    Option.match({ onNone: () => cli(argv), onSome: Output.json })
+  )
+
+/**
+ * Whether `argv` (as `process.argv`) asks for one JSON document on standard output (`--json`).
+ *
+ * @since 0.1.0
+ */
+export const jsonRequested = (argv: ReadonlyArray<string>): boolean => argv.slice(2).includes("--json")
+
 /**
  * Runs the command line on `argv` (as `process.argv`: node and the script first) and gives the
  * exit code.
@@ -101,7 +121,7 @@ export const run = (
   } = {}
 ): Effect.Effect<number, never, Output.Output> => {
   const args = argv.slice(2)
-  const json = args.includes("--json")
+  const json = jsonRequested(argv)
   const shell = Completions.requested(args.filter((arg) => arg !== "--json"))
   const program = shell !== undefined
     ? Effect.flatMap(Completions.script(command, name, shell), (script) => json ? Output.json({ shell, script }) : Output.line(script))
@@ -113,25 +133,10 @@ export const run = (
       _tag: "InvalidOption",
       message: "--wizard asks its questions on a terminal, and standard input is not one: give the command and its options instead (dds-restore --help)"
     }))
+    : json && HelpDocument.requested(args)
+    ? helpOrRun(argv)
     : cli(argv)
-  return program.pipe(
-    Effect.as(Failure.ExitCode.done),
-    Effect.catchAll((error) =>
-      error instanceof Failure.Exit
-        ? Effect.succeed(error.code)
-        : ValidationError.isValidationError(error)
-        ? refused(error, json)
-        // Nothing else is typed to reach here; anything that does anyway is a bug of this program.
-        : defectReported(error, json)
-    ),
-    // A defect is a bug of this program: said as such, never a silent exit.
-    Effect.catchAllDefect((defect) => defectReported(defect, json)),
-    Effect.onInterrupt(() => {
-      const signal = options.signal?.()
-      return signal === undefined
-        ? Effect.void
-        : Effect.flatMap(Interruption.report(signal, json), (code) => Effect.sync(() => options.interruptedWith?.(code)))
-    }),
+  return settle(program, json, options).pipe(
     Effect.provide(Interruption.layer),
     Effect.provide(Layer.mergeAll(
       // What @effect/cli needs (files for its wizard and completions, paths, the terminal), and not
@@ -139,7 +144,7 @@ export const run = (
       NodeFileSystem.layer,
       NodePath.layer,
       NodeTerminal.layer,
-      CliConfig.layer({ showBuiltIns: false }),
+      Layer.succeed(CliConfig.CliConfig, config),
       // The client's warnings (a lost answer being settled, a retry) are for people: standard
       // error, so that standard output keeps only results (one JSON document with --json).
       Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
@@ -147,17 +152,54 @@ export const run = (
   )
 }
 
-const defectReported = (defect: unknown, json: boolean): Effect.Effect<number, never, Output.Output> => {
-  const detail = defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)
-  const message = `dds-restore failed unexpectedly (a defect of this program; please report it): ${detail.slice(0, 2000)}`
-  return Effect.zipRight(
-    Effect.zipRight(
-      Output.note(`error: ${message}`),
-      json ? Output.json({ error: { tag: "Defect", message, exit_code: Failure.ExitCode.service } }) : Effect.void
-    ),
-    Effect.succeed(Failure.ExitCode.service)
-  )
-}
+/**
+ * How a run of the command line ends, whatever its program did: the exit code of a failure the
+ * program reported (`Failure.Exit`), @effect/cli's refusal of the arguments, a defect (or a failure
+ * no command is typed to end with) reported as a defect (see `Defect`), and an interruption by a signal
+ * reported with the state it left (see `Interruption`). With `json`, standard output holds one JSON
+ * document in every case: a defect after the program wrote its document adds none.
+ *
+ * @since 0.1.0
+ */
+export const settle = <R>(
+  program: Effect.Effect<unknown, unknown, R>,
+  json: boolean,
+  options: {
+    readonly signal?: () => Interruption.Signal | undefined
+    readonly interruptedWith?: (code: number) => void
+  } = {}
+): Effect.Effect<number, never, R | Output.Output> =>
+  Effect.suspend(() => {
+    let written = false
+    const tracked = Effect.provideServiceEffect(
+      program,
+      Output.Output,
+      Effect.map(Output.Output, (output) => ({ ...output, out: (text: string) => {
+        output.out(text)
+        written = true
+      } }))
+    )
+    return tracked.pipe(
+      Effect.as(Failure.ExitCode.done),
+      Effect.catchAll((error) =>
+        error instanceof Failure.Exit
+          ? Effect.succeed(error.code)
+          : ValidationError.isValidationError(error)
+          ? refused(error, json)
+          // Nothing else is typed to reach here; anything that does anyway is a bug of this program.
+          : Defect.report(error, json && !written)
+      ),
+      // A defect is a bug of this program: said as such, never a silent exit.
+      Effect.catchAllDefect((defect) => Defect.report(defect, json && !written)),
+      Effect.onInterrupt(() => {
+        const signal = options.signal?.()
+        return signal === undefined
+          ? Effect.void
+          : Effect.flatMap(Interruption.report(signal, json), (code) => Effect.sync(() => options.interruptedWith?.(code)))
+      })
+    )
+  })
+
 
 // @effect/cli has already written what was wrong with the arguments (or the help asked for) on
 // standard error; with --json, standard output still gets its one document.

@@ -35,12 +35,19 @@ export class Output extends Context.Tag("@dds-restore/demo/Output")<Output, Serv
  *
  * @since 0.1.0
  */
-export const layerProcess: Layer.Layer<Output> = Layer.sync(Output, () =>
+export const processStreams = (): Service =>
   Output.of({
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     errIsTerminal: process.stderr.isTTY === true
-  }))
+  })
+
+/**
+ * The process's own standard output and standard error, as a layer.
+ *
+ * @since 0.1.0
+ */
+export const layerProcess: Layer.Layer<Output> = Layer.sync(Output, processStreams)
 
 /**
  * Writes one line to standard output.

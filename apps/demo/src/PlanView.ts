@@ -5,21 +5,9 @@
  * @since 0.1.0
  */
 import { type RestorePlan, RestorePoint } from "@dds-restore/domain"
+import { printable } from "./Printable.js"
 
 const time = (at: RestorePoint.RestorePoint): string => `${RestorePoint.toIso(at)} (${at})`
-
-// The control characters a terminal acts on (C0, DEL, C1 such as CSI) and the bidirectional ones
-// that reorder what is shown: a name may hold them, the terminal must not receive them.
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-
-/**
- * A name as it is printed on a terminal: its control characters written as `\u001b`.
- *
- * @since 0.1.0
- */
-export const printable = (name: string): string =>
-  name.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
 /**
  * The plan, one line per entry and per collection, indented by two spaces.

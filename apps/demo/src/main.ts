@@ -6,11 +6,15 @@
  * process exits 130 or 143. One signal is enough: if the run has not ended a few seconds later,
  * the process exits anyway with the same code.
  *
+ * An exception thrown outside the run (from a callback of Node's, which no command expects) is a
+ * defect like one inside it: said as such (see `Defect`), exit code 2, never a silent exit.
+ *
  * @since 0.1.0
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
 import * as Cli from "./Cli.js"
+import * as Defect from "./Defect.js"
 import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 
@@ -27,6 +31,19 @@ const onSignal = (signal: Interruption.Signal) => () => {
 process.once("SIGINT", onSignal("SIGINT"))
 process.once("SIGTERM", onSignal("SIGTERM"))
 
+// Whether standard output has received something: with --json, it holds one document at most.
+const streams = Output.processStreams()
+let written = false
+const output = Output.Output.of({
+  ...streams,
+  out: (text) => {
+    streams.out(text)
+    written = true
+  }
+})
+const json = Cli.jsonRequested(process.argv)
+process.on("uncaughtException", (error) => process.exit(Defect.reportNow(streams, error, json, written)))
+
 NodeRuntime.runMain(
   Cli.run(process.argv, {
     signal: () => received,
@@ -34,7 +51,7 @@ NodeRuntime.runMain(
     stdinIsTerminal: process.stdin.isTTY === true
   }).pipe(
     Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))),
-    Effect.provide(Output.layerProcess)
+    Effect.provideService(Output.Output, output)
   ),
   {
     disableErrorReporting: true,

@@ -7,6 +7,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
+import type * as HelpDocument from "../src/HelpDocument.js"
 import { bin, cleanEnv, demoCredentials, demoInstance, document, root, run, serve } from "./support.js"
 
 const dir = mkdtempSync(path.join(tmpdir(), "dds-restore-hostile-"))
@@ -112,6 +113,113 @@ describe("the built-in options answer in one document under --json, and the wiza
 })
 
 const withInput = (args: ReadonlyArray<string>, input: string) => run(args, cleanEnv(), input)
+
+describe("--help --json is one document, derived from the help @effect/cli prints", () => {
+  // The subcommands the text help lists: "  - <name> <usage>  <description>".
+  const listed = (text: string) => [...text.matchAll(/^ {2}- (\S+) /gm)].map((match) => match[1])
+
+  it("the root's help: its usage, description, options and every subcommand the text lists", async () => {
+    const [json, text] = await Promise.all([run(["--help", "--json"]), run(["--help"])])
+    expect(json.code).toBe(0)
+    expect(json.stderr).toBe("")
+    const help = document(json.stdout) as unknown as HelpDocument.Document
+    expect(help.command).toBe("dds-restore")
+    expect(help.usage).toStrictEqual(["dds-restore [--endpoint URL] [--region REGION] [--project-id ID] [--ledger PATH|URL]"])
+    expect(text.stdout).toContain(`$ ${help.usage[0]}\n`)
+    expect(help.description[0]).toBe(
+      "Validate, plan, submit and follow point-in-time restores of DDS (MongoDB-compatible) databases and collections."
+    )
+    expect(help.options.map((option) => option.name)).toStrictEqual(["--endpoint URL", "--region REGION", "--project-id ID", "--ledger PATH|URL"])
+    expect(help.subcommands.map((command) => command.name)).toStrictEqual(listed(text.stdout))
+    expect(help.subcommands.find((command) => command.name === "validate")).toStrictEqual({
+      name: "validate",
+      usage: "validate [--json] <plan.json>",
+      description: "Read and check a plan file, offline: every issue is printed with its path (exit 1 when invalid)."
+    })
+  })
+
+  it("a subcommand's help (-h too): its arguments and options with their descriptions, no subcommands", async () => {
+    const result = await run(["plan", "-h", "--json"])
+    expect(result.code).toBe(0)
+    const help = document(result.stdout) as unknown as HelpDocument.Document
+    expect(help.command).toBe("plan")
+    expect(help.usage).toStrictEqual(["plan --instance ID [--json] [--endpoint URL] [--region REGION] [--project-id ID] [--ledger PATH|URL] <plan.json>"])
+    expect(help.arguments).toStrictEqual([{
+      name: "<plan.json>",
+      description: ["A user-defined piece of text.", "A plan file: the restore call's body, times as epoch ms, ISO-8601 with a zone, or now-2h style"]
+    }])
+    expect(help.options.find((option) => option.name === "--json")).toStrictEqual({
+      name: "--json",
+      description: [
+        "A true or false value.",
+        "Write exactly one JSON document on standard output (errors included); text for people stays on standard error",
+        "This setting is optional."
+      ]
+    })
+    expect(help.subcommands).toStrictEqual([])
+  })
+
+  it("without --json the help stays @effect/cli's text", async () => {
+    const result = await run(["plan", "--help"])
+    expect(result.code).toBe(0)
+    expect(() => JSON.parse(result.stdout)).toThrow()
+    expect(result.stdout).toContain("$ plan --instance ID [--json]")
+  })
+})
+
+// A defect cannot be reached by any input the program accepts (each one found so far was fixed),
+// so these runs make Node itself fail under the bin, through Node's own --require, from a file of
+// the test's: nothing in the program ships to allow it.
+describe("a defect is reported as a defect: exit 2, never a silent exit", () => {
+  const preload = (name: string, code: string) => cleanEnv({ NODE_OPTIONS: `--require=${file(name, code)}` })
+  const prefix = "dds-restore failed unexpectedly (a defect of this program; please report it): "
+
+  // Standard output refuses the first write, as a command writes its result.
+  const brokenWrite = () =>
+    preload(
+      "first-write-throws.cjs",
+      `const write = process.stdout.write
+process.stdout.write = function () {
+  process.stdout.write = write
+  throw new TypeError("standard output refused a write")
+}
+`
+    )
+
+  it("a throw inside a command, with --json: one document saying it is a defect", async () => {
+    const result = await run(["validate", "examples/collection-plan.json", "--json"], brokenWrite())
+    expect(result.code).toBe(2)
+    const message = `${prefix}TypeError: standard output refused a write`
+    expect(document(result.stdout)).toStrictEqual({ error: { tag: "Defect", message, exit_code: 2 } })
+    expect(result.stderr).toBe(`error: ${message}\n`)
+  })
+
+  it("a throw inside a command, without --json: a short message on standard error", async () => {
+    const result = await run(["validate", "examples/collection-plan.json"], brokenWrite())
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toBe(`error: ${prefix}TypeError: standard output refused a write\n`)
+  })
+
+  it("a throw outside any command (a callback of Node's) while a command waits: the same, exit 2", async () => {
+    const env = preload("timer-throws.cjs", `setTimeout(() => { throw new RangeError("thrown from a timer") }, 200)\n`)
+    // validate - waits for standard input, which stays open: the timer fires during the run.
+    const child = spawn(process.execPath, [bin, "validate", "--json", "-"], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] })
+    try {
+      let stdout = ""
+      let stderr = ""
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+      const message = `${prefix}RangeError: thrown from a timer`
+      expect(code).toBe(2)
+      expect(document(stdout)).toStrictEqual({ error: { tag: "Defect", message, exit_code: 2 } })
+      expect(stderr).toBe(`error: ${message}\n`)
+    } finally {
+      child.kill("SIGKILL")
+    }
+  }, 30_000)
+})
 
 // Starts `restore --wait --json` against an emulator whose jobs run long, waits for the submission,
 // and sends the signal.
