@@ -81,6 +81,14 @@ describe("Cli.settle: how every run ends", () => {
     expect(streams.err).toBe(`error: ${document.error.message}\n`)
   })
 
+  it("a failure no command is typed to end with is a defect too", () => {
+    expect(settled(Effect.fail("not a failure of any command"), false)).toStrictEqual({
+      code: 2,
+      out: "",
+      err: `error: ${prefix}not a failure of any command\n`
+    })
+  })
+
   it("without --json, only the message on standard error", () => {
     expect(settled(Effect.die(new TypeError("boom")), false)).toStrictEqual({
       code: 2,
