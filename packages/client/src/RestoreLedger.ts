@@ -348,9 +348,13 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
             waited: now - started
           })
         }
-        // Woken when the lease is given back, else when it runs out or the wait is over.
+        // Woken when the lease is given back, else when it runs out or the wait is over. The wait
+        // is interruptible even when the caller is not (`Effect.acquireRelease` acquires
+        // uninterruptibly): an uninterruptible await outlives its timeout, and the lease's expiry
+        // or the end of the wait would never be seen. Nothing is held while waiting.
         const woken = yield* Deferred.await(turn).pipe(
           Effect.timeoutOption(Duration.millis(Math.min(current.expiresAt, deadline) - now)),
+          Effect.interruptible,
           Effect.onInterrupt(() => leave)
         )
         if (woken._tag === "None") yield* leave

@@ -284,8 +284,12 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
             })
           }
           const pause = Math.max(1, Math.min(pollInterval, Math.max(expiresAt, now + 1) - now, deadline - now))
+          // Interruptible even when the caller is not (`Effect.acquireRelease` acquires
+          // uninterruptibly): else the pause outlives its timeout, and a lease released by another
+          // process, or run out, is never seen. Nothing is held while waiting.
           yield* Deferred.await(released).pipe(
             Effect.timeoutOption(Duration.millis(pause)),
+            Effect.interruptible,
             Effect.ensuring(unregister)
           )
         }

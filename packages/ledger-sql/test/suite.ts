@@ -3,10 +3,12 @@
 // its key-value stores. Time is the TestClock's, so leases run out when the test says.
 import { RestoreLedger } from "@dds-restore/client"
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 
 const NOW = Date.UTC(2026, 10, 20, 12)
@@ -24,6 +26,21 @@ const intent = (id: string, before: ReadonlyArray<string> = [], at = NOW): Resto
   searchFrom: at - 15 * 60_000,
   before
 })
+
+/**
+ * Joins a fiber waiting on the TestClock, moving the clock 100 ms at a time and letting real time
+ * pass between steps, so that a database's answers arrive before the clock moves on (at most a
+ * minute of the TestClock).
+ */
+const joinAdvancing = <A, E>(fiber: Fiber.Fiber<A, E>) =>
+  Effect.gen(function*() {
+    for (let step = 0; step < 600 && Option.isNone(yield* Fiber.poll(fiber)); step++) {
+      yield* TestClock.adjust("100 millis")
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
+    }
+    expect(Option.isSome(yield* Fiber.poll(fiber))).toBe(true)
+    return yield* Fiber.join(fiber)
+  })
 
 /** The ledger suite over a layer that gives a new, empty ledger every time it is built. */
 export const ledgerSuite = (name: string, layer: () => Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError>) => {
@@ -196,6 +213,20 @@ export const ledgerSuite = (name: string, layer: () => Layer.Layer<RestoreLedger
           yield* ledger.release(first)
           const next = yield* Effect.exit(ledger.acquire(key, { holder: "c", ttl, wait: "0 seconds" }))
           expect(Exit.map(next, (lease) => [lease.holder, lease.token])).toStrictEqual(Exit.succeed(["c", 2]))
+        })
+      ))
+
+    it.effect("a caller that waits uninterruptibly, as Effect.acquireRelease acquires, still sees its wait end and the lease run out", () =>
+      run((ledger) =>
+        Effect.gen(function*() {
+          // The holder never gives the lease back (its process died): only time frees it.
+          yield* ledger.acquire(key, { holder: "a", ttl, wait: "0 seconds" })
+          const patient = yield* Effect.fork(Effect.uninterruptible(ledger.acquire(key, { holder: "b", ttl, wait: "1 minute" })))
+          const hasty = yield* Effect.fork(Effect.uninterruptible(Effect.flip(ledger.acquire(key, { holder: "c", ttl, wait: "5 seconds" }))))
+          expect(yield* joinAdvancing(hasty)).toMatchObject({ _tag: "InstanceBusy", instanceId: "rs0", holder: "a", expiresAt: NOW + 10_000 })
+          const taken = yield* joinAdvancing(patient)
+          expect([taken.holder, taken.token]).toStrictEqual(["b", 2])
+          expect(yield* Clock.currentTimeMillis).toBeGreaterThanOrEqual(NOW + 10_000)
         })
       ))
   })
