@@ -80,9 +80,6 @@ export interface Fields {
 
 const TypeId: unique symbol = Symbol.for("@dds-restore/client/DdsRequest")
 
-// The frozen queries and headers made by the constructor: lower-case names, immutable pairs.
-const normalised = new WeakSet<object>()
-
 /**
  * A request to the DDS API.
  *
@@ -107,22 +104,10 @@ export class DdsRequest implements Fields, Inspectable.Inspectable, Equal.Equal 
   constructor(fields: Fields) {
     this.method = fields.method
     this.url = fields.url
-    // A request is re-made at every signature, so a query or headers another request already
-    // normalised are kept as they are rather than copied again.
-    if (normalised.has(fields.query)) {
-      this.query = fields.query
-    } else {
-      this.query = Object.freeze(fields.query.map(([k, v]) => Object.freeze([k, v] as const)))
-      normalised.add(this.query)
-    }
-    if (normalised.has(fields.headers)) {
-      this.headers = fields.headers
-    } else {
-      const headers: Record<string, string> = {}
-      for (const name in fields.headers) headers[name.toLowerCase()] = fields.headers[name] ?? ""
-      this.headers = Object.freeze(headers)
-      normalised.add(this.headers)
-    }
+    this.query = Object.freeze(fields.query.map(([k, v]) => Object.freeze([k, v] as const)))
+    const headers: Record<string, string> = {}
+    for (const name in fields.headers) headers[name.toLowerCase()] = fields.headers[name] ?? ""
+    this.headers = Object.freeze(headers)
     this.body = fields.body
     this.sensitiveBody = fields.sensitiveBody === true
     Object.freeze(this)
