@@ -11,10 +11,11 @@
  * @since 0.2.0
  */
 import { RestoreLedger } from "@dds-restore/client"
-import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
+import * as Reactivity from "@effect/experimental/Reactivity"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
+import { SqlError as SqlErrorClass } from "@effect/sql/SqlError"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -30,10 +31,10 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { mkdirSync } from "node:fs"
 import * as path from "node:path"
-import { pathToFileURL } from "node:url"
 import { classify, isBusy, isCreateRace } from "./internal/failure.js"
 import * as Location from "./internal/location.js"
 import * as Migrations from "./internal/migrations.js"
+import * as Sqlite from "./internal/sqlite.js"
 
 /**
  * How a ledger over an SQL client behaves: `ledger` names it in errors (a file path, a URL without
@@ -114,10 +115,11 @@ const entryOf = (row: SubmissionRow): RestoreLedger.Entry => ({
   outcome: outcomeOf(row)
 })
 
-// SQLite answers "database is locked" at once when another process writes (libsql has no busy
-// timeout that outlives its connections), so a statement is tried again, with growing jittered
-// pauses of at most 250 ms, for up to 10 seconds before the ledger is reported locked: ten
-// processes opening one new ledger at once race on its first write.
+// SQLite refuses a write as busy once another process has held the file's write lock for longer
+// than the connection's short busy timeout, and a PostgreSQL transaction can be chosen as a
+// deadlock's victim: nothing was written, so it is tried again, with growing jittered pauses of at
+// most 250 ms, for up to 10 seconds before the ledger is reported locked. Ten processes opening
+// one new ledger at once race on its first writes.
 const busyRetry = Schedule.exponential("5 millis").pipe(
   Schedule.modifyDelay((delay) => Duration.min(delay, Duration.millis(250))),
   Schedule.jittered,
@@ -161,8 +163,8 @@ export const migrate = (ledger: string): Effect.Effect<void, RestoreLedger.Ledge
     yield* Migrator.make({})({ loader: Migrator.fromRecord(Migrations.migrations), table: Migrations.table }).pipe(
       // Runners starting together on a new PostgreSQL ledger race to create the migrator's table;
       // the loser finds it made when it tries again (the migrations themselves take turns, under
-      // the migrator's lock of that table).
-      Effect.retry({ while: (error) => error._tag === "SqlError" && isCreateRace(error), schedule: busyRetry }),
+      // the migrator's lock of that table). On SQLite they take turns for the write lock.
+      Effect.retry({ while: (error) => isCreateRace(error) || isBusy(error), schedule: busyRetry }),
       Effect.mapError((error) => new RestoreLedger.LedgerError({ ledger, reason: "Failed", detail: `migrating it: ${error.message}` }))
     )
   }).pipe(
@@ -185,6 +187,9 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
     const guarded = (doing: string) =>
     <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R> =>
       effect.pipe(
+        // @effect/sql turns a failed COMMIT into a defect; the transaction was rolled back (the
+        // SQLite client does it; PostgreSQL does it with the failure), so it is a failure like any.
+        Effect.catchSomeDefect((defect) => defect instanceof SqlErrorClass ? Option.some(Effect.fail(defect)) : Option.none()),
         Effect.retry({
           while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isBusy(error),
           schedule: busyRetry
@@ -411,34 +416,38 @@ export interface SqliteOptions {
 
 /**
  * A ledger in an SQLite file (through libsql), created with its folder on first use and shared by
- * every process of the machine that opens it.
+ * every process of the machine that opens it. The file is in WAL mode (readers and the writer work
+ * at once); every write takes the file's write lock first (`BEGIN IMMEDIATE`), and a write that
+ * finds it held by another process is tried again for up to 10 seconds (then `LedgerError`
+ * `Locked`).
  *
  * @since 0.2.0
  */
 export const layerSqlite = (options: SqliteOptions): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError> => {
   const ledger = options.filename
   const file = path.resolve(options.filename)
-  const client = Layer.unwrapEffect(
-    Effect.try({
-      try: () => mkdirSync(path.dirname(file), { recursive: true }),
-      catch: (error) => classify(ledger, "creating its folder", error)
-    }).pipe(Effect.as(LibsqlClient.layer({ url: pathToFileURL(file).href })))
-  )
-  const opened = Layer.effect(
+  const opened = Layer.scoped(
     RestoreLedger.RestoreLedger,
     Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
-      // Readers and the writer work at once; the setting stays with the file.
+      yield* Effect.try({
+        try: () => mkdirSync(path.dirname(file), { recursive: true }),
+        catch: (error) => classify(ledger, "creating its folder", error)
+      })
+      const sql = yield* Sqlite.make(file).pipe(
+        Effect.retry({ while: isBusy, schedule: busyRetry }),
+        Effect.mapError((error) => classify(ledger, "opening it", error))
+      )
+      // The setting stays with the file; switching it takes the file for a moment.
       yield* sql`PRAGMA journal_mode = WAL`.pipe(
         Effect.retry({ while: isBusy, schedule: busyRetry }),
         Effect.mapError((error) => classify(ledger, "opening it", error))
       )
-      return yield* make({ ledger, pollInterval: options.pollInterval })
+      return yield* make({ ledger, pollInterval: options.pollInterval }).pipe(Effect.provideService(SqlClient.SqlClient, sql))
     })
   )
-  // The driver throws while opening a file it cannot use: a defect of the client's layer.
+  // The driver may throw while opening a file it cannot use: a defect, told as the ledger's error.
   return opened.pipe(
-    Layer.provide(client),
+    Layer.provide(Reactivity.layer),
     Layer.catchAllCause((cause) =>
       Layer.fail(Option.getOrElse(Cause.failureOption(cause), () => classify(ledger, "opening it", Cause.squash(cause))))
     )

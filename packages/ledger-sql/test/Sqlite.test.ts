@@ -2,9 +2,8 @@
 // that is not a ledger, one written by a newer version, reopening it.
 import { RestoreLedger } from "@dds-restore/client"
 import { describe, expect, it } from "@effect/vitest"
-import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
-import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import Database from "libsql"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -62,10 +61,7 @@ describe("an SQLite ledger file", () => {
   it.effect("a database of something else is refused as NotALedger, naming its tables, and not migrated", () =>
     Effect.gen(function*() {
       const filename = path.join(scratch, "other.db")
-      yield* Effect.gen(function*() {
-        const sql = yield* SqlClient.SqlClient
-        yield* sql`CREATE TABLE invoices (id INTEGER PRIMARY KEY)`
-      }).pipe(Effect.provide(libsql(filename)))
+      yield* withDriver(filename, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
       const error = yield* Effect.flip(open(filename))
       expect([error.reason, error.detail]).toStrictEqual([
         "NotALedger",
@@ -77,10 +73,10 @@ describe("an SQLite ledger file", () => {
     Effect.gen(function*() {
       const filename = path.join(scratch, "newer.db")
       yield* open(filename)
-      yield* Effect.gen(function*() {
-        const sql = yield* SqlClient.SqlClient
-        yield* sql`INSERT INTO dds_restore_ledger_migrations (migration_id, name) VALUES (${LedgerSql.schemaVersion + 1}, ${"from_the_future"})`
-      }).pipe(Effect.provide(libsql(filename)))
+      yield* withDriver(
+        filename,
+        `INSERT INTO dds_restore_ledger_migrations (migration_id, name) VALUES (${LedgerSql.schemaVersion + 1}, 'from_the_future')`
+      )
       const before = readFileSync(filename)
       const error = yield* Effect.flip(open(filename))
       expect([error.reason, error.detail]).toStrictEqual([
@@ -105,5 +101,13 @@ describe("an SQLite ledger file", () => {
     }))
 })
 
-/** The file opened with the driver alone, as another program would. */
-const libsql = (filename: string) => LibsqlClient.layer({ url: `file:${filename}` })
+/** Runs statements on the file with the driver alone, as another program would. */
+const withDriver = (filename: string, statements: string) =>
+  Effect.sync(() => {
+    const db = new Database(filename)
+    try {
+      db.exec(statements)
+    } finally {
+      db.close()
+    }
+  })
