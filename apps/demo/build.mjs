@@ -4,9 +4,11 @@
 // command's handler is a dynamic import (src/Handler.ts) that esbuild keeps lazy: its module, and
 // the client, HTTP stack, emulator or testing kit it needs, run only when that command does, and
 // the Node modules they use are required only then. dist/bin.js (src/bin.ts) runs the bundle with
-// a V8 code cache, keyed by the bundle's hash, which is written into it here.
+// a V8 code cache per command, keyed by the bundle's hash and the command's name, both written into
+// it here (the names from the program's own `--help --json`).
 //
 // Usage: node build.mjs   (pnpm build)
+import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { readFile, rm } from "node:fs/promises"
 import * as path from "node:path"
@@ -45,10 +47,17 @@ await esbuild.build({
 })
 
 const build = createHash("sha256").update(await readFile(path.join(dist, "dds-restore.cjs"))).digest("hex").slice(0, 16)
+// The subcommands' names, which key the code cache (one per command), from the program's own help.
+const help = JSON.parse(
+  execFileSync(process.execPath, [path.join(dist, "dds-restore.cjs"), "--help", "--json"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } })
+)
 await esbuild.build({
   ...common,
   entryPoints: ["src/bin.ts"],
   outfile: "dist/bin.js",
   format: "esm",
-  define: { DDS_RESTORE_BUILD: JSON.stringify(build) }
+  define: {
+    DDS_RESTORE_BUILD: JSON.stringify(build),
+    DDS_RESTORE_COMMANDS: JSON.stringify(help.subcommands.map((command) => command.name))
+  }
 })

@@ -9,6 +9,10 @@
  * a script and not an ES module. The cache is only ever a shortcut: when it is missing, rejected by
  * V8 (another Node, other flags) or cannot be written, the program runs all the same.
  *
+ * Each command has a cache of its own (`<build>-<command>-…bin`; `main` for the root's `--help`,
+ * `--version` and the like): a cache holds what the run that saved it compiled, and a command
+ * started with another's cache would compile the rest of its own code again at every start.
+ *
  * @since 0.1.0
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
@@ -20,13 +24,16 @@ import * as vm from "node:vm"
 
 // The hash of dds-restore.cjs, set by the build: a cache belongs to one build of the program.
 declare const DDS_RESTORE_BUILD: string
+// The names of the program's subcommands, set by the build from the program's own help.
+declare const DDS_RESTORE_COMMANDS: ReadonlyArray<string>
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const program = path.join(here, "dds-restore.cjs")
 const programRequire = createRequire(program)
 
 const cacheDirectory = path.join(process.env["XDG_CACHE_HOME"] || path.join(homedir(), ".cache"), "dds-restore")
-const cacheFile = path.join(cacheDirectory, `${DDS_RESTORE_BUILD}-${process.arch}-v8-${process.versions.v8}.bin`)
+const command = process.argv.slice(2).find((arg) => DDS_RESTORE_COMMANDS.includes(arg)) ?? "main"
+const cacheFile = path.join(cacheDirectory, `${DDS_RESTORE_BUILD}-${command}-${process.arch}-v8-${process.versions.v8}.bin`)
 
 const readCache = (): Buffer | undefined => {
   try {
@@ -36,8 +43,8 @@ const readCache = (): Buffer | undefined => {
   }
 }
 
-// One file at a time: a new build's cache replaces the others. Written to a temporary name and
-// renamed, so that a process starting meanwhile reads a whole cache or none.
+// One file per command of this build: a new build's caches replace the others. Written to a
+// temporary name and renamed, so that a process starting meanwhile reads a whole cache or none.
 const saveCache = (script: vm.Script): void => {
   try {
     mkdirSync(cacheDirectory, { recursive: true, mode: 0o700 })
@@ -46,7 +53,7 @@ const saveCache = (script: vm.Script): void => {
     renameSync(temporary, cacheFile)
     for (const name of readdirSync(cacheDirectory)) {
       const file = path.join(cacheDirectory, name)
-      if (file !== cacheFile && name.endsWith(".bin")) rmSync(file, { force: true })
+      if (!name.startsWith(`${DDS_RESTORE_BUILD}-`) && name.endsWith(".bin")) rmSync(file, { force: true })
     }
   } catch {
     // A home that cannot be written only makes the next start slower.

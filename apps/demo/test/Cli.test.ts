@@ -419,7 +419,7 @@ describe("the bundled bin", () => {
     expect(first.code).toBe(0)
     const [file, ...others] = readdirSync(cache)
     expect(others).toStrictEqual([])
-    expect(file).toMatch(new RegExp(`^[0-9a-f]{16}-${process.arch}-v8-.+\\.bin$`))
+    expect(file).toMatch(new RegExp(`^[0-9a-f]{16}-validate-${process.arch}-v8-.+\\.bin$`))
     const written = statSync(path.join(cache, file ?? ""))
     expect(written.size).toBeGreaterThan(100_000)
 
@@ -435,6 +435,23 @@ describe("the bundled bin", () => {
     expect(third.code).toBe(0)
     expect(third.stdout.split("\n")[0]).toBe(`${validPlan}: a valid plan`)
     expect(statSync(path.join(cache, file ?? "")).size).toBeGreaterThan(100_000)
+  })
+
+  it("each command keeps a cache of its own, and a cache of another build is removed", async () => {
+    const xdg = mkdtempSync(path.join(tmpdir(), "dds-restore-commands-"))
+    const cache = path.join(xdg, "dds-restore")
+    const env = cleanEnv({ XDG_CACHE_HOME: xdg })
+    expect((await run(["validate", validPlan], env)).code).toBe(0)
+    const [validate] = readdirSync(cache)
+    const build = validate?.slice(0, 16) ?? "none"
+    const stale = `0000000000000000-validate-${process.arch}-v8-${process.versions.v8}.bin`
+    writeFileSync(path.join(cache, stale), "a cache of another build")
+    expect((await run(["--help"], env)).code).toBe(0)
+    // An option's value before the command does not hide it.
+    expect((await run(["--region", "cn-north-4", "windows", "--help"], env)).code).toBe(0)
+    expect(readdirSync(cache).sort()).toStrictEqual(
+      ["main", "validate", "windows"].map((command) => `${build}-${command}-${process.arch}-v8-${process.versions.v8}.bin`)
+    )
   })
 
   it("XDG_CACHE_HOME is where the cache goes when set, and a cache that cannot be written changes nothing", async () => {
