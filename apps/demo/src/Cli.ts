@@ -7,7 +7,7 @@ import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as ValidationError from "@effect/cli/ValidationError"
-import * as DemoFixture from "@dds-restore/testing/DemoFixture"
+import * as DemoIds from "@dds-restore/testing/DemoIds"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
@@ -53,8 +53,8 @@ export const description = HelpDoc.blocks([
       "(HUAWEICLOUD_SDK_IAM_USER, _DOMAIN, _PASSWORD) credentials and HUAWEICLOUD_SDK_PROJECT_ID."
   ),
   HelpDoc.p(
-    `Demo instances: replica set ${DemoFixture.ordersInstanceId} (dds-orders-demo, databases shop and analytics), ` +
-      `sharded cluster ${DemoFixture.shardedInstanceId}, incremental backup off ${DemoFixture.noIncrementalInstanceId}.`
+    `Demo instances: replica set ${DemoIds.ordersInstanceId} (dds-orders-demo, databases shop and analytics), ` +
+      `sharded cluster ${DemoIds.shardedInstanceId}, incremental backup off ${DemoIds.noIncrementalInstanceId}.`
   ),
   HelpDoc.p(
     "Times in a plan file: epoch milliseconds, ISO-8601 with a zone, or (this command line only) relative to now: " +

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as DemoFixture from "@dds-restore/testing/DemoFixture"
+import * as DemoIds from "@dds-restore/testing/DemoIds"
 import * as Args from "@effect/cli/Args"
 import * as Options from "@effect/cli/Options"
 
@@ -27,8 +27,8 @@ export const planFile = Args.text({ name: "plan.json" }).pipe(
 export const instance = Options.text("instance").pipe(
   Options.withPseudoName("ID"),
   Options.withDescription(
-    `The DDS instance id. The embedded emulator's demo replica set is ${DemoFixture.ordersInstanceId} ` +
-      `(also: sharded ${DemoFixture.shardedInstanceId}, incremental backup off ${DemoFixture.noIncrementalInstanceId})`
+    `The DDS instance id. The embedded emulator's demo replica set is ${DemoIds.ordersInstanceId} ` +
+      `(also: sharded ${DemoIds.shardedInstanceId}, incremental backup off ${DemoIds.noIncrementalInstanceId})`
   )
 )
 

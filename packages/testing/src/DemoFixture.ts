@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as Redacted from "effect/Redacted"
+import * as DemoIds from "./DemoIds.js"
 import * as Seed from "./Seed.js"
 
 const SECOND = 1000
@@ -55,14 +56,14 @@ export const user: Seed.User = { name: "demo-user", password: Redacted.make("Dem
  *
  * @since 0.1.0
  */
-export const ordersInstanceId = "6a1f0c2b3d4e5f60718293a4b5c6d7e8in02"
+export const ordersInstanceId = DemoIds.ordersInstanceId
 
 /**
  * The sharded cluster `dds-analytics-cluster`: a restore on it is refused (DBS.280342).
  *
  * @since 0.1.0
  */
-export const shardedInstanceId = "7b2e1d3c4f5a6b7c8d9e0f1a2b3c4d5ein02"
+export const shardedInstanceId = DemoIds.shardedInstanceId
 
 /**
  * The replica set `dds-inventory-demo` with incremental backup off: a restore on it is refused
@@ -70,7 +71,7 @@ export const shardedInstanceId = "7b2e1d3c4f5a6b7c8d9e0f1a2b3c4d5ein02"
  *
  * @since 0.1.0
  */
-export const noIncrementalInstanceId = "8c3f2e4d5a6b7c8d9e0f1a2b3c4d5e6fin02"
+export const noIncrementalInstanceId = DemoIds.noIncrementalInstanceId
 
 /**
  * The restorable windows of the last 7 days, in whole seconds, with two gaps (06:00:00 to 06:25:00
