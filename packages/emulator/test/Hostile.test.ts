@@ -85,24 +85,34 @@ const expectStillServing = (emulator: Emulator.Service) =>
 const restorePath = (projectId: string, instanceId = DemoFixture.ordersInstanceId) =>
   `/v3/${projectId}/instances/${instanceId}/restore/collections`
 
+// A restore on the demo instance with the given body, signed with the demo's key, sent as it is.
+const signedRestore = (emulator: Emulator.Service, body: string, contentType = "application/json") =>
+  Effect.promise(() =>
+    raw(
+      emulator.port,
+      signedText(emulator, {
+        method: "POST",
+        url: restorePath(emulator.projectId),
+        headers: { "content-type": contentType, "x-project-id": emulator.projectId },
+        body
+      })
+    )
+  )
+
+// Refused as the service refuses a malformed request (400 DBS.200001), and no job made.
+const expectInvalidRestore = (emulator: Emulator.Service, answer: Answer) =>
+  Effect.gen(function*() {
+    expectServiceError(answer, 400)
+    expect(JSON.parse(answer.body)).toMatchObject({ error_code: "DBS.200001" })
+    expect((yield* emulator.fake.jobs).length).toBe(0)
+  })
+
 describe("malformed and hostile input gets a 4xx with the service's error body", () => {
   it.live("malformed JSON in a signed restore: 400 DBS.200001", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
-      const answer = yield* Effect.promise(() =>
-        raw(
-          emulator.port,
-          signedText(emulator, {
-            method: "POST",
-            url: restorePath(emulator.projectId),
-            headers: { "content-type": "application/json", "x-project-id": emulator.projectId },
-            body: `{"restore_collections": [`
-          })
-        )
-      )
-      expectServiceError(answer, 400)
-      expect(JSON.parse(answer.body)).toMatchObject({ error_code: "DBS.200001" })
-      expect((yield* emulator.fake.jobs).length).toBe(0)
+      const answer = yield* signedRestore(emulator, `{"restore_collections": [`)
+      yield* expectInvalidRestore(emulator, answer)
     }).pipe(Effect.scoped))
 
   it.live("a body over 1 MiB: 413, and one far over it is cut off after the 413", () =>
@@ -340,17 +350,7 @@ describe("the emulator's edges (issue 13)", () => {
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
       const body = JSON.stringify({ restore_collections: [{ database: "shop", restore_database_time: String(Date.now() - 3_600_000) }] })
-      const answer = yield* Effect.promise(() =>
-        raw(
-          emulator.port,
-          signedText(emulator, {
-            method: "POST",
-            url: restorePath(emulator.projectId),
-            headers: { "content-type": "text/plain", "x-project-id": emulator.projectId },
-            body
-          })
-        )
-      )
+      const answer = yield* signedRestore(emulator, body, "text/plain")
       expect(answer.status).toBe(400)
       expect(JSON.parse(answer.body)).toMatchObject({
         error_code: "DBS.200001",
@@ -366,20 +366,8 @@ describe("the emulator's edges (issue 13)", () => {
   ])("a signed restore whose body holds %s is refused 400, not 500", ([_what, body]) =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
-      const answer = yield* Effect.promise(() =>
-        raw(
-          emulator.port,
-          signedText(emulator, {
-            method: "POST",
-            url: restorePath(emulator.projectId),
-            headers: { "content-type": "application/json", "x-project-id": emulator.projectId },
-            body
-          })
-        )
-      )
-      expectServiceError(answer, 400)
-      expect(JSON.parse(answer.body)).toMatchObject({ error_code: "DBS.200001" })
-      expect((yield* emulator.fake.jobs).length).toBe(0)
+      const answer = yield* signedRestore(emulator, body)
+      yield* expectInvalidRestore(emulator, answer)
       yield* expectStillServing(emulator)
     }).pipe(Effect.scoped))
 })

@@ -176,6 +176,21 @@ const throttled = (requestId: string): Answer =>
     requestId
   )
 
+type ReadOperation = Exclude<Fault.Operation, "restore" | "iamToken" | "unknown">
+
+// Each read the service answers from its state alone, by its operation.
+const reads: { readonly [O in ReadOperation]: (read: Reads.Read) => Answer } = {
+  restoreTime: Reads.restoreTimes,
+  restoreDatabases: Reads.restoreDatabases,
+  restoreCollections: Reads.restoreCollections,
+  instances: Reads.instances,
+  backupPolicy: Reads.backupPolicy,
+  job: Reads.job,
+  tasks: Reads.tasks
+}
+
+const isRead = (operation: Fault.Operation): operation is ReadOperation => Object.hasOwn(reads, operation)
+
 /** The call itself, once the gateway has let it through. */
 const serve = (
   env: Env,
@@ -184,30 +199,14 @@ const serve = (
   now: number,
   requestId: string
 ): Effect.Effect<Answer> => {
-  const read = (f: (read: Reads.Read) => Answer) =>
-    Effect.map(SynchronizedRef.get(env.ref), (state) =>
-      f({ state, now, route, request, busyWhileRestoring: env.config.busyWhileRestoring, taskOrder: env.config.taskOrder }))
-  switch (route.operation) {
-    case "restoreTime":
-      return read(Reads.restoreTimes)
-    case "restoreDatabases":
-      return read(Reads.restoreDatabases)
-    case "restoreCollections":
-      return read(Reads.restoreCollections)
-    case "instances":
-      return read(Reads.instances)
-    case "backupPolicy":
-      return read(Reads.backupPolicy)
-    case "job":
-      return read(Reads.job)
-    case "tasks":
-      return read(Reads.tasks)
+  const readOf = (state: S.State): Reads.Read =>
+    ({ state, now, route, request, busyWhileRestoring: env.config.busyWhileRestoring, taskOrder: env.config.taskOrder })
+  const operation = route.operation
+  if (isRead(operation)) return Effect.map(SynchronizedRef.get(env.ref), (state) => reads[operation](readOf(state)))
+  switch (operation) {
     case "restore":
       return SynchronizedRef.modifyEffect(env.ref, (state) => {
-        const submission = Restore.submit(
-          { state, now, route, request, busyWhileRestoring: env.config.busyWhileRestoring, taskOrder: env.config.taskOrder },
-          env.config.timing
-        )
+        const submission = Restore.submit(readOf(state), env.config.timing)
         return submission._tag === "Refused"
           ? Effect.succeed([submission.answer, state] as const)
           : Effect.map(uuid(env.ids), submission.accept)
