@@ -252,6 +252,59 @@ const interrupted = async (signal: "SIGINT" | "SIGTERM") => {
   }
 }
 
+// Starts `restore` against an emulator that carries the restore out at once but holds its answer
+// back for 5 s, and sends SIGINT as soon as the emulator holds the job: the POST is in flight.
+const interruptedSubmitting = async (json: boolean) => {
+  const emulator = await serve(["--faults", "delay-restore-answer=5s"])
+  const child = spawn(
+    process.execPath,
+    [bin, "restore", "examples/database-plan.json", "--instance", demoInstance, "--endpoint", emulator.url, ...(json ? ["--json"] : [])],
+    { cwd: root, env: demoCredentials(), stdio: ["ignore", "pipe", "pipe"] }
+  )
+  try {
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve))
+    let jobs = 0
+    for (let polls = 0; jobs === 0 && polls < 400; polls++) {
+      await new Promise((resolve) => setTimeout(resolve, 25))
+      const state = await fetch(`${emulator.url}/_emulator/state`).then((answer) => answer.json() as Promise<{ readonly jobs: ReadonlyArray<unknown> }>)
+      jobs = state.jobs.length
+    }
+    expect(jobs).toBe(1)
+    child.kill("SIGINT")
+    const code = await closed
+    return { code, stdout, stderr }
+  } finally {
+    child.kill("SIGKILL")
+    await emulator.stop()
+  }
+}
+
+describe("a restore interrupted while it is being submitted says it may have started", () => {
+  const message =
+    `interrupted by SIGINT while submitting a restore on instance ${demoInstance}: it may or may not have started; ` +
+    "look for it in the instance's restore tasks before submitting again"
+
+  it("SIGINT with the POST in flight exits 130 and says so on stderr", async () => {
+    const result = await interruptedSubmitting(false)
+    expect(result.code).toBe(130)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toContain(`${message}\n`)
+    expect(result.stderr).not.toContain("submitted: job")
+  }, 60_000)
+
+  it("with --json, one document saying so", async () => {
+    const result = await interruptedSubmitting(true)
+    expect(result.code).toBe(130)
+    expect(document(result.stdout)).toStrictEqual({
+      error: { tag: "Interrupted", message, exit_code: 130, signal: "SIGINT", state: "Submitting", instance_id: demoInstance }
+    })
+  }, 60_000)
+})
+
 describe("an interrupted restore says what it left, and never exits 0", () => {
   it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s during restore --wait --json exits %i with the job id on stderr and in one JSON document", async (signal, code) => {
     const result = await interrupted(signal)
