@@ -58,7 +58,7 @@ export const options = {
     Options.withPseudoName("PATH|URL"),
     Options.withDescription(
       "The restore ledger shared by every process that restores: an SQLite file path (one machine) or a postgres:// URL " +
-        "(runners on many machines; its password is never printed) (default: DDS_RESTORE_LEDGER; otherwise this process's memory)"
+        "(runners on many machines; its password is never printed) (default: DDS_RESTORE_LEDGER; otherwise $XDG_STATE_HOME/dds-restore/ledger.db, or ~/.local/state/dds-restore/ledger.db)"
     ),
     Options.optional
   )

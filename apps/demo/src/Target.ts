@@ -5,12 +5,12 @@
  * works without a cloud account; otherwise the configured service, with AK/SK or IAM-token
  * credentials from the environment. Either way the requests are signed and sent over HTTP, and one
  * line on standard error says where they go (never with a credential). The restore ledger is the
- * one `--ledger` or `DDS_RESTORE_LEDGER` names (an SQLite file or a PostgreSQL URL), otherwise this
- * process's memory.
+ * one `--ledger` or `DDS_RESTORE_LEDGER` names (an SQLite file or a PostgreSQL URL), otherwise the
+ * user's SQLite file in `$XDG_STATE_HOME/dds-restore` (`~/.local/state/dds-restore`).
  *
  * @since 0.1.0
  */
-import { DdsConfig, type JobWatch, RestoreClient, RestoreLedger, type Signer, type Transport } from "@dds-restore/client"
+import { DdsConfig, type JobWatch, RestoreClient, type RestoreLedger, type Signer, type Transport } from "@dds-restore/client"
 import { Emulator } from "@dds-restore/emulator"
 import { AkSkSigner, type Credentials } from "@dds-restore/signer-aksk"
 import { TokenSigner } from "@dds-restore/signer-iam-token"
@@ -124,8 +124,11 @@ export const ledgerVariable = "DDS_RESTORE_LEDGER"
 
 /**
  * The ledger the settings name: `--ledger`, else `DDS_RESTORE_LEDGER` (read as a secret: a URL may
- * hold a password), else this process's memory. A named one is announced on standard error by its
- * name without a password.
+ * hold a password), else the SQLite file every run of this user on this machine shares,
+ * `$XDG_STATE_HOME/dds-restore/ledger.db` (`~/.local/state/dds-restore/ledger.db` when unset). The
+ * embedded emulator's runs use it too: their keys name the emulator's endpoint, a new port at each
+ * run, so they never meet another run's leases or job ids. A named ledger is announced on standard
+ * error by its name without a password.
  *
  * @since 0.2.0
  */
@@ -136,9 +139,10 @@ export const ledgerLayer = (
     const given = Option.isSome(settings.ledger)
       ? Option.some(Redacted.make(settings.ledger.value))
       : Option.filter(yield* Config.option(Config.redacted(ledgerVariable)).pipe(Effect.orDie), (value) => Redacted.value(value).trim() !== "")
-    if (Option.isNone(given)) return RestoreLedger.layerMemory
-    // Loaded only when a ledger is named: the SQL drivers stay out of every other run.
+    // Loaded only by the commands that talk to the service: the SQL drivers stay out of the others.
     const { LedgerSql } = yield* Effect.promise(() => import("@dds-restore/ledger-sql"))
+    // The default is announced nowhere, as no other default is; a named ledger is.
+    if (Option.isNone(given)) return LedgerSql.layerDefault()
     yield* Output.note(`ledger: ${LedgerSql.nameOf(given.value)}`)
     return LedgerSql.layerLocation(given.value)
   }))

@@ -30,6 +30,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { mkdirSync } from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { classify, isBusy, isCreateRace } from "./internal/failure.js"
 import * as Location from "./internal/location.js"
@@ -404,8 +405,8 @@ export const layer = (options: Options): Layer.Layer<RestoreLedger.RestoreLedger
   Layer.effect(RestoreLedger.RestoreLedger, make(options))
 
 /**
- * Where an SQLite ledger is (created with its folder when missing), and how often a caller waiting
- * for a lease held by another process looks again.
+ * Where an SQLite ledger is (created with its folders when missing, readable by the user only),
+ * and how often a caller waiting for a lease held by another process looks again.
  *
  * @since 0.2.0
  */
@@ -430,7 +431,8 @@ export const layerSqlite = (options: SqliteOptions): Layer.Layer<RestoreLedger.R
     RestoreLedger.RestoreLedger,
     Effect.gen(function*() {
       yield* Effect.try({
-        try: () => mkdirSync(path.dirname(file), { recursive: true }),
+        // Private to the user: the journal holds every plan restored and the instances' ids.
+        try: () => mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 }),
         catch: (error) => classify(ledger, "creating its folder", error)
       })
       const sql = yield* Sqlite.make(file).pipe(
@@ -453,6 +455,42 @@ export const layerSqlite = (options: SqliteOptions): Layer.Layer<RestoreLedger.R
     )
   )
 }
+
+/**
+ * Where the SQLite ledger is when none is named (the command line's default):
+ * `$XDG_STATE_HOME/dds-restore/ledger.db`, or `~/.local/state/dds-restore/ledger.db` when
+ * `XDG_STATE_HOME` is unset, empty or not an absolute path. Read from the configuration (the
+ * environment by default); without a home folder either, a `LedgerError` says to name a ledger.
+ *
+ * @since 0.2.0
+ */
+export const defaultFilename: Effect.Effect<string, RestoreLedger.LedgerError> = Effect.gen(function*() {
+  const variable = (name: string) => Effect.orElseSucceed(Config.option(Config.string(name)), Option.none)
+  const stateHome = Option.getOrUndefined(yield* variable("XDG_STATE_HOME"))
+  const home = Option.getOrUndefined(yield* variable("HOME")) ?? (yield* Effect.orElseSucceed(Effect.try(() => os.homedir()), () => undefined))
+  const file = Location.defaultFile({ stateHome, home })
+  if (file === undefined) {
+    return yield* new RestoreLedger.LedgerError({
+      ledger: "the default ledger",
+      reason: "Unopenable",
+      detail: "neither XDG_STATE_HOME nor a home folder (HOME) is set, so there is no place for it. " +
+        "Set one of them, or name a ledger (--ledger PATH|URL or DDS_RESTORE_LEDGER)."
+    })
+  }
+  return file
+})
+
+/**
+ * The SQLite ledger at its default place (`defaultFilename`), created with its folders (readable by
+ * the user only) on first use: what every process of one user on one machine shares when no
+ * ledger is named.
+ *
+ * @since 0.2.0
+ */
+export const layerDefault = (
+  options: { readonly pollInterval?: Duration.DurationInput | undefined } = {}
+): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError> =>
+  Layer.unwrapEffect(Effect.map(defaultFilename, (filename) => layerSqlite({ filename, pollInterval: options.pollInterval })))
 
 /**
  * Where a PostgreSQL ledger is (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`, kept `Redacted`),

@@ -1,9 +1,11 @@
 // Where a ledger is, from what the user gave (DDS_RESTORE_LEDGER, --ledger): a postgres:// URL or a
 // file path. A URL may hold a password, so it stays Redacted, and the name the ledger goes by in
 // messages is rebuilt from its parts without the password or the query (which may hold one too).
+// When nothing is given, the ledger is an SQLite file in the user's state folder.
 import { RestoreLedger } from "@dds-restore/client"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import * as path from "node:path"
 
 /** A ledger's place: an SQLite file, or a PostgreSQL database with the name it goes by. */
 export type Location =
@@ -83,4 +85,17 @@ export const parse = (given: string | Redacted.Redacted<string>): Either.Either<
     )
   }
   return Either.right({ _tag: "Postgres", url: Redacted.make(text), name })
+}
+
+/**
+ * The SQLite ledger's file when none is named, after the XDG base directories: in
+ * `$XDG_STATE_HOME` when it is an absolute path (the specification says to ignore a relative one),
+ * else in `~/.local/state`; undefined when there is no home either.
+ */
+export const defaultFile = (given: { readonly stateHome: string | undefined; readonly home: string | undefined }): string | undefined => {
+  const stateHome = given.stateHome?.trim()
+  if (stateHome !== undefined && stateHome !== "" && path.isAbsolute(stateHome)) return path.join(stateHome, "dds-restore", "ledger.db")
+  const home = given.home?.trim()
+  if (home === undefined || home === "" || !path.isAbsolute(home)) return undefined
+  return path.join(home, ".local", "state", "dds-restore", "ledger.db")
 }
