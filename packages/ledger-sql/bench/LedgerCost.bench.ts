@@ -1,17 +1,23 @@
 // What the ledger adds to one restore whose answer came back, by where it is kept: the lease taken,
 // the intent journaled, the outcome settled (its job id claimed), the lease given back. In this
 // process's memory, in an SQLite file, and in PostgreSQL over loopback (the server the global
-// setup starts). Each restore is on an instance of its own, as in a fleet.
+// setup starts). Each restore is on an instance of its own, as in a fleet. Then contention on one
+// SQLite file: four restores at once from four fibers of one process (one connection, taken in
+// turns), and from four separate processes (four connections, taking the file's write lock in
+// turns), each on an instance of its own; a round is the four restores.
 import { RestoreLedger } from "@dds-restore/client"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Scope from "effect/Scope"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { afterAll, bench, describe } from "vitest"
 import { LedgerSql } from "../src/index.js"
 import * as PgTest from "../test/postgres.js"
+import { bundle, start } from "../test/processes/processes.js"
 
 const runtimeOf = (layer: Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError>) => ManagedRuntime.make(Layer.orDie(layer))
 
@@ -21,8 +27,21 @@ const postgres = runtimeOf(
   Layer.unwrapEffect(Effect.map(PgTest.freshSchema("ledger_sql_bench"), ({ url }) => LedgerSql.layerPg({ url })))
 )
 
+const contended = path.join(mkdtempSync(path.join(tmpdir(), "dds-restore-bench-")), "ledger.db")
+const sqliteShared = runtimeOf(LedgerSql.layerSqlite({ filename: contended }))
+const processes = await Effect.runPromise(Scope.make())
+const workers = await Effect.runPromise(Effect.gen(function*() {
+  const worker = yield* Effect.promise(bundle)
+  return yield* Effect.forEach(
+    [0, 1, 2, 3],
+    (n) => start(worker, { mode: "serve", filename: contended, holder: `bench-${n}`, instanceId: "", ttl: 60_000, wait: 0 }),
+    { concurrency: "unbounded" }
+  )
+}).pipe(Scope.extend(processes)))
+
 afterAll(async () => {
-  await Promise.all([memory.dispose(), sqlite.dispose(), postgres.dispose()])
+  await Promise.all([memory.dispose(), sqlite.dispose(), postgres.dispose(), sqliteShared.dispose()])
+  await Effect.runPromise(Scope.close(processes, Exit.void))
 })
 
 let restores = 0
@@ -59,5 +78,22 @@ describe("the ledger's cost per restore", () => {
 
   bench("PostgreSQL over loopback", async () => {
     await postgres.runPromise(oneRestore)
+  })
+})
+
+let rounds = 0
+
+describe("four restores at once on one SQLite file", () => {
+  bench("4 fibers of one process", async () => {
+    await sqliteShared.runPromise(Effect.all([oneRestore, oneRestore, oneRestore, oneRestore], { concurrency: "unbounded" }))
+  })
+
+  bench("4 processes", async () => {
+    const round = ++rounds
+    await Effect.runPromise(Effect.forEach(workers, (worker, n) =>
+      Effect.suspend(() => {
+        worker.child.stdin?.write(`rs-${round}-${n}\n`)
+        return worker.next
+      }), { concurrency: "unbounded" }))
   })
 })

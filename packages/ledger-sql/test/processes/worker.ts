@@ -4,6 +4,7 @@
 // and exits 1 when the ledger refused it.
 import { RestoreLedger } from "@dds-restore/client"
 import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
 import { createInterface } from "node:readline"
 import { LedgerSql } from "../../src/index.js"
 
@@ -14,6 +15,8 @@ export type Task =
   | { readonly mode: "hold" }
   /** Writes under a lease given to it (another process's, maybe dead): settles that lease's intent. */
   | { readonly mode: "settle"; readonly lease: RestoreLedger.Lease }
+  /** For each line read, an instance id: takes its lease, journals, settles, releases, and says so (the benchmark). */
+  | { readonly mode: "serve" }
 
 export type Args = Task & {
   readonly filename: string
@@ -29,7 +32,7 @@ const say = (line: object) => Effect.sync(() => console.log(JSON.stringify(line)
 
 const intentOf = (lease: RestoreLedger.Lease, id: string): RestoreLedger.Intent => ({
   id,
-  key,
+  key: lease.key,
   holder: args.holder,
   at: Date.now(),
   body: JSON.stringify({ token: lease.token }),
@@ -38,8 +41,9 @@ const intentOf = (lease: RestoreLedger.Lease, id: string): RestoreLedger.Intent 
   before: []
 })
 
-const take = Effect.flatMap(RestoreLedger.RestoreLedger, (ledger) =>
-  ledger.acquire(key, { holder: args.holder, ttl: args.ttl, wait: args.wait }))
+const takeOf = (key: RestoreLedger.InstanceKey) =>
+  Effect.flatMap(RestoreLedger.RestoreLedger, (ledger) => ledger.acquire(key, { holder: args.holder, ttl: args.ttl, wait: args.wait }))
+const take = takeOf(key)
 
 const nextLine = Effect.async<string>((resume) => {
   const lines = createInterface({ input: process.stdin })
@@ -75,6 +79,22 @@ const program = Effect.gen(function*() {
         ledger.settle(lease, `${args.holder}#held`, RestoreLedger.Outcome.Submitted({ jobId: `job-${args.holder}`, reconciled: false }))
       )
       return yield* say({ late: late._tag === "Right" ? "written" : late.left })
+    }
+    case "serve": {
+      const requests = yield* Queue.unbounded<string | null>()
+      const lines = createInterface({ input: process.stdin })
+      lines.on("line", (line) => Queue.unsafeOffer(requests, line))
+      lines.on("close", () => Queue.unsafeOffer(requests, null))
+      for (;;) {
+        const instanceId = yield* Queue.take(requests)
+        if (instanceId === null) return
+        const lease = yield* takeOf({ ...key, instanceId })
+        const id = `${args.holder}#${instanceId}`
+        yield* ledger.record(lease, intentOf(lease, id))
+        yield* ledger.settle(lease, id, RestoreLedger.Outcome.Submitted({ jobId: `job-${id}`, reconciled: false }))
+        yield* ledger.release(lease)
+        yield* say({ done: instanceId, token: lease.token })
+      }
     }
     case "settle": {
       const late = yield* Effect.either(
