@@ -13,26 +13,23 @@
 import { RestoreLedger } from "@dds-restore/client"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { SqlError as SqlErrorClass } from "@effect/sql/SqlError"
-import type { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
 import { mkdirSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { classify, isBusy, isCreateRace } from "./internal/failure.js"
+import { busyRetry, classify, guard, isBusy } from "./internal/failure.js"
+import { entryOf, type SubmissionRow } from "./internal/journal.js"
+import * as Lease from "./internal/lease.js"
 import * as Location from "./internal/location.js"
 import * as Migrations from "./internal/migrations.js"
 import * as Sqlite from "./internal/sqlite.js"
@@ -56,122 +53,13 @@ export interface Options {
  */
 export const schemaVersion: number = Migrations.latest
 
-interface LeaseRow {
-  readonly holder: string
-  readonly token: number | string
-  readonly expires_at: number | string
-}
-
-interface SubmissionRow {
-  readonly id: string
-  readonly endpoint: string
-  readonly project_id: string
-  readonly instance_id: string
-  readonly holder: string
-  readonly at: number | string
-  readonly body: string
-  readonly hash: string
-  readonly search_from: number | string
-  readonly before_set: string
-  readonly state: string
-  readonly lost_answer: string | null
-  readonly job_id: string | null
-  readonly reconciled: number | string | null
-  readonly refusal: string | null
-  readonly candidates: string | null
-  readonly unknown_reason: string | null
-  readonly settled_at: number | string | null
-}
-
-const outcomeOf = (row: SubmissionRow): RestoreLedger.Outcome | undefined => {
-  switch (row.state) {
-    case "Submitted":
-      return RestoreLedger.Outcome.Submitted({ jobId: row.job_id ?? "", reconciled: Number(row.reconciled) === 1 })
-    case "Refused":
-      return RestoreLedger.Outcome.Refused({ error: row.refusal ?? "" })
-    case "Unknown":
-      return RestoreLedger.Outcome.Unknown({
-        candidates: JSON.parse(row.candidates ?? "[]") as ReadonlyArray<string>,
-        reason: row.unknown_reason ?? ""
-      })
-    case "NotStarted":
-      return RestoreLedger.Outcome.NotStarted()
-    default:
-      return undefined
-  }
-}
-
-const entryOf = (row: SubmissionRow): RestoreLedger.Entry => ({
-  id: row.id,
-  key: { endpoint: row.endpoint, projectId: row.project_id, instanceId: row.instance_id },
-  holder: row.holder,
-  at: Number(row.at),
-  body: row.body,
-  hash: row.hash,
-  searchFrom: Number(row.search_from),
-  before: JSON.parse(row.before_set) as ReadonlyArray<string>,
-  state: row.state as RestoreLedger.State,
-  lostAnswer: row.lost_answer ?? undefined,
-  settledAt: row.settled_at === null ? undefined : Number(row.settled_at),
-  outcome: outcomeOf(row)
-})
-
-// SQLite refuses a write as busy once another process has held the file's write lock for longer
-// than the connection's short busy timeout, and a PostgreSQL transaction can be chosen as a
-// deadlock's victim: nothing was written, so it is tried again, with growing jittered pauses of at
-// most 250 ms, for up to 10 seconds before the ledger is reported locked. Ten processes opening
-// one new ledger at once race on its first writes.
-const busyRetry = Schedule.exponential("5 millis").pipe(
-  Schedule.modifyDelay((delay) => Duration.min(delay, Duration.millis(250))),
-  Schedule.jittered,
-  Schedule.upTo("10 seconds")
-)
-
 /**
  * Brings a database to the ledger's schema: refuses a database that is not a ledger (it has tables
  * but not the ledger's) and one written by a newer version, and runs the migrations it lacks.
  *
  * @since 0.2.0
  */
-export const migrate = (ledger: string): Effect.Effect<void, RestoreLedger.LedgerError, SqlClient.SqlClient> =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const tables = yield* sql.onDialectOrElse({
-      pg: () => sql<{ readonly name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`,
-      orElse: () => sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-    })
-    const names = new Set(tables.map((row) => row.name))
-    if (names.has(Migrations.table)) {
-      const [row] = yield* sql<{ readonly id: number | string | null }>`SELECT MAX(migration_id) AS id FROM ${sql(Migrations.table)}`
-      const at = Number(row?.id ?? 0)
-      if (at > Migrations.latest) {
-        return yield* new RestoreLedger.LedgerError({
-          ledger,
-          reason: "NewerSchema",
-          detail: `it was written by a newer version of dds-restore (schema ${at}; this version knows up to ${Migrations.latest}). ` +
-            "It was left as it is: upgrade @dds-restore/ledger-sql (the dds-restore command line), or give another ledger."
-        })
-      }
-      if (at === Migrations.latest) return
-    } else if (names.size > 0) {
-      return yield* new RestoreLedger.LedgerError({
-        ledger,
-        reason: "NotALedger",
-        detail: `the database holds other tables (${[...names].sort().slice(0, 5).join(", ")}) and no restore ledger. ` +
-          "It was left as it is: give the path of a ledger, or of a file that does not exist yet."
-      })
-    }
-    yield* Migrator.make({})({ loader: Migrator.fromRecord(Migrations.migrations), table: Migrations.table }).pipe(
-      // Runners starting together on a new PostgreSQL ledger race to create the migrator's table;
-      // the loser finds it made when it tries again (the migrations themselves take turns, under
-      // the migrator's lock of that table). On SQLite they take turns for the write lock.
-      Effect.retry({ while: (error) => isCreateRace(error) || isBusy(error), schedule: busyRetry }),
-      Effect.mapError((error) => new RestoreLedger.LedgerError({ ledger, reason: "Failed", detail: `migrating it: ${error.message}` }))
-    )
-  }).pipe(
-    Effect.retry({ while: (error) => error._tag === "SqlError" && isBusy(error), schedule: busyRetry }),
-    Effect.catchTag("SqlError", (error) => Effect.fail(classify(ledger, "reading its schema", error)))
-  )
+export const migrate: (ledger: string) => Effect.Effect<void, RestoreLedger.LedgerError, SqlClient.SqlClient> = Migrations.migrate
 
 /**
  * A ledger over the `SqlClient` in context, once its schema is brought up to date (`migrate`).
@@ -185,140 +73,14 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
     const pollInterval = Duration.toMillis(options.pollInterval ?? "100 millis")
     yield* migrate(ledger)
 
-    const guarded = (doing: string) =>
-    <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R> =>
-      effect.pipe(
-        // @effect/sql turns a failed COMMIT into a defect; the transaction was rolled back (the
-        // SQLite client does it; PostgreSQL does it with the failure), so it is a failure like any.
-        Effect.catchSomeDefect((defect) => defect instanceof SqlErrorClass ? Option.some(Effect.fail(defect)) : Option.none()),
-        Effect.retry({
-          while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isBusy(error),
-          schedule: busyRetry
-        }),
-        Effect.mapError((error) =>
-          (error as { readonly _tag?: unknown })._tag === "SqlError" ? classify(ledger, doing, error) : error
-        )
-      ) as Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R>
-
-    const currentToken = (key: RestoreLedger.InstanceKey) =>
-      Effect.map(
-        sql<LeaseRow>`SELECT holder, token, expires_at FROM dds_restore_leases
-          WHERE endpoint = ${key.endpoint} AND project_id = ${key.projectId} AND instance_id = ${key.instanceId}`,
-        (rows) => rows[0]
-      )
-
-    const leaseLost = (lease: RestoreLedger.Lease) =>
-      Effect.flatMap(currentToken(lease.key), (row) =>
-        Effect.fail(
-          new RestoreLedger.LeaseLost({
-            instanceId: lease.key.instanceId,
-            token: lease.token,
-            ...(row === undefined ? {} : { current: Number(row.token) })
-          })
-        ))
-
-    // The first statement of every write: it takes the database's (SQLite) or the lease row's
-    // (PostgreSQL) write lock, so the lease cannot change hands before the write commits.
-    const fenced = <A, E>(lease: RestoreLedger.Lease, write: Effect.Effect<A, E>) =>
-      sql.withTransaction(
-        Effect.flatMap(
-          sql<{ readonly token: number | string }>`UPDATE dds_restore_leases SET token = token
-            WHERE endpoint = ${lease.key.endpoint} AND project_id = ${lease.key.projectId}
-            AND instance_id = ${lease.key.instanceId} AND token = ${lease.token} RETURNING token`,
-          (rows): Effect.Effect<A, E | SqlError | RestoreLedger.LeaseLost> => rows.length === 0 ? leaseLost(lease) : write
-        )
-      )
-
-    // Callers of this process waiting for a lease are woken as soon as it is released here;
-    // leases released by other processes are seen at the next poll.
-    const waiters = new Map<string, Set<Deferred.Deferred<void>>>()
-    const wake = (id: string) =>
-      Effect.suspend(() => {
-        const waiting = waiters.get(id)
-        waiters.delete(id)
-        return waiting === undefined
-          ? Effect.void
-          : Effect.forEach(waiting, (deferred) => Deferred.succeed(deferred, undefined), { discard: true })
-      })
-
-    type Take =
-      | { readonly _tag: "Taken"; readonly lease: RestoreLedger.Lease }
-      | { readonly _tag: "Held"; readonly row: LeaseRow | undefined }
-    const tryTake = (key: RestoreLedger.InstanceKey, holder: string, ttl: number, now: number) =>
-      Effect.flatMap(
-        sql<{ readonly token: number | string }>`INSERT INTO dds_restore_leases (endpoint, project_id, instance_id, holder, token, expires_at)
-          VALUES (${key.endpoint}, ${key.projectId}, ${key.instanceId}, ${holder}, ${1}, ${now + ttl})
-          ON CONFLICT (endpoint, project_id, instance_id) DO UPDATE
-            SET holder = excluded.holder, token = dds_restore_leases.token + 1, expires_at = excluded.expires_at
-            WHERE dds_restore_leases.expires_at <= ${now}
-          RETURNING token`,
-        (rows): Effect.Effect<Take, SqlError> =>
-          rows[0] === undefined
-            ? Effect.map(currentToken(key), (row) => ({ _tag: "Held", row }) as const)
-            : Effect.succeed({ _tag: "Taken", lease: { key, holder, token: Number(rows[0].token), expiresAt: now + ttl } } as const)
-      )
-
-    const acquire: RestoreLedger.Service["acquire"] = (key, acquireOptions) =>
-      Effect.gen(function*() {
-        const id = RestoreLedger.keyString(key)
-        const ttl = Duration.toMillis(acquireOptions.ttl)
-        const started = yield* Clock.currentTimeMillis
-        const deadline = started + Duration.toMillis(acquireOptions.wait)
-        for (;;) {
-          // Registered before the lease is looked at, so that a release here in between still wakes it.
-          const released = yield* Deferred.make<void>()
-          const waiting = waiters.get(id) ?? new Set()
-          waiting.add(released)
-          waiters.set(id, waiting)
-          const unregister = Effect.sync(() => waiting.delete(released))
-          const now = yield* Clock.currentTimeMillis
-          const taken = yield* guarded("taking the lease of an instance")(tryTake(key, acquireOptions.holder, ttl, now)).pipe(
-            Effect.onError(() => unregister)
-          )
-          if (taken._tag === "Taken") {
-            yield* unregister
-            return taken.lease
-          }
-          const expiresAt = taken.row === undefined ? now : Number(taken.row.expires_at)
-          if (now >= deadline) {
-            yield* unregister
-            return yield* new RestoreLedger.InstanceBusy({
-              instanceId: key.instanceId,
-              holder: taken.row?.holder ?? "",
-              expiresAt,
-              waited: now - started
-            })
-          }
-          const pause = Math.max(1, Math.min(pollInterval, Math.max(expiresAt, now + 1) - now, deadline - now))
-          // Interruptible even when the caller is not (`Effect.acquireRelease` acquires
-          // uninterruptibly): else the pause outlives its timeout, and a lease released by another
-          // process, or run out, is never seen. Nothing is held while waiting.
-          yield* Deferred.await(released).pipe(
-            Effect.timeoutOption(Duration.millis(pause)),
-            Effect.interruptible,
-            Effect.ensuring(unregister)
-          )
-        }
-      })
+    const leases = Lease.make(sql, ledger, pollInterval)
+    const { fenced } = leases
+    const guarded = (doing: string) => guard(ledger, doing)
 
     return RestoreLedger.RestoreLedger.of({
-      acquire,
-      renew: (lease, ttl) =>
-        Effect.gen(function*() {
-          const expiresAt = (yield* Clock.currentTimeMillis) + Duration.toMillis(ttl)
-          const rows = yield* sql`UPDATE dds_restore_leases SET expires_at = ${expiresAt}
-            WHERE endpoint = ${lease.key.endpoint} AND project_id = ${lease.key.projectId}
-            AND instance_id = ${lease.key.instanceId} AND token = ${lease.token} RETURNING token`
-          if (rows.length === 0) return yield* leaseLost(lease)
-          return { ...lease, expiresAt }
-        }).pipe(guarded("renewing the lease of an instance")),
-      release: (lease) =>
-        Effect.zipRight(
-          sql`UPDATE dds_restore_leases SET expires_at = ${0}
-            WHERE endpoint = ${lease.key.endpoint} AND project_id = ${lease.key.projectId}
-            AND instance_id = ${lease.key.instanceId} AND token = ${lease.token}`,
-          wake(RestoreLedger.keyString(lease.key))
-        ).pipe(guarded("releasing the lease of an instance")),
+      acquire: leases.acquire,
+      renew: leases.renew,
+      release: leases.release,
       record: (lease, intent) =>
         fenced(
           lease,

@@ -1,6 +1,12 @@
 // What a database error means for the user of a ledger: the driver's error code, found anywhere
-// in the cause chain, turned into a LedgerError that names the ledger and says what to do.
+// in the cause chain, turned into a LedgerError that names the ledger and says what to do; and a
+// database that is busy tried again, for a bounded time.
 import { RestoreLedger } from "@dds-restore/client"
+import { SqlError } from "@effect/sql/SqlError"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 
 /** The first string `code` of an error or of one of its causes (SqliteError, a Node system error). */
 export const codeOf = (error: unknown): string | undefined => {
@@ -110,3 +116,33 @@ export const classify = (ledger: string, doing: string, error: unknown): Restore
   }
   return new RestoreLedger.LedgerError({ ledger, reason: "Failed", detail: `${doing}: ${cause}` })
 }
+
+// SQLite refuses a write as busy once another process has held the file's write lock for longer
+// than the connection's short busy timeout, and a PostgreSQL transaction can be chosen as a
+// deadlock's victim: nothing was written, so it is tried again, with growing jittered pauses of at
+// most 250 ms, for up to 10 seconds before the ledger is reported locked. Ten processes opening
+// one new ledger at once race on its first writes.
+export const busyRetry = Schedule.exponential("5 millis").pipe(
+  Schedule.modifyDelay((delay) => Duration.min(delay, Duration.millis(250))),
+  Schedule.jittered,
+  Schedule.upTo("10 seconds")
+)
+
+/**
+ * Runs a statement (or a transaction) of the ledger named `ledger`: tried again while the database
+ * is busy (`busyRetry`), then any SqlError told as the LedgerError of `doing` it.
+ */
+export const guard = (ledger: string, doing: string) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R> =>
+  effect.pipe(
+    // @effect/sql turns a failed COMMIT into a defect; the transaction was rolled back (the
+    // SQLite client does it; PostgreSQL does it with the failure), so it is a failure like any.
+    Effect.catchSomeDefect((defect) => defect instanceof SqlError ? Option.some(Effect.fail(defect)) : Option.none()),
+    Effect.retry({
+      while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isBusy(error),
+      schedule: busyRetry
+    }),
+    Effect.mapError((error) =>
+      (error as { readonly _tag?: unknown })._tag === "SqlError" ? classify(ledger, doing, error) : error
+    )
+  ) as Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R>
