@@ -5,12 +5,13 @@
 // the client, HTTP stack, emulator or testing kit it needs, run only when that command does, and
 // the Node modules they use are required only then. dist/bin.js (src/bin.ts) runs the bundle with
 // a V8 code cache per command, keyed by the bundle's hash and the command's name, both written into
-// it here (the names from the program's own `--help --json`).
+// it here (the names from the program's own `--help --json`). dist/help-pages.json holds every
+// command's text help as @effect/cli renders it (src/HelpPages.ts).
 //
 // Usage: node build.mjs   (pnpm build)
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import { createHash } from "node:crypto"
-import { readFile, rm } from "node:fs/promises"
+import { readFile, rm, writeFile } from "node:fs/promises"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as esbuild from "esbuild"
@@ -47,10 +48,30 @@ await esbuild.build({
 })
 
 const build = createHash("sha256").update(await readFile(path.join(dist, "dds-restore.cjs"))).digest("hex").slice(0, 16)
-// The subcommands' names, which key the code cache (one per command), from the program's own help.
-const help = JSON.parse(
-  execFileSync(process.execPath, [path.join(dist, "dds-restore.cjs"), "--help", "--json"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } })
-)
+
+// Every command's help, from the program itself: its JSON document (the subcommands' names key the
+// code cache, one per command) and its text as @effect/cli renders it, saved in help-pages.json
+// under the command's usage (src/HelpPages.ts), which the program writes instead of laying it out
+// again. The pages are made before the file exists, so @effect/cli renders each of them.
+const program = (args) =>
+  new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [path.join(dist, "dds-restore.cjs"), ...args],
+      { encoding: "utf8", env: { PATH: process.env.PATH ?? "" }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => (error === null ? resolve(stdout) : reject(new Error(`dds-restore ${args.join(" ")} failed: ${stderr}`)))
+    )
+  )
+const pages = {}
+const visit = async (names) => {
+  const [json, text] = await Promise.all([program([...names, "--help", "--json"]), program([...names, "--help"])])
+  const help = JSON.parse(json)
+  pages[help.usage.join("\n")] = text.replace(/\n$/, "")
+  const children = await Promise.all(help.subcommands.map((subcommand) => visit([...names, subcommand.name])))
+  return [help, ...children.flat()]
+}
+const [help] = await visit([])
+await writeFile(path.join(dist, "help-pages.json"), `${JSON.stringify(pages, null, 2)}\n`)
 await esbuild.build({
   ...common,
   entryPoints: ["src/bin.ts"],

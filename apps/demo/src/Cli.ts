@@ -27,6 +27,7 @@ import * as Defect from "./Defect.js"
 import * as Failure from "./Failure.js"
 import * as Global from "./Global.js"
 import * as HelpDocument from "./HelpDocument.js"
+import * as HelpPages from "./HelpPages.js"
 import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 import * as RelativeTime from "./RelativeTime.js"
@@ -88,12 +89,17 @@ const cli = Command.run(command, { name, version })
 
 const config = CliConfig.make({ showBuiltIns: false })
 
-// With --json, the help @effect/cli would print as text is written as one JSON document instead;
-// anything else goes to @effect/cli as usual.
-const helpOrRun = (argv: ReadonlyArray<string>) =>
+// The help @effect/cli would print: with --json, as one JSON document; else its text, from the
+// page the build saved (see HelpPages) or, without one, rendered by @effect/cli. Arguments that do
+// not ask for help go to @effect/cli as usual.
+const helpOrRun = (argv: ReadonlyArray<string>, json: boolean) =>
   Effect.flatMap(
     HelpDocument.parse(command, argv.slice(2), config),
-    Option.match({ onNone: () => cli(argv), onSome: Output.json })
+    Option.match({
+      onNone: () => cli(argv),
+      onSome: (document) =>
+        json ? Output.json(document) : Option.match(HelpPages.find(document), { onNone: () => cli(argv), onSome: Output.line })
+    })
   )
 
 /**
@@ -133,8 +139,8 @@ export const run = (
       _tag: "InvalidOption",
       message: "--wizard asks its questions on a terminal, and standard input is not one: give the command and its options instead (dds-restore --help)"
     }))
-    : json && HelpDocument.requested(args)
-    ? helpOrRun(argv)
+    : HelpDocument.requested(args)
+    ? helpOrRun(argv, json)
     : cli(argv)
   return settle(program, json, options).pipe(
     Effect.provide(Interruption.layer),

@@ -1,7 +1,7 @@
 // The command line as people and scripts run it: `node apps/demo/dist/bin.js ...`, built first,
 // against the embedded emulator or an emulator served by `dds-restore emulator`.
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { SourceMap, type SourceMapPayload } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -480,6 +480,22 @@ describe("the bundled bin", () => {
 })
 
 describe("dds-restore --help", () => {
+  it("writes each command's page the build saved, exactly what @effect/cli renders without it", async () => {
+    // The program alone, away from dist/help-pages.json: @effect/cli lays out every page itself.
+    const bare = path.join(mkdtempSync(path.join(tmpdir(), "dds-restore-bare-")), "dds-restore.cjs")
+    copyFileSync(path.join(root, "apps/demo/dist/dds-restore.cjs"), bare)
+    const rendered = (args: ReadonlyArray<string>) => spawnSync(process.execPath, [bare, ...args], { cwd: root, env: cleanEnv(), encoding: "utf8" })
+    const rootHelp = document((await run(["--help", "--json"])).stdout) as { readonly subcommands: ReadonlyArray<{ readonly name: string }> }
+    const forms = [["--help"], ["-h"], ["--region", "cn-north-4", "windows", "--help"], ...rootHelp.subcommands.map((command) => [command.name, "--help"])]
+    const pages = JSON.parse(readFileSync(path.join(root, "apps/demo/dist/help-pages.json"), "utf8")) as Record<string, string>
+    expect(Object.keys(pages)).toHaveLength(1 + rootHelp.subcommands.length)
+    for (const args of forms) {
+      const [saved, renderedByCli] = [await run(args), rendered(args)]
+      expect([args, saved.code, saved.stdout]).toStrictEqual([args, 0, renderedByCli.stdout])
+      expect(saved.stdout).toContain("USAGE")
+    }
+  }, 120_000)
+
   it("names the demo instances and the relative times a plan file may use", async () => {
     const result = await run(["--help"])
     expect(result.code).toBe(0)
