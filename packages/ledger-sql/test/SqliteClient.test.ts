@@ -73,6 +73,9 @@ describe("the SQLite client shared by a ledger's fibers", () => {
       expect(yield* keys(first)).toStrictEqual(["held", "later"])
       yield* first.withTransaction(first`UPDATE t SET n = ${5} WHERE k = ${"later"}`)
       expect(yield* second<{ readonly n: number }>`SELECT n FROM t WHERE k = ${"later"}`).toStrictEqual([{ n: 5 }])
+      // The new connection waits as briefly for a lock, and writes every commit to disk, as the first did.
+      expect(yield* second`PRAGMA busy_timeout`).toStrictEqual([{ timeout: Sqlite.busyTimeout }])
+      expect(yield* second`PRAGMA synchronous`).toStrictEqual([{ synchronous: 2 }])
     }))
 
   it.scoped("a transaction whose statement fails is rolled back, and the file's write lock is free again", () =>

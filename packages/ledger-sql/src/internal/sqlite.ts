@@ -40,6 +40,9 @@ export const make = (filename: string): Effect.Effect<SqlClient.SqlClient, SqlEr
       const db = new Database(filename)
       try {
         db.exec(`PRAGMA busy_timeout = ${busyTimeout}`)
+        // Every commit on disk before it returns, also in WAL mode (where NORMAL is common): an
+        // intent journaled just before a restore is sent must survive a power cut.
+        db.exec("PRAGMA synchronous = FULL")
       } catch (error) {
         db.close()
         throw error
