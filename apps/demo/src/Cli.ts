@@ -18,7 +18,9 @@ import * as Option from "effect/Option"
 import packageJson from "../package.json" with { type: "json" }
 import * as Emulator from "./commands/Emulator.js"
 import * as Job from "./commands/Job.js"
+import * as Ledger from "./commands/Ledger.js"
 import * as Plan from "./commands/Plan.js"
+import * as Recover from "./commands/Recover.js"
 import * as Restore from "./commands/Restore.js"
 import * as Validate from "./commands/Validate.js"
 import * as Windows from "./commands/Windows.js"
@@ -62,8 +64,9 @@ export const description = HelpDoc.blocks([
       `${RelativeTime.syntax}.`
   ),
   HelpDoc.p(
-    "Exit codes: 0 done; 1 invalid input or plan (preflight problems included); 2 service or transport error; " +
-      "3 the restore job failed; 4 the outcome is unknown (answer lost and job not found, or still running when the wait ended)."
+    "Exit codes: 0 done; 1 invalid input or plan (preflight problems included); 2 service or transport error, a restore " +
+      "ledger that cannot be used, or an instance busy with another process's submission; 3 the restore job failed; " +
+      "4 the outcome is unknown (answer lost and job not found or not told apart, lease lost, or still running when the wait ended)."
   )
 ])
 
@@ -75,12 +78,21 @@ export const description = HelpDoc.blocks([
 export const command = Global.root.pipe(
   Command.withHandler(() =>
     Effect.zipRight(
-      Output.note("Give a command: validate, plan, restore, job, windows or emulator (dds-restore --help)."),
+      Output.note("Give a command: validate, plan, restore, job, windows, emulator, recover or ledger (dds-restore --help)."),
       Effect.fail(new Failure.Exit({ code: Failure.ExitCode.invalid }))
     )
   ),
   Command.withDescription(description),
-  Command.withSubcommands([Validate.command, Plan.command, Restore.command, Job.command, Windows.command, Emulator.command])
+  Command.withSubcommands([
+    Validate.command,
+    Plan.command,
+    Restore.command,
+    Job.command,
+    Windows.command,
+    Emulator.command,
+    Recover.command,
+    Ledger.command
+  ])
 )
 
 const name = "dds-restore"

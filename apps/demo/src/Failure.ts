@@ -3,8 +3,10 @@
  * for people on standard error, and, with `--json`, the one JSON document on standard output.
  *
  * Exit codes: 0 done; 1 invalid input or plan (preflight problems included); 2 a service or
- * transport error; 3 the restore job failed; 4 the outcome is unknown (a restore whose answer was
- * lost and whose job could not be found, or a job still running when the wait ran out).
+ * transport error, a restore ledger that cannot be used, an instance busy with another
+ * process's submission; 3 the restore job failed; 4 the outcome is unknown (a restore whose answer
+ * was lost and whose job could not be found or could be another's, a submission whose lease was
+ * lost before it could record its outcome, or a job still running when the wait ran out).
  *
  * @since 0.1.0
  */
@@ -19,7 +21,7 @@ import * as Redacted from "effect/Redacted"
 import type { InstancesFileError } from "./InstancesFile.js"
 import * as Output from "./Output.js"
 import type { PlanFileError } from "./PlanFile.js"
-import type { TargetError } from "./Target.js"
+import type { InvalidSetting, TargetError } from "./Target.js"
 
 /**
  * The exit codes of the command line.
@@ -48,6 +50,7 @@ export type Failure =
   | Preflight.PreflightFailed
   | CallError.InvalidArgument
   | TargetError
+  | InvalidSetting
   | Credentials.CredentialsError
   | EmulatorOptions.InvalidOption
   | EmulatorMain.SeedFileError
@@ -63,11 +66,12 @@ export type Failure =
   | JobWatch.JobWaitTimeout
 
 /**
- * A failure's tag, or how a piece of work ended without one: interrupted, or a defect.
+ * A failure's tag, or how a piece of work ended without one: interrupted, a defect, or (for
+ * `recover`) a submission left unsettled because its instance's task list could not be read.
  *
  * @since 0.1.0
  */
-export type Tag = Failure["_tag"] | "Interrupted" | "Defect"
+export type Tag = Failure["_tag"] | "Interrupted" | "Defect" | "TaskListUnreadable"
 
 /**
  * What this module reports: a failure, or a refusal the command line makes itself under one of the
@@ -92,6 +96,7 @@ const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode]
   InvalidOption: ExitCode.invalid,
   SeedFileError: ExitCode.invalid,
   EmulatorError: ExitCode.invalid,
+  InvalidSetting: ExitCode.invalid,
   ServiceError: ExitCode.service,
   TransportError: ExitCode.service,
   SignerError: ExitCode.service,
@@ -99,10 +104,11 @@ const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode]
   InstanceNotFound: ExitCode.service,
   LedgerError: ExitCode.service,
   InstanceBusy: ExitCode.service,
-  LeaseLost: ExitCode.service,
+  TaskListUnreadable: ExitCode.service,
   JobNotFound: ExitCode.service,
   JobFailed: ExitCode.jobFailed,
   RestoreOutcomeUnknown: ExitCode.unknown,
+  LeaseLost: ExitCode.unknown,
   JobWaitTimeout: ExitCode.unknown,
   Interrupted: ExitCode.service,
   Defect: ExitCode.service

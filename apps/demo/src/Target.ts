@@ -20,11 +20,14 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as NodeOs from "node:os"
+import * as DurationOption from "./DurationOption.js"
 import * as Global from "./Global.js"
 import * as Output from "./Output.js"
 
@@ -77,6 +80,21 @@ export class TargetError extends Schema.TaggedError<TargetError>("@dds-restore/d
 
 const configured = (error: ConfigError.ConfigError) => new TargetError({ detail: String(error) })
 
+/**
+ * An environment variable of the command line holds a value it cannot use.
+ *
+ * @since 0.2.0
+ */
+export class InvalidSetting extends Schema.TaggedError<InvalidSetting>("@dds-restore/demo/InvalidSetting")("InvalidSetting", {
+  variable: Schema.String,
+  detail: Schema.String
+}) {
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `${this.variable}: ${this.detail}`
+  }
+}
+
 const optionalVariable = (name: string) =>
   Config.option(Config.string(name)).pipe(Effect.map(Option.filter((value) => value.trim() !== "")), Effect.orDie)
 
@@ -111,6 +129,7 @@ export type Provided = Target | RestoreClient.RestoreClient | DdsConfig.DdsConfi
 export type SetupError =
   | Emulator.EmulatorError
   | TargetError
+  | InvalidSetting
   | Credentials.CredentialsError
   | Signer.SignerError
   | RestoreLedger.LedgerError
@@ -147,13 +166,69 @@ export const ledgerLayer = (
     return LedgerSql.layerLocation(given.value)
   }))
 
+/**
+ * The environment variable that sets the time to live of the instance leases this process takes
+ * (30 s when unset): how soon another process takes over an instance whose submitter died.
+ *
+ * @since 0.2.0
+ */
+export const leaseTtlVariable = "DDS_RESTORE_LEASE_TTL"
+
+/**
+ * The shortest and the longest lease time to live `DDS_RESTORE_LEASE_TTL` may set: a lease is
+ * renewed at a third of it, so a shorter one could run out on a loaded machine while its holder
+ * lives; a longer one keeps an instance locked long after its submitter died.
+ *
+ * @since 0.2.0
+ */
+export const leaseTtlBounds = { min: Duration.seconds(2), max: Duration.minutes(10) } as const
+
+/**
+ * The time to live of this process's leases: `DDS_RESTORE_LEASE_TTL` when set (a duration within
+ * `leaseTtlBounds`), else the client's default.
+ *
+ * @since 0.2.0
+ */
+export const leaseTtl: Effect.Effect<Option.Option<Duration.Duration>, InvalidSetting> = Effect.flatMap(
+  optionalVariable(leaseTtlVariable),
+  Option.match({
+    onNone: () => Effect.succeedNone,
+    onSome: (text) => {
+      const ttl = DurationOption.parse(text)
+      const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text)
+      if (Option.isNone(ttl)) {
+        return new InvalidSetting({ variable: leaseTtlVariable, detail: `${shown} is not a duration: write ${DurationOption.syntax}` })
+      }
+      if (Duration.lessThan(ttl.value, leaseTtlBounds.min) || Duration.greaterThan(ttl.value, leaseTtlBounds.max)) {
+        return new InvalidSetting({
+          variable: leaseTtlVariable,
+          detail: `${shown} is not from ${Duration.format(leaseTtlBounds.min)} to ${Duration.format(leaseTtlBounds.max)}`
+        })
+      }
+      return Effect.succeedSome(ttl.value)
+    }
+  })
+)
+
+/**
+ * Who this process is in the ledger's leases and journal: `dds-restore pid N on HOST`.
+ *
+ * @since 0.2.0
+ */
+export const holder = (): string => `dds-restore pid ${process.pid} on ${NodeOs.hostname()}`
+
 const clientOver = <E>(
   target: Service,
   config: DdsConfig.Service,
   signer: Layer.Layer<Signer.Signer, E>,
   ledger: Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError, Output.Output>
-): Layer.Layer<Provided, E | RestoreLedger.LedgerError, Output.Output> =>
-  RestoreClient.layerWithoutLedger().pipe(
+): Layer.Layer<Provided, E | RestoreLedger.LedgerError | InvalidSetting, Output.Output> =>
+  Layer.unwrapEffect(Effect.map(leaseTtl, (ttl) =>
+    RestoreClient.layerWithoutLedger({
+      holder: holder(),
+      ...(Option.isSome(ttl) ? { lease: { ttl: ttl.value } } : {})
+    })
+  )).pipe(
     Layer.provideMerge(Layer.succeed(DdsConfig.DdsConfig, config)),
     Layer.provide(signer),
     Layer.provide(transportLayer),
@@ -161,7 +236,9 @@ const clientOver = <E>(
     Layer.merge(Layer.succeed(Target, target))
   )
 
-const embedded = (settings: Global.Settings): Layer.Layer<Provided, Emulator.EmulatorError | RestoreLedger.LedgerError, Output.Output> =>
+const embedded = (
+  settings: Global.Settings
+): Layer.Layer<Provided, Emulator.EmulatorError | RestoreLedger.LedgerError | InvalidSetting, Output.Output> =>
   Layer.unwrapScoped(Effect.gen(function*() {
   const emulator = yield* Emulator.make(embeddedTiming)
   yield* Output.note(`target: embedded emulator at ${emulator.url} (demo fixture; no cloud account used)`)

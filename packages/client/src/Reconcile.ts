@@ -110,15 +110,30 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
 }
 
 /**
+ * Why `recover` recorded no outcome for a submission:
+ *
+ * - `SettledElsewhere`: another process settled it while this one waited for the instance's lease;
+ *   nothing is left to do.
+ * - `InstanceBusy`: a live submission held the instance's lease past the wait; it stays unsettled.
+ * - `LeaseLost`: this process lost the instance's lease while settling it; it stays unsettled.
+ * - `TaskListUnreadable`: the task list could not be read; it stays unsettled.
+ *
+ * @since 0.2.0
+ */
+export type Left = "SettledElsewhere" | "InstanceBusy" | "LeaseLost" | "TaskListUnreadable"
+
+/**
  * One unsettled submission of the ledger after `recover`: its journal entry as it was, and the
  * outcome recorded for it now (`Submitted` with the job found, `NotStarted` when no new task showed
- * up within the wait, `Unknown` with the candidates), or why it was left unsettled (`problem`: the
- * instance's lease is held by a live submission, the task list could not be read).
+ * up within the wait, `Unknown` with the candidates), or why none was recorded (`left`, and
+ * `problem` in words: it was settled by another process meanwhile, the instance's lease is held by
+ * a live submission, the task list could not be read).
  *
  * @since 0.2.0
  */
 export interface Recovered {
   readonly entry: RestoreLedger.Entry
   readonly outcome: RestoreLedger.Outcome | undefined
+  readonly left: Left | undefined
   readonly problem: string | undefined
 }

@@ -252,6 +252,24 @@ export interface Service {
   readonly journal: (key: InstanceKey, since: number) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
   /** The most recent submissions, newest first. */
   readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
+  /**
+   * The leases of the instances, latest expiry first, at most `limit`: each instance's lease stays
+   * with its last holder and token once released (its expiry then in the past), so that the next
+   * holder's token grows.
+   */
+  readonly leases: (limit: number) => Effect.Effect<ReadonlyArray<Lease>, LedgerError>
+  /** How many leases and submissions the ledger holds in all (to say how many a listing left out). */
+  readonly size: Effect.Effect<Size, LedgerError>
+}
+
+/**
+ * How many leases (one per instance ever submitted to) and submissions a ledger holds.
+ *
+ * @since 0.2.0
+ */
+export interface Size {
+  readonly leases: number
+  readonly submissions: number
 }
 
 /**
@@ -269,6 +287,7 @@ export class RestoreLedger extends Context.Tag("@dds-restore/client/RestoreLedge
 export const keyString = (key: InstanceKey): string => `${key.endpoint} ${key.projectId} ${key.instanceId}`
 
 interface MemoryLease {
+  key: InstanceKey
   holder: string
   token: number
   expiresAt: number
@@ -336,7 +355,7 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
           // Its turn is spent: the release that woke it, if any, is the one it takes.
           yield* Effect.sync(() => queue.includes(turn) && queue.splice(queue.indexOf(turn), 1))
           const token = (current?.token ?? 0) + 1
-          leases.set(id, { holder: options.holder, token, expiresAt: now + ttl })
+          leases.set(id, { key, holder: options.holder, token, expiresAt: now + ttl })
           return { key, holder: options.holder, token, expiresAt: now + ttl }
         }
         if (now >= deadline) {
@@ -366,7 +385,7 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
     renew: (lease, ttl) =>
       fenced(lease, (now) => {
         const expiresAt = now + Duration.toMillis(ttl)
-        leases.set(keyString(lease.key), { holder: lease.holder, token: lease.token, expiresAt })
+        leases.set(keyString(lease.key), { key: lease.key, holder: lease.holder, token: lease.token, expiresAt })
         return { ...lease, expiresAt }
       }),
     release: (lease) =>
@@ -416,7 +435,15 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
         [...journal.values()].filter((entry) => keyString(entry.key) === keyString(key) && entry.at >= since)
           .sort((a, b) => a.at - b.at)
       ),
-    recent: (limit) => Effect.sync(() => [...journal.values()].reverse().slice(0, Math.max(0, limit)))
+    recent: (limit) => Effect.sync(() => [...journal.values()].reverse().slice(0, Math.max(0, limit))),
+    leases: (limit) =>
+      Effect.sync(() =>
+        [...leases.values()]
+          .map((lease): Lease => ({ key: lease.key, holder: lease.holder, token: lease.token, expiresAt: lease.expiresAt }))
+          .sort((a, b) => b.expiresAt - a.expiresAt || keyString(a.key).localeCompare(keyString(b.key)))
+          .slice(0, Math.max(0, Math.floor(limit)))
+      ),
+    size: Effect.sync(() => ({ leases: leases.size, submissions: journal.size }))
   })
 })
 

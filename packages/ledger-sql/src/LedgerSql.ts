@@ -154,7 +154,25 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
         Effect.map(
           sql<SubmissionRow>`SELECT * FROM dds_restore_submissions ORDER BY at DESC, id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
           (rows) => rows.map(entryOf)
-        ).pipe(guarded("reading the journal"))
+        ).pipe(guarded("reading the journal")),
+      leases: (limit) =>
+        Effect.map(
+          sql<LeaseRow & { readonly endpoint: string; readonly project_id: string; readonly instance_id: string }>`SELECT
+            endpoint, project_id, instance_id, holder, token, expires_at FROM dds_restore_leases
+            ORDER BY expires_at DESC, endpoint, project_id, instance_id LIMIT ${Math.max(0, Math.floor(limit))}`,
+          (rows) =>
+            rows.map((row): RestoreLedger.Lease => ({
+              key: { endpoint: row.endpoint, projectId: row.project_id, instanceId: row.instance_id },
+              holder: row.holder,
+              token: Number(row.token),
+              expiresAt: Number(row.expires_at)
+            }))
+        ).pipe(guarded("reading the leases")),
+      size: Effect.map(
+        sql<{ readonly leases: number | string; readonly submissions: number | string }>`SELECT
+          (SELECT COUNT(*) FROM dds_restore_leases) AS leases, (SELECT COUNT(*) FROM dds_restore_submissions) AS submissions`,
+        (rows) => ({ leases: Number(rows[0]?.leases ?? 0), submissions: Number(rows[0]?.submissions ?? 0) })
+      ).pipe(guarded("counting the leases and submissions"))
     })
   })
 

@@ -203,6 +203,27 @@ export const ledgerSuite = (name: string, layer: () => Layer.Layer<RestoreLedger
         })
       ))
 
+    it.effect("the leases are listed latest expiry first, released ones with their last holder and token, and counted with the submissions", () =>
+      run((ledger) =>
+        Effect.gen(function*() {
+          expect([yield* ledger.leases(10), yield* ledger.size]).toStrictEqual([[], { leases: 0, submissions: 0 }])
+          const other: RestoreLedger.InstanceKey = { ...key, instanceId: "rs1" }
+          const first = yield* ledger.acquire(key, { holder: "a", ttl, wait: "0 seconds" })
+          yield* ledger.record(first, intent("s1"))
+          yield* ledger.release(first)
+          const second = yield* ledger.acquire(key, { holder: "b", ttl, wait: "0 seconds" })
+          yield* TestClock.adjust("1 second")
+          const there = yield* ledger.acquire(other, { holder: "c", ttl: "1 minute", wait: "0 seconds" })
+          yield* ledger.record(there, { ...intent("s2"), key: other })
+          expect(yield* ledger.leases(10)).toStrictEqual([there, second])
+          expect(there).toStrictEqual({ key: other, holder: "c", token: 1, expiresAt: NOW + 61_000 })
+          expect(yield* ledger.leases(1)).toStrictEqual([there])
+          yield* ledger.release(there)
+          expect(yield* ledger.leases(10)).toStrictEqual([second, { ...there, expiresAt: 0 }])
+          expect(yield* ledger.size).toStrictEqual({ leases: 2, submissions: 2 })
+        })
+      ))
+
     it.effect("a holder interrupted while waiting leaves no trace: the lease is taken by the next caller", () =>
       run((ledger) =>
         Effect.gen(function*() {

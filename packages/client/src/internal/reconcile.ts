@@ -304,7 +304,7 @@ export const make = (
       Effect.gen(function*() {
         // Another process may have settled it while this one waited for the lease.
         const still = (yield* ledger.unsettled(entry.key)).some((unsettled) => unsettled.id === entry.id)
-        if (!still) return { entry, outcome: undefined, problem: "settled by another process meanwhile" }
+        if (!still) return { entry, outcome: undefined, left: "SettledElsewhere", problem: "settled by another process meanwhile" } as const
         const now = yield* Clock.currentTimeMillis
         // A task takes a few seconds to show: a submission younger than the wait is waited for.
         const deadline = Math.max(now, entry.at + Duration.toMillis(settings.wait))
@@ -322,7 +322,12 @@ export const make = (
           ? RestoreLedger.Outcome.NotStarted()
           : undefined
         if (outcome === undefined) {
-          return { entry, outcome, problem: `the task list could not be read: ${found._tag === "Unreadable" ? found.failure.message : ""}` }
+          return {
+            entry,
+            outcome,
+            left: "TaskListUnreadable",
+            problem: `the task list could not be read: ${found._tag === "Unreadable" ? found.failure.message : ""}`
+          } as const
         }
         const settled = yield* ledger.settle(held, entry.id, outcome).pipe(
           Effect.as(outcome),
@@ -334,11 +339,11 @@ export const make = (
             return Effect.as(record(held, entry.id, unknown), unknown)
           })
         )
-        return { entry, outcome: settled, problem: undefined }
+        return { entry, outcome: settled, left: undefined, problem: undefined }
       })).pipe(
         Effect.catchTags({
-          InstanceBusy: (busy) => Effect.succeed({ entry, outcome: undefined, problem: busy.message }),
-          LeaseLost: (lost) => Effect.succeed({ entry, outcome: undefined, problem: lost.message })
+          InstanceBusy: (busy) => Effect.succeed({ entry, outcome: undefined, left: "InstanceBusy", problem: busy.message } as const),
+          LeaseLost: (lost) => Effect.succeed({ entry, outcome: undefined, left: "LeaseLost", problem: lost.message } as const)
         })
       )
 

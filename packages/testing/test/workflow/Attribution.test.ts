@@ -159,8 +159,8 @@ for (const taskOrder of FakeDds.taskOrders) {
           const recovered = yield* settled((yield* newClient).recover())
           const jobs = yield* fake.jobs
           expect(jobs.map((job) => job.restored[0]?.collection ?? job.id)).toHaveLength(1)
-          expect(recovered.map((r) => [r.entry.id, r.outcome, r.problem])).toStrictEqual([
-            [intent?.id, RestoreLedger.Outcome.Submitted({ jobId: jobs[0]?.id ?? "", reconciled: true }), undefined]
+          expect(recovered.map((r) => [r.entry.id, r.outcome, r.left, r.problem])).toStrictEqual([
+            [intent?.id, RestoreLedger.Outcome.Submitted({ jobId: jobs[0]?.id ?? "", reconciled: true }), undefined, undefined]
           ])
           expect(yield* ledger.unsettled()).toStrictEqual([])
           expect((yield* fake.requests).restore).toBe(1)
