@@ -63,6 +63,47 @@ export const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanE
     child.stdin.end(input ?? "")
   })
 
+export interface Started {
+  readonly pid: number
+  readonly stdout: () => string
+  readonly stderr: () => string
+  /** Resolves when it has ended, with its exit code or the signal that ended it. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
+  readonly kill: (signal: NodeJS.Signals) => void
+}
+
+const running = new Set<Started>()
+
+/** Starts `dds-restore <args>` from the repository's root, without waiting for it (nothing on its stdin). */
+export const start = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv()): Started => {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+  const started: Started = {
+    pid: child.pid ?? 0,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited: new Promise((resolve) =>
+      child.on("close", (code, signal) => {
+        running.delete(started)
+        resolve({ code, signal })
+      })
+    ),
+    kill: (signal) => child.kill(signal)
+  }
+  running.add(started)
+  return started
+}
+
+/** Kills (SIGKILL) every process `start` started that is still running, and waits for their end: a test's finalizer. */
+export const killStarted = async (): Promise<void> => {
+  const left = [...running]
+  for (const started of left) started.kill("SIGKILL")
+  await Promise.all(left.map((started) => started.exited))
+}
+
 /** Runs a shell command to its end (for `script`, which gives the command line a terminal). */
 export const shell = (command: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<Result> =>
   new Promise((resolve, reject) => {

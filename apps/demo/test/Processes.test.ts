@@ -1,0 +1,275 @@
+// One restore, one job, across processes: the built `dds-restore` run as people and scripts run it,
+// many times in a row and at once, against one emulator served on 127.0.0.1, sharing the default
+// ledger (an SQLite file under a temporary XDG_STATE_HOME, never the user's); killed with SIGKILL
+// while its answer is held back, then settled by `dds-restore recover --json`; and killed while it
+// holds an instance's lease, which another process takes over once its time to live has run out.
+// Each run restores a collection under a name of its own, so the emulator's state (what each job
+// restores) says which run created which job. Every process started is killed after each test.
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { afterEach, describe, expect, it } from "vitest"
+import { demoCredentials, demoInstance, document, killStarted, type Result, type Served, serve, start } from "./support.js"
+
+interface EmulatorJob {
+  readonly id: string
+  readonly status: string
+  readonly instance_id: string
+  readonly created_at: number
+  readonly restores: ReadonlyArray<string>
+}
+
+interface EmulatorState {
+  readonly jobs: ReadonlyArray<EmulatorJob>
+  readonly requests: Readonly<Record<string, number>>
+}
+
+interface LedgerSubmission {
+  readonly submission: string
+  readonly instance_id: string
+  readonly holder: string
+  readonly submitted_at: string
+  readonly settled_at?: string
+  readonly state: string
+  readonly job_id?: string
+}
+
+interface LedgerLease {
+  readonly instance_id: string
+  readonly state: string
+  readonly holder: string
+  readonly token: number
+  readonly expires_at: string | null
+}
+
+interface LedgerListing {
+  readonly leases: ReadonlyArray<LedgerLease>
+  readonly leases_not_listed: number
+  readonly submissions: ReadonlyArray<LedgerSubmission>
+  readonly submissions_not_listed: number
+}
+
+const emulators: Array<Served> = []
+
+afterEach(async () => {
+  await killStarted()
+  await Promise.all(emulators.splice(0).map((served) => served.stop()))
+}, 30_000)
+
+const emulator = async (args: ReadonlyArray<string>): Promise<Served> => {
+  const served = await serve(args)
+  emulators.push(served)
+  return served
+}
+
+const stateOf = async (served: Served): Promise<EmulatorState> =>
+  (await (await fetch(`${served.url}/_emulator/state`)).json()) as EmulatorState
+
+/** Waits (polling every 100 ms, at most `limitMs`) until the emulator's state satisfies `done`. */
+const until = async (served: Served, what: string, done: (state: EmulatorState) => boolean, limitMs = 60_000): Promise<EmulatorState> => {
+  for (let waited = 0; waited <= limitMs; waited += 100) {
+    const state = await stateOf(served)
+    if (done(state)) return state
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`the emulator's state did not show ${what} within ${limitMs} ms`)
+}
+
+/** A temporary home of state and cache: the default ledger is `<state>/dds-restore/ledger.db`. */
+const newHome = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "dds-restore-processes-"))
+  return { dir, state: path.join(dir, "state"), cache: path.join(dir, "cache") }
+}
+
+type Home = ReturnType<typeof newHome>
+
+/** The environment of a run against `served` with the demo credentials and the default ledger of `home`. */
+const envOf = (served: Served, home: Home, extra: Readonly<Record<string, string>> = {}) =>
+  demoCredentials({
+    HUAWEICLOUD_SDK_DDS_ENDPOINT: served.url,
+    XDG_STATE_HOME: home.state,
+    XDG_CACHE_HOME: home.cache,
+    // The default ledger's path, named as well: what every run shares.
+    DDS_RESTORE_LEDGER: path.join(home.state, "dds-restore", "ledger.db"),
+    ...extra
+  })
+
+/** A plan restoring `shop.orders` of two hours ago as `shop.<name>`, written in `home`. */
+const planAs = (home: Home, name: string): string => {
+  const file = path.join(home.dir, `${name}.json`)
+  writeFileSync(
+    file,
+    JSON.stringify({
+      restore_collections: [{ database: "shop", collections: [{ old_name: "orders", new_name: name, restore_collection_time: "now-2h" }] }]
+    })
+  )
+  return file
+}
+
+/** Runs `dds-restore <args>` to its end (killed by the finalizer if the test ends first). */
+const finish = async (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<Result> => {
+  const started = start(args, env)
+  const { code } = await started.exited
+  return { code, stdout: started.stdout(), stderr: started.stderr() }
+}
+
+const restore = (plan: string, env: NodeJS.ProcessEnv, more: ReadonlyArray<string> = []) =>
+  finish(["restore", plan, "--instance", demoInstance, "--json", ...more], env)
+
+const listing = async (env: NodeJS.ProcessEnv): Promise<LedgerListing> => {
+  const result = await finish(["ledger", "--json", "--limit", "100"], env)
+  expect([result.code, result.stderr]).toStrictEqual([0, expect.any(String)])
+  return document(result.stdout) as unknown as LedgerListing
+}
+
+const millis = (iso: string | undefined): number => (iso === undefined ? Number.NaN : Date.parse(iso))
+
+/** Which collection each job restores, by job id. */
+const restoredBy = (jobs: ReadonlyArray<EmulatorJob>) => new Map(jobs.map((job) => [job.id, job.restores]))
+
+const names = Array.from({ length: 10 }, (_, i) => `orders_run_${i}`)
+
+describe("dds-restore restore from many processes sharing the default ledger", () => {
+  it("ten runs in a row, every answer lost: ten distinct job ids, each the job its own run created", async () => {
+    const served = await emulator(["--job-duration", "1s", "--visibility-delay", "1s", "--faults", "drop-restore-answer=1"])
+    const home = newHome()
+    const env = envOf(served, home)
+    const reported: Array<string> = []
+    for (const name of names) {
+      const result = await restore(planAs(home, name), env)
+      expect([result.code, result.stderr]).toStrictEqual([0, expect.stringContaining("the answer was lost; the job was found in the task list")])
+      const answer = document(result.stdout)
+      expect([answer["reconciled"], answer["instance_id"], answer["status"]]).toStrictEqual([true, demoInstance, "Submitted"])
+      reported.push(String(answer["job_id"]))
+      // As an operator's script does (the issue's `sleep 8`): the next run once this job has ended,
+      // since the instance refuses a restore while another runs.
+      await until(served, "no running job", (state) => state.jobs.every((job) => job.status !== "Running"))
+    }
+    const { jobs, requests } = await stateOf(served)
+    expect([jobs.length, requests["restore"], new Set(reported).size]).toStrictEqual([10, 10, 10])
+    // Each run's job restores that run's collection: no run was told another's job.
+    const restores = restoredBy(jobs)
+    expect(reported.map((id) => restores.get(id))).toStrictEqual(names.map((name) => [`shop.${name}`]))
+
+    // All ten are in the default ledger, newest first, each with the job its run reported.
+    const ledger = await listing(env)
+    expect(ledger.submissions.map((s) => [s.instance_id, s.state, s.job_id])).toStrictEqual(
+      [...reported].reverse().map((id) => [demoInstance, "Submitted", id])
+    )
+    expect(ledger.leases.map((lease) => [lease.instance_id, lease.state, lease.token])).toStrictEqual([[demoInstance, "Released", 10]])
+  }, 600_000)
+
+  it("ten processes at once on one instance: one submission in flight at a time, each its own job or a clear non-zero exit", async () => {
+    const served = await emulator(["--job-duration", "1s", "--visibility-delay", "500ms", "--faults", "drop-restore-answer=1"])
+    const home = newHome()
+    const env = envOf(served, home)
+    // Without the preflight every process reaches the ledger; an answer that never comes (the
+    // instance refused it while busy, and the refusal was lost) is looked for 10 s, not 60.
+    const results = await Promise.all(names.map((name) => restore(planAs(home, name), env, ["--no-preflight", "--reconcile-wait", "10s"])))
+    const { jobs, requests } = await stateOf(served)
+    expect(requests["restore"]).toBe(10)
+
+    const reported = new Map<string, string>()
+    for (const [i, result] of results.entries()) {
+      const answer = document(result.stdout)
+      if (result.code === 0) {
+        reported.set(String(answer["job_id"]), names[i] ?? "")
+      } else {
+        // Said why, with its exit code: the outcome is unknown (4) or the service refused (2).
+        const error = answer["error"] as { readonly tag: string; readonly exit_code: number }
+        expect([[2, "ServiceError"], [4, "RestoreOutcomeUnknown"]]).toContainEqual([result.code, error.tag])
+        expect(error.exit_code).toBe(result.code)
+      }
+    }
+    // As many job ids reported as jobs created, none twice, each the job of the run that reported it.
+    expect([reported.size, results.filter((r) => r.code === 0).length]).toStrictEqual([jobs.length, jobs.length])
+    const restores = restoredBy(jobs)
+    expect([...reported].map(([id]) => [id, restores.get(id)])).toStrictEqual([...reported].map(([id, name]) => [id, [`shop.${name}`]]))
+
+    // The ledger: ten submissions, one lease holder after another (tokens 1 to 10), and no two in
+    // flight at once: each was settled before the next was journaled.
+    const ledger = await listing(env)
+    expect(ledger.leases.map((lease) => [lease.instance_id, lease.state, lease.token])).toStrictEqual([[demoInstance, "Released", 10]])
+    const submissions = [...ledger.submissions].sort((a, b) => millis(a.submitted_at) - millis(b.submitted_at))
+    expect(submissions.length).toBe(10)
+    for (const [i, submission] of submissions.entries()) {
+      const next = submissions[i + 1]
+      expect(millis(submission.settled_at)).toBeLessThanOrEqual(next === undefined ? Infinity : millis(next.submitted_at))
+    }
+    // Each job was created while the submission that claims it was the one in flight.
+    expect(jobs.map((job) => submissions.find((s) => millis(s.submitted_at) <= job.created_at && job.created_at <= millis(s.settled_at))?.job_id))
+      .toStrictEqual(jobs.map((job) => job.id))
+    expect(submissions.filter((s) => s.state === "Submitted").length).toBe(jobs.length)
+  }, 600_000)
+
+  it("a restore killed with SIGKILL while its answer is held back: recover --json finds the job it created, the one job there is", async () => {
+    const served = await emulator(["--job-duration", "1s", "--faults", "delay-restore-answer=5s"])
+    const home = newHome()
+    // A short lease, so that recover does not wait the default 30 s for the dead process's.
+    const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "3s" })
+    const killed = start(["restore", planAs(home, "orders_killed"), "--instance", demoInstance, "--json"], env)
+    // Killed once the service has carried out its restore and holds the answer back.
+    await until(served, "the restore's job", (state) => state.jobs.length === 1)
+    killed.kill("SIGKILL")
+    expect(await killed.exited).toStrictEqual({ code: null, signal: "SIGKILL" })
+
+    const left = await listing(env)
+    expect(left.submissions.map((s) => [s.state, s.holder])).toStrictEqual([["Intent", expect.stringMatching(`^dds-restore pid ${killed.pid} on `)]])
+    const recovered = await finish(["recover", "--json"], env)
+    const { jobs, requests } = await stateOf(served)
+    expect([jobs.length, requests["restore"], jobs[0]?.restores]).toStrictEqual([1, 1, ["shop.orders_killed"]])
+    expect(recovered.code).toBe(0)
+    expect(document(recovered.stdout)).toStrictEqual({
+      recovered: [expect.objectContaining({
+        submission: left.submissions[0]?.submission,
+        instance_id: demoInstance,
+        result: "Found",
+        state: "Submitted",
+        job_id: jobs[0]?.id,
+        reconciled: true
+      })]
+    })
+    // Recorded: the ledger says so, and nothing is left to recover.
+    expect((await listing(env)).submissions.map((s) => [s.state, s.job_id])).toStrictEqual([["Submitted", jobs[0]?.id]])
+    const again = await finish(["recover", "--json"], env)
+    expect([again.code, document(again.stdout)]).toStrictEqual([0, { recovered: [] }])
+  }, 300_000)
+
+  it("a lease holder killed with SIGKILL: another process takes the lease once its time to live has run out, within a second", async () => {
+    const served = await emulator(["--job-duration", "1s", "--faults", "delay-restore-answer=3s"])
+    const home = newHome()
+    const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "6s" })
+    const killed = start(["restore", planAs(home, "orders_dead_holder"), "--instance", demoInstance, "--json"], env)
+    await until(served, "the first restore's job", (state) => state.jobs.length === 1)
+    killed.kill("SIGKILL")
+    await killed.exited
+    // Another restore of the instance, started at once, waits for the dead holder's lease.
+    const next = start(["restore", planAs(home, "orders_next"), "--instance", demoInstance, "--no-preflight", "--json"], env)
+    const held = (await listing(env)).leases
+    expect(held.map((lease) => [lease.state, lease.token, lease.holder])).toStrictEqual([
+      ["Held", 1, expect.stringMatching(`^dds-restore pid ${killed.pid} on `)]
+    ])
+    const expiry = millis(held[0]?.expires_at ?? undefined)
+
+    expect(await next.exited).toStrictEqual({ code: 0, signal: null })
+    const ledger = await listing(env)
+    const taken = ledger.submissions.find((s) => s.holder.startsWith(`dds-restore pid ${next.pid} on `))
+    // Journaled (after taking the lease, token 2, and reading the before set) no sooner than the
+    // dead holder's lease ran out, and less than a second after.
+    const takenAt = millis(taken?.submitted_at)
+    expect(takenAt).toBeGreaterThanOrEqual(expiry)
+    expect(takenAt - expiry).toBeLessThan(1_000)
+    expect(ledger.leases.map((lease) => [lease.state, lease.token])).toStrictEqual([["Released", 2]])
+    const { jobs } = await stateOf(served)
+    expect(new Map(jobs.map((job) => [job.restores[0], job.id])).get("shop.orders_next")).toBe(taken?.job_id)
+
+    // The dead holder's submission is still an intent, and recover settles it with its own job.
+    const recovered = await finish(["recover", "--json"], env)
+    expect(recovered.code).toBe(0)
+    const [settled] = (document(recovered.stdout)["recovered"] as ReadonlyArray<Record<string, unknown>>)
+    expect([settled?.["result"], settled?.["job_id"]]).toStrictEqual([
+      "Found",
+      new Map(jobs.map((job) => [job.restores[0], job.id])).get("shop.orders_dead_holder")
+    ])
+  }, 300_000)
+})
