@@ -5,7 +5,7 @@
 // holds an instance's lease, which another process takes over once its time to live has run out.
 // Each run restores a collection under a name of its own, so the emulator's state (what each job
 // restores) says which run created which job. Every process started is killed after each test.
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
@@ -89,8 +89,6 @@ const envOf = (served: Served, home: Home, extra: Readonly<Record<string, string
     HUAWEICLOUD_SDK_DDS_ENDPOINT: served.url,
     XDG_STATE_HOME: home.state,
     XDG_CACHE_HOME: home.cache,
-    // The default ledger's path, named as well: what every run shares.
-    DDS_RESTORE_LEDGER: path.join(home.state, "dds-restore", "ledger.db"),
     ...extra
   })
 
@@ -152,6 +150,7 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     expect(reported.map((id) => restores.get(id))).toStrictEqual(names.map((name) => [`shop.${name}`]))
 
     // All ten are in the default ledger, newest first, each with the job its run reported.
+    expect(existsSync(path.join(home.state, "dds-restore", "ledger.db"))).toBe(true)
     const ledger = await listing(env)
     expect(ledger.submissions.map((s) => [s.instance_id, s.state, s.job_id])).toStrictEqual(
       [...reported].reverse().map((id) => [demoInstance, "Submitted", id])

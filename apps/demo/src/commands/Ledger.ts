@@ -41,7 +41,7 @@ const limit = Options.integer("limit").pipe(
  */
 export const command = Command.make("ledger", { json, limit, ...Global.options }, Handler.lazy(() => import("../handlers/Ledger.js")))
   .pipe(Command.withDescription(
-    "List the restore ledger (--ledger, else DDS_RESTORE_LEDGER): the lease of each instance (its holder, until when, " +
+    "List the restore ledger (--ledger, else DDS_RESTORE_LEDGER, else the user's $XDG_STATE_HOME/dds-restore/ledger.db): the lease of each instance (its holder, until when, " +
       "its fencing token) and the most recent submissions (when, who, the instance, and the outcome: job id, refused, " +
       "unknown with candidates, not started, or still unsettled). Reads the ledger only; talks to no service."
   ))
