@@ -99,6 +99,34 @@ describe("an SQLite ledger file", () => {
       const nested = yield* Effect.flip(open(underFile))
       expect([nested.reason, nested.ledger]).toStrictEqual(["Unopenable", underFile])
     }))
+
+  it.live("a file another program keeps locked is given up on after 10 seconds as Locked, nothing written, and usable once freed", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "locked", "ledger.db")
+      yield* open(filename)
+      const other = new Database(filename)
+      other.exec("BEGIN IMMEDIATE")
+      const ledger = LedgerSql.layerSqlite({ filename })
+      const locked = yield* Effect.flip(
+        Effect.flatMap(RestoreLedger.RestoreLedger, (l) => l.acquire(key, { holder: "a", ttl: "1 minute", wait: "0 seconds" })).pipe(
+          Effect.provide(ledger)
+        )
+      )
+      expect(locked).toStrictEqual(
+        new RestoreLedger.LedgerError({
+          ledger: filename,
+          reason: "Locked",
+          detail: "taking the lease of an instance: the database stayed locked by another process (database is locked). " +
+            "Try again in a moment; if it lasts, find the process that holds the file open (fuser or lsof on it)."
+        })
+      )
+      other.exec("ROLLBACK")
+      other.close()
+      const lease = yield* Effect.flatMap(RestoreLedger.RestoreLedger, (l) => l.acquire(key, { holder: "b", ttl: "1 minute", wait: "0 seconds" })).pipe(
+        Effect.provide(ledger)
+      )
+      expect([lease.holder, lease.token]).toStrictEqual(["b", 1])
+    }), 60_000)
 })
 
 /** Runs statements on the file with the driver alone, as another program would. */
