@@ -55,6 +55,8 @@ export interface Submission {
  * - `reconcile`: how long and how often the task list is searched when the answer is lost.
  * - `resubmitIfAbsent`: when the answer was lost and the search showed no job, submit once more
  *   (false by default: the outcome is reported as unknown instead).
+ * - `leaseWait`: how long to wait while another submission, of any process sharing the ledger,
+ *   holds the instance's lease, before failing with `InstanceBusy` (default: the client's `lease.wait`).
  *
  * @since 0.1.0
  */
@@ -62,6 +64,7 @@ export interface RestoreOptions {
   readonly preflight?: boolean | Preflight.Options | undefined
   readonly reconcile?: Reconcile.Options | undefined
   readonly resubmitIfAbsent?: boolean | undefined
+  readonly leaseWait?: Duration.DurationInput | undefined
 }
 
 /**
@@ -113,7 +116,8 @@ export interface ItemResult {
 
 /**
  * How `restoreMany` runs its batch: how many restores at once, the most requests per second all of
- * them together send (no limit when absent), and the options of each restore.
+ * them together send (no limit when absent), and the options of each restore, whose `leaseWait` is
+ * 0 unless given: an instance another runner is restoring gets `InstanceBusy` and the batch goes on.
  *
  * @since 0.1.0
  */

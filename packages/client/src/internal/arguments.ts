@@ -3,8 +3,10 @@
  * to use, or the typed error that names the operation, the argument and what to give instead.
  */
 import { DatabaseName, RestorePoint, ServiceTime, Wire } from "@dds-restore/domain"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { InvalidArgument } from "../CallError.js"
 import { isSafeSegment, quote } from "./segment.js"
@@ -131,3 +133,17 @@ export const requestRate = (
         reason: `${String(value)} is not a request rate: give a number above 0, or leave it out for no limit.`
       })
     )
+
+/** How long to wait for an instance's lease: a finite duration, 0 for not at all. */
+export const leaseWait = (operation: string, value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidArgument> =>
+  Option.match(Option.filter(Duration.decodeUnknown(value), Duration.isFinite), {
+    onSome: Effect.succeed,
+    onNone: () =>
+      Effect.fail(
+        new InvalidArgument({
+          operation,
+          argument: "leaseWait",
+          reason: `${quote(String(value))} is not a wait for a lease: give a finite duration, such as "30 seconds", or 0 not to wait.`
+        })
+      )
+  })

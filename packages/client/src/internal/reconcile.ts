@@ -123,12 +123,15 @@ export const make = (
       Effect.catchTag("LeaseLost", (lost) => Effect.logWarning(lost.message))
     )
 
-  /** Runs `use` under the instance's lease, held (and renewed) until it ends, then released. */
-  const leased = <A, E>(instanceId: string, use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>) =>
+  /**
+   * Runs `use` under the instance's lease, held (and renewed) until it ends, then released; waits
+   * for it at most `wait` (the client's `lease.wait` unless given).
+   */
+  const leased = <A, E>(instanceId: string, use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>, wait = lease.wait) =>
     Effect.scoped(
       Effect.gen(function*() {
         const held = yield* Effect.acquireRelease(
-          ledger.acquire(keyOf(instanceId), { holder: lease.holder, ttl: lease.ttl, wait: lease.wait }),
+          ledger.acquire(keyOf(instanceId), { holder: lease.holder, ttl: lease.ttl, wait }),
           (taken) => Effect.ignore(ledger.release(taken))
         )
         yield* Effect.forkScoped(renewing(held))
@@ -270,7 +273,7 @@ export const make = (
               return yield* outcomeUnknown(id, at, found, error)
           }
         }
-      }))
+      }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait))
 
   const reconcile: Submissions["reconcile"] = (id, submittedAt, options) =>
     Effect.gen(function*() {

@@ -28,21 +28,25 @@ export const make = (reads: Reads, submissions: Submissions): Restores => {
       Effect.gen(function*() {
         // A plan built in code skipped the rules across entries; a plan that breaks one is never sent.
         const checked = yield* RestorePlan.validate(plan)
+        const leaseWait = options.leaseWait === undefined ? undefined : yield* Arguments.leaseWait("restore", options.leaseWait)
         const { preflight: check = true } = options
         if (check !== false) {
           const now = yield* Clock.currentTimeMillis
           const report = yield* PreflightRun.run(reads, id, checked, now, check === true ? {} : check)
           if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
         }
-        return yield* submissions.submit(id, checked, options)
+        return yield* submissions.submit(id, checked, { ...options, leaseWait })
       }))
 
-  const restoreMany: Service["restoreMany"] = (items, { concurrency, onResult, requestsPerSecond, ...options }) =>
+  const restoreMany: Service["restoreMany"] = (items, { concurrency, leaseWait = 0, onResult, requestsPerSecond, ...options }) =>
     Effect.gen(function*() {
       const atOnce = yield* Arguments.concurrency("restoreMany", concurrency)
       const rate = yield* Arguments.requestRate("restoreMany", requestsPerSecond)
+      // Not waiting is the default of a batch: with runners sharing a ledger, an instance another
+      // one is restoring is reported InstanceBusy at once, and the batch goes on with the others.
+      const each = { ...options, leaseWait: yield* Arguments.leaseWait("restoreMany", leaseWait) }
       const restoreOne = ({ instanceId, plan }: Item) =>
-        Effect.map(Effect.exit(restore(instanceId, plan, options)), (result): ItemResult => ({ instanceId, result })).pipe(
+        Effect.map(Effect.exit(restore(instanceId, plan, each)), (result): ItemResult => ({ instanceId, result })).pipe(
           Effect.tap((done) => onResult === undefined ? Effect.void : onResult(done))
         )
       return yield* Send.limited(rate, Effect.forEach(items, restoreOne, { concurrency: atOnce }))

@@ -5,6 +5,7 @@ import { RestoreClient } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { FakeDds, Seed } from "@dds-restore/testing"
 import { describe, expect } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { busiestSecond, DAY, type Harness, HOUR, MINUTE, type Observed, SECOND, seedOf } from "./Harness.js"
@@ -101,7 +102,7 @@ export const restoreManyScenarios = (h: Harness) =>
         })
       ))
 
-    h.it("a concurrency or a rate that cannot be used is refused before anything is sent", () =>
+    h.it("a concurrency, a rate or a lease wait that cannot be used is refused before anything is sent", () =>
       run((plan, observed) =>
         Effect.gen(function*() {
           const client = yield* RestoreClient.RestoreClient
@@ -110,6 +111,9 @@ export const restoreManyScenarios = (h: Harness) =>
           expect(none).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "concurrency" })
           const stopped = yield* Effect.flip(client.restoreMany(items, { concurrency: 2, requestsPerSecond: 0 }))
           expect(stopped).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "requestsPerSecond" })
+          const forever = yield* Effect.flip(client.restoreMany(items, { concurrency: 2, leaseWait: Duration.infinity }))
+          expect(forever).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "leaseWait" })
+          expect(forever.message).toContain("is not a wait for a lease: give a finite duration")
           expect(observed.sent).toStrictEqual([])
         })
       ))
