@@ -25,6 +25,13 @@ const reconcileWait = DurationOption.make(
   "When the answer to the submission is lost, how long to look for its job in the task list before reporting the outcome as unknown (exit 4), e.g. 30s (default 60s)"
 )
 
+const leaseWait = DurationOption.make(
+  "lease-wait",
+  "How long to wait while another submission sharing the ledger (another runner, another operator) holds the instance's lease, " +
+    "e.g. 30s; past it the instance is reported InstanceBusy (exit 2). Default: 10m with --instance; 0 with --instances, " +
+    "so that runners given overlapping lists skip what another is restoring"
+)
+
 const instances = Options.text("instances").pipe(
   Options.withPseudoName("FILE"),
   Options.withDescription(
@@ -81,6 +88,7 @@ export const command = Command.make(
     wait,
     noPreflight,
     reconcileWait,
+    leaseWait,
     waitTimeout,
     json,
     ...Global.options

@@ -35,6 +35,7 @@ export interface Input extends Global.Settings {
   readonly wait: boolean
   readonly noPreflight: boolean
   readonly reconcileWait: Option.Option<Duration.Duration>
+  readonly leaseWait: Option.Option<Duration.Duration>
   readonly waitTimeout: Option.Option<Duration.Duration>
   readonly json: boolean
 }
@@ -70,7 +71,7 @@ export const run = ({ target, concurrency, rate, ...input }: Input) =>
   })
 
 const restoreOne = (
-  { file, instance, wait, noPreflight, reconcileWait, waitTimeout, json, ...own }: Omit<Input, "target" | "concurrency" | "rate"> & {
+  { file, instance, wait, noPreflight, reconcileWait, leaseWait, waitTimeout, json, ...own }: Omit<Input, "target" | "concurrency" | "rate"> & {
     readonly instance: string
   }
 ) =>
@@ -83,7 +84,8 @@ const restoreOne = (
       yield* Interruption.enter({ _tag: "Submitting", instanceId: instance })
       const submission = yield* client.restore(instance, plan, {
         preflight: !noPreflight,
-        ...Option.match(reconcileWait, { onNone: () => ({}), onSome: (lookFor) => ({ reconcile: { wait: lookFor } }) })
+        ...Option.match(reconcileWait, { onNone: () => ({}), onSome: (lookFor) => ({ reconcile: { wait: lookFor } }) }),
+        ...Option.match(leaseWait, { onNone: () => ({}), onSome: (wait) => ({ leaseWait: wait }) })
       })
       yield* Interruption.enter({ _tag: "Submitted", instanceId: instance, jobId: submission.jobId })
       const submitted = { job_id: submission.jobId, reconciled: submission.reconciled, instance_id: instance }

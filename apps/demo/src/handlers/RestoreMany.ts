@@ -32,6 +32,8 @@ export interface Input extends Global.Settings {
   readonly rate: Option.Option<number>
   readonly noPreflight: boolean
   readonly reconcileWait: Option.Option<Duration.Duration>
+  /** How long to wait for an instance another submission holds (not at all unless given). */
+  readonly leaseWait: Option.Option<Duration.Duration>
   readonly json: boolean
 }
 
@@ -114,7 +116,7 @@ export const text = (rows: ReadonlyArray<Row>): string => {
  *
  * @since 0.1.0
  */
-export const run = ({ file, instances, concurrency, rate, noPreflight, reconcileWait, json, ...own }: Input) =>
+export const run = ({ file, instances, concurrency, rate, noPreflight, reconcileWait, leaseWait, json, ...own }: Input) =>
   Effect.gen(function*() {
     const plan = yield* PlanFile.read(file, yield* Clock.currentTimeMillis)
     const ids = yield* InstancesFile.read(instances)
@@ -126,6 +128,7 @@ export const run = ({ file, instances, concurrency, rate, noPreflight, reconcile
         requestsPerSecond: Option.getOrUndefined(rate),
         preflight: !noPreflight,
         ...Option.match(reconcileWait, { onNone: () => ({}), onSome: (lookFor) => ({ reconcile: { wait: lookFor } }) }),
+        ...Option.match(leaseWait, { onNone: () => ({}), onSome: (wait) => ({ leaseWait: wait }) }),
         ...(counter === undefined ? {} : {
           onResult: (item: RestoreClient.ItemResult) => {
             const r = row(item)
