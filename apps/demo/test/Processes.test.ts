@@ -242,13 +242,14 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     await until(served, "the first restore's job", (state) => state.jobs.length === 1)
     killed.kill("SIGKILL")
     await killed.exited
-    // Another restore of the instance, started at once, waits for the dead holder's lease.
-    const next = start(["restore", planAs(home, "orders_next"), "--instance", demoInstance, "--no-preflight", "--json"], env)
+    // The dead holder's lease, renewed every 2 s until the kill, has at least 4 s left.
     const held = (await listing(env)).leases
     expect(held.map((lease) => [lease.state, lease.token, lease.holder])).toStrictEqual([
       ["Held", 1, expect.stringMatching(`^dds-restore pid ${killed.pid} on `)]
     ])
     const expiry = millis(held[0]?.expires_at ?? undefined)
+    // Another restore of the instance, started meanwhile, waits for it.
+    const next = start(["restore", planAs(home, "orders_next"), "--instance", demoInstance, "--no-preflight", "--json"], env)
 
     expect(await next.exited).toStrictEqual({ code: 0, signal: null })
     const ledger = await listing(env)
@@ -270,5 +271,33 @@ describe("dds-restore restore from many processes sharing the default ledger", (
       "Found",
       new Map(jobs.map((job) => [job.restores[0], job.id])).get("shop.orders_dead_holder")
     ])
+  }, 300_000)
+
+  it("a lease holder stalled (SIGSTOP) past its time to live: recover takes the lease and settles its submission; the holder, resumed, is refused its late write and exits 4", async () => {
+    const served = await emulator(["--job-duration", "1s", "--faults", "delay-restore-answer=4s"])
+    const home = newHome()
+    const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "3s" })
+    const stalled = start(["restore", planAs(home, "orders_stalled"), "--instance", demoInstance, "--json"], env)
+    // Stopped once the service has its restore: the answer comes back while it cannot hear it.
+    await until(served, "the restore's job", (state) => state.jobs.length === 1)
+    stalled.kill("SIGSTOP")
+    const recovered = await finish(["recover", "--json"], env)
+    const { jobs } = await stateOf(served)
+    expect(recovered.code).toBe(0)
+    expect(document(recovered.stdout)["recovered"]).toStrictEqual([
+      expect.objectContaining({ result: "Found", state: "Submitted", job_id: jobs[0]?.id, holder: expect.stringMatching(`^dds-restore pid ${stalled.pid} on `) })
+    ])
+    expect((await listing(env)).leases.map((lease) => [lease.state, lease.token])).toStrictEqual([["Released", 2]])
+
+    // Resumed, it hears its answer, and its write under token 1 is refused: it says so, exit 4.
+    stalled.kill("SIGCONT")
+    expect(await stalled.exited).toStrictEqual({ code: 4, signal: null })
+    expect(document(stalled.stdout())).toStrictEqual({
+      error: expect.objectContaining({ tag: "LeaseLost", exit_code: 4, instanceId: demoInstance, token: 1, current: 2 })
+    })
+    // The journal keeps what recover wrote: one submission, its one job, claimed once.
+    const ledger = await listing(env)
+    expect(ledger.submissions.map((s) => [s.state, s.job_id])).toStrictEqual([["Submitted", jobs[0]?.id]])
+    expect([jobs.length, jobs[0]?.restores]).toStrictEqual([1, ["shop.orders_stalled"]])
   }, 300_000)
 })
