@@ -7,7 +7,9 @@
  * the process exits anyway with the same code.
  *
  * An exception thrown outside the run (from a callback of Node's, which no command expects) is a
- * defect like one inside it: said as such (see `Defect`), exit code 2, never a silent exit.
+ * defect like one inside it: said as such (see `Defect`), exit code 2, never a silent exit. The one
+ * exception is standard output's reader going away (EPIPE, as with `| head`): the program ends
+ * quietly with 141, the code of a program that SIGPIPE ended.
  *
  * @since 0.1.0
  */
@@ -31,6 +33,11 @@ const onSignal = (signal: Interruption.Signal) => () => {
 process.once("SIGINT", onSignal("SIGINT"))
 process.once("SIGTERM", onSignal("SIGTERM"))
 
+const brokenPipeExitCode = 141
+
+const isBrokenPipe = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && "code" in error && error.code === "EPIPE"
+
 // Whether standard output has received something: with --json, it holds one document at most.
 const streams = Output.processStreams()
 let written = false
@@ -42,7 +49,13 @@ const output = Output.Output.of({
   }
 })
 const json = Cli.jsonRequested(process.argv)
-process.on("uncaughtException", (error) => process.exit(Defect.reportNow(streams, error, json, written)))
+process.on("uncaughtException", (error) =>
+  process.exit(
+    // The reader of standard output went away (`dds-restore ... | head`): the program ends quietly,
+    // with the code of one that SIGPIPE ended (128 + 13), as other commands of a pipeline do.
+    isBrokenPipe(error) ? brokenPipeExitCode : Defect.reportNow(streams, error, json, written)
+  )
+)
 
 NodeRuntime.runMain(
   Cli.run(process.argv, {

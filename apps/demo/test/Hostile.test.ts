@@ -201,6 +201,19 @@ process.stdout.write = function () {
     expect(result.stderr).toBe(`error: ${prefix}TypeError: standard output refused a write\n`)
   })
 
+  it("standard output's reader going away (EPIPE, as with | head) is no defect: exit 141, quietly", async () => {
+    const child = spawn(process.execPath, [bin, "validate", "examples/collection-plan.json"], { cwd: root, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] })
+    try {
+      child.stdout.destroy()
+      let stderr = ""
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+      expect([code, stderr]).toStrictEqual([141, ""])
+    } finally {
+      child.kill("SIGKILL")
+    }
+  }, 30_000)
+
   it("a throw outside any command (a callback of Node's) while a command waits: the same, exit 2", async () => {
     const env = preload("timer-throws.cjs", `setTimeout(() => { throw new RangeError("thrown from a timer") }, 200)\n`)
     // validate - waits for standard input, which stays open: the timer fires during the run.
