@@ -19,7 +19,6 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { createRequire } from "node:module"
 import { homedir } from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as vm from "node:vm"
 
 // The hash of dds-restore.cjs, set by the build: a cache belongs to one build of the program.
@@ -27,7 +26,8 @@ declare const DDS_RESTORE_BUILD: string
 // The names of the program's subcommands, set by the build from the program's own help.
 declare const DDS_RESTORE_COMMANDS: ReadonlyArray<string>
 
-const here = path.dirname(fileURLToPath(import.meta.url))
+// A CommonJS script too (dist/package.json says so): Node starts it without its ES module loader.
+const here = __dirname
 const program = path.join(here, "dds-restore.cjs")
 const programRequire = createRequire(program)
 
