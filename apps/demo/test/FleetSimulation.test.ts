@@ -1,0 +1,43 @@
+// The fleet promise as a platform team relies on it, counted over real processes: one emulator
+// serving 200 replica sets, 30% of restore answers lost and 20% of requests throttled, four
+// `dds-restore restore --instances` runners of 100 instances each, every instance in the lists of
+// two runners, all sharing one PostgreSQL ledger. Only counts are asserted here; the wall time
+// against the rate bound is the benchmark's (bench/FleetSimulation.bench.ts).
+import { describe, expect, it } from "@effect/vitest"
+import { figures, simulate } from "./fleet.js"
+
+const shape = { database: "demo_fleet_simulation", instances: 200, runners: 4, concurrency: 8, rate: 10 } as const
+
+describe("a fleet of runner processes sharing one PostgreSQL ledger", () => {
+  it("4 runners x 100 instances, each instance in two lists, answers lost and requests throttled: no instance restored twice, no job reported twice or misattributed", async () => {
+    const report = await simulate({ ...shape, fleetSeed: "sim" })
+    const counted = figures(report)
+    // A result per line of each file, in its order.
+    report.runs.forEach((r, k) => expect(r.rows.map((row) => row.instance_id)).toStrictEqual(report.lists[k]))
+    expect([counted.instances, counted.runner_items]).toStrictEqual([200, 400])
+    expect(counted.job_ids_reported_twice).toBe(0)
+    expect(counted.reported_ids_not_the_submissions_job).toBe(0)
+    expect(counted.instances_restored_twice_at_once).toBe(0)
+    expect(counted.instances_restored_twice).toBe(0)
+    // One restore per instance: the other runner of its group met it busy (its lease, or its job
+    // running), unless both runners failed on it for another reason (throttled past every retry).
+    const bothFailed = report.lists[0] === undefined ? 0 : [...new Set(report.lists.flat())].filter((id) =>
+      report.runs.every((r) => r.rows.every((row) => row.instance_id !== id || row.error !== undefined))
+    ).length
+    expect(counted.instances_restored).toBe(200 - bothFailed)
+    // The met-busy results say so; the others are jobs, or an outcome that could not be known.
+    for (const tag of Object.keys(counted.item_results)) {
+      expect(["job", "InstanceBusy", "PreflightFailed", "ServiceError", "RestoreOutcomeUnknown"]).toContain(tag)
+    }
+    expect(counted.item_results["InstanceBusy"] ?? 0).toBeGreaterThan(0)
+    // Every lost answer was settled: its job found, no job (the restore was refused), or unknown
+    // with its candidates; nothing is left for recover.
+    expect(counted.lost_answers).toBeGreaterThan(0)
+    expect(counted.unsettled_submissions).toBe(0)
+    expect(counted.unknown_without_candidates).toBe(0)
+    // Every job the emulator created was reported by the runner whose plan made it, or its
+    // submission said it could not tell.
+    expect(counted.jobs_not_reported).toBeLessThanOrEqual(counted.item_results["RestoreOutcomeUnknown"] ?? 0)
+    expect(counted.jobs_created).toBe(counted.submissions_reported + counted.jobs_not_reported)
+  }, 600_000)
+})
