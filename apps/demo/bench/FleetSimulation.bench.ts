@@ -8,7 +8,7 @@ import { figures, simulate } from "../test/fleet.js"
 
 describe("the fleet simulation", () => {
   bench("4 runners x 100 instances over one PostgreSQL ledger, --rate 10 each", async () => {
-    const report = await simulate({ database: "demo_fleet_bench", fleetSeed: "bench", instances: 200, runners: 4, concurrency: 8, rate: 10 })
+    const report = await simulate({ database: "demo_fleet_bench", fleetSeed: "bench", instances: 200, runners: 4, concurrency: 32, rate: 10 })
     console.log(JSON.stringify(figures(report)))
   }, { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 })
 })

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { figures, simulate } from "./fleet.js"
 
-const shape = { database: "demo_fleet_simulation", instances: 200, runners: 4, concurrency: 8, rate: 10 } as const
+const shape = { database: "demo_fleet_simulation", instances: 200, runners: 4, concurrency: 32, rate: 10 } as const
 
 describe("a fleet of runner processes sharing one PostgreSQL ledger", () => {
   it("4 runners x 100 instances, each instance in two lists, answers lost and requests throttled: no instance restored twice, no job reported twice or misattributed", async () => {
@@ -39,5 +39,30 @@ describe("a fleet of runner processes sharing one PostgreSQL ledger", () => {
     // submission said it could not tell.
     expect(counted.jobs_not_reported).toBeLessThanOrEqual(counted.item_results["RestoreOutcomeUnknown"] ?? 0)
     expect(counted.jobs_created).toBe(counted.submissions_reported + counted.jobs_not_reported)
+  }, 600_000)
+})
+
+describe("a runner killed halfway", () => {
+  it("SIGKILLed with a submission in flight: the others finish, recover settles what it left from any runner's machine, and still no job twice", async () => {
+    const report = await simulate({ ...shape, database: "demo_fleet_killed", fleetSeed: "killed", kill: { runner: 1, afterResults: 40 } })
+    const counted = figures(report)
+    expect(report.runs.map((r) => r.signal)).toStrictEqual([null, "SIGKILL", null, null])
+    report.runs.forEach((r, k) => {
+      if (k !== 1) expect(r.rows.map((row) => row.instance_id)).toStrictEqual(report.lists[k])
+    })
+    // It left at least the submission it was killed in: journaled, maybe sent, never settled.
+    expect(counted.left_by_killed_runner).toBeGreaterThan(0)
+    // recover settled every one of them from the task list (waiting out the dead runner's leases).
+    expect(report.recovered?.results.length).toBe(counted.left_by_killed_runner)
+    for (const result of report.recovered?.results ?? []) expect(["Found", "NotStarted", "Unknown"]).toContain(result)
+    expect(counted.unsettled_submissions).toBe(0)
+    expect(counted.unknown_without_candidates).toBe(0)
+    // Still no duplicate: no job reported twice or to the wrong submission, no instance restored twice.
+    expect(counted.job_ids_reported_twice).toBe(0)
+    expect(counted.reported_ids_not_the_submissions_job).toBe(0)
+    expect(counted.instances_restored_twice).toBe(0)
+    // Every job is reported by its runner or claimed in the ledger (by recover, for the dead runner's),
+    // except those a submission reported as unknown.
+    expect(counted.jobs_not_reported_nor_claimed).toBeLessThanOrEqual(counted.item_results["RestoreOutcomeUnknown"] ?? 0)
   }, 600_000)
 })

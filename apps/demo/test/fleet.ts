@@ -123,7 +123,7 @@ const startRunner = (dir: string, k: number, list: ReadonlyArray<string>, endpoi
   writeFileSync(instances, `${list.join("\n")}\n`)
   const args = [
     bin, "restore", plan, "--instances", instances, "--concurrency", String(options.concurrency), "--rate", String(options.rate),
-    "--reconcile-wait", "20s", "--endpoint", endpoint, "--json"
+    "--reconcile-wait", "8s", "--endpoint", endpoint, "--json"
   ]
   const started = Date.now()
   const child = spawn(process.execPath, args, {
@@ -249,6 +249,10 @@ export const figures = (report: Report) => {
     jobs_not_reported: jobs.filter((job) => !reportedIds.has(job.id)).length,
     jobs_not_reported_nor_claimed: jobs.filter((job) => !reportedIds.has(job.id) && !claimed.has(job.id)).length,
     item_results: count(runs.flatMap((r) => r.rows.map((row) => row.error?.tag ?? "job"))),
+    // The instances no runner restored, by what each of their runners reported.
+    not_restored_because: count([...instances].filter((id) => !byInstance.has(id)).map((id) =>
+      runs.flatMap((r) => r.rows.filter((row) => row.instance_id === id).map((row) => row.error?.tag ?? "job")).sort().join("+")
+    )),
     lost_answers: lost.length,
     lost_answers_by_state: count(lost.map((e) => e.state)),
     unknown_without_candidates: entries.filter((e) => e.state === "Unknown" && (JSON.parse(e.candidates ?? "[]") as Array<string>).length === 0).length,
