@@ -19,12 +19,11 @@ describe("a fleet of runner processes sharing one PostgreSQL ledger", () => {
     expect(counted.reported_ids_not_the_submissions_job).toBe(0)
     expect(counted.instances_restored_twice_at_once).toBe(0)
     expect(counted.instances_restored_twice).toBe(0)
-    // One restore per instance: the other runner of its group met it busy (its lease, or its job
-    // running), unless both runners failed on it for another reason (throttled past every retry).
-    const bothFailed = report.lists[0] === undefined ? 0 : [...new Set(report.lists.flat())].filter((id) =>
-      report.runs.every((r) => r.rows.every((row) => row.instance_id !== id || row.error !== undefined))
-    ).length
-    expect(counted.instances_restored).toBe(200 - bothFailed)
+    // One restore per instance at most; an instance no runner restored was tried by one of them
+    // (its answer lost before the service did anything, or refused), never skipped by both as busy.
+    for (const reasons of Object.keys(counted.not_restored_because)) {
+      expect(reasons.split("+").some((tag) => tag === "RestoreOutcomeUnknown" || tag === "ServiceError")).toBe(true)
+    }
     // The met-busy results say so; the others are jobs, or an outcome that could not be known.
     for (const tag of Object.keys(counted.item_results)) {
       expect(["job", "InstanceBusy", "PreflightFailed", "ServiceError", "RestoreOutcomeUnknown"]).toContain(tag)
@@ -38,7 +37,6 @@ describe("a fleet of runner processes sharing one PostgreSQL ledger", () => {
     // Every job the emulator created was reported by the runner whose plan made it, or its
     // submission said it could not tell.
     expect(counted.jobs_not_reported).toBeLessThanOrEqual(counted.item_results["RestoreOutcomeUnknown"] ?? 0)
-    expect(counted.jobs_created).toBe(counted.submissions_reported + counted.jobs_not_reported)
   }, 600_000)
 })
 
