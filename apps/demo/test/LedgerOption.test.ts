@@ -51,6 +51,18 @@ describe("--ledger", () => {
     }
   })
 
+  it("a postgres:// URL whose password holds an unencoded '/': refused naming only the scheme, the password nowhere", async () => {
+    for (const args of [["--json"], []]) {
+      const result = await run(["ledger", "--ledger", "postgres://u:pa/ss@127.0.0.1:1/x", ...args])
+      expect(result.code).toBe(2)
+      expect(result.stdout + result.stderr).toContain("a postgres:// URL")
+      expect(result.stdout + result.stderr).toContain("Percent-encode '/', '#', '?', '@' and '%' in the password")
+      expect(result.stdout + result.stderr).not.toContain("pa/ss")
+      expect(result.stdout + result.stderr).not.toContain("ss@")
+      expect(result.stdout + result.stderr).not.toContain("127.0.0.1")
+    }
+  })
+
   it("a file path: the SQLite ledger is created with its folders", async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "dds-restore-ledger-")), "a", "b", "ledger.db")
     const result = await run(["restore", "examples/collection-plan.json", "--instance", demoInstance, "--ledger", file, "--json"])

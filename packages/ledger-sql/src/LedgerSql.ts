@@ -299,11 +299,16 @@ export const pgName = (url: Redacted.Redacted<string>): string => Location.displ
  * (migrated) on first use. One pool of connections serves every fiber of the process. A lease is
  * a row, not a session's advisory lock: it outlives a connection cut shorter than its time to
  * live, and every write checks its token while holding the row's lock, so a holder whose lease
- * ran out while it was cut off is refused (`LeaseLost`). The password is never part of an error.
+ * ran out while it was cut off is refused (`LeaseLost`). The password is never part of an error;
+ * a URL whose password holds an unencoded `/`, `?`, `#` or `@` is refused (`Unopenable`), naming
+ * nothing of it but its scheme.
  *
  * @since 0.2.0
  */
 export const layerPg = (options: PgOptions): Layer.Layer<RestoreLedger.RestoreLedger, RestoreLedger.LedgerError> => {
+  // A URL whose password cannot be told apart from its host and path is refused before any use.
+  const refused = Location.refusal(options.url)
+  if (refused !== undefined) return Layer.fail(refused)
   const ledger = pgName(options.url)
   // A driver's message could quote what it was given: whatever is said, the password is not.
   const scrubbed = (error: RestoreLedger.LedgerError): RestoreLedger.LedgerError =>

@@ -18,18 +18,68 @@ const postgresScheme = /^postgres(?:ql)?:\/\//i
 export const isPostgres = (text: string): boolean => postgresScheme.test(text.trim())
 
 /**
+ * Why a postgres:// URL's authority (`USER:PASSWORD@HOST:PORT`) cannot be told apart from the rest
+ * of it, judged on the text as written (URL parsers end the authority at the first `/`, `?` or `#`,
+ * so a password holding one of them, or an `@`, is read as host, port and path, and would be
+ * printed as a name); undefined when it is unambiguous.
+ */
+export const ambiguity = (text: string): string | undefined => {
+  // As a URL parser does: tabs and line breaks anywhere are dropped.
+  const raw = text.trim().replace(/[\t\n\r]/g, "")
+  const scheme = postgresScheme.exec(raw)
+  if (scheme === null) return undefined
+  const rest = raw.slice(scheme[0].length)
+  const end = rest.search(/[/?#]/)
+  const authority = end === -1 ? rest : rest.slice(0, end)
+  const after = end === -1 ? "" : rest.slice(end)
+  if (after.includes("@")) {
+    return "an '@' stands after a '/', '?' or '#' that follows '://', so where the password ends cannot be told"
+  }
+  const at = authority.indexOf("@")
+  if (at !== authority.lastIndexOf("@")) return "it has more than one '@' before the host, so where the password ends cannot be told"
+  return undefined
+}
+
+/** What stands between `://`, the first ':' after it and the last '@' of the text as written, if any. */
+const writtenPassword = (text: string): string | undefined => {
+  const raw = text.trim().replace(/[\t\n\r]/g, "")
+  const scheme = postgresScheme.exec(raw)
+  if (scheme === null) return undefined
+  const rest = raw.slice(scheme[0].length)
+  const at = rest.lastIndexOf("@")
+  if (at === -1) return undefined
+  const colon = rest.indexOf(":")
+  return colon === -1 || colon > at ? undefined : rest.slice(colon + 1, at)
+}
+
+const decoded = (text: string): string => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/**
  * The name of a PostgreSQL URL for messages: `postgres://user@host:port/database`, never its
- * password nor its query; undefined when it is not a URL.
+ * password nor its query; undefined when it is not a URL, or when its password cannot be told
+ * apart from its host and path (see `ambiguity`).
  */
 export const displayName = (url: Redacted.Redacted<string>): string | undefined => {
+  const text = Redacted.value(url).trim()
+  if (ambiguity(text) !== undefined) return undefined
   let parsed: URL
   try {
-    parsed = new URL(Redacted.value(url).trim())
+    parsed = new URL(text)
   } catch {
     return undefined
   }
   if (parsed.hostname === "") return undefined
-  const user = parsed.username === "" ? "" : `${decodeURIComponent(parsed.username)}@`
+  // What the parser read as a password must be what stood between the first ':' and the '@' as
+  // written, or its name could hold part of it.
+  const written = writtenPassword(text)
+  if ((written === undefined || written === "") !== (parsed.password === "")) return undefined
+  const user = parsed.username === "" ? "" : `${decoded(parsed.username)}@`
   return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`
 }
 
@@ -40,9 +90,11 @@ export const displayName = (url: Redacted.Redacted<string>): string | undefined 
 export const scrub = (url: Redacted.Redacted<string>, text: string): string => {
   const raw = Redacted.value(url).trim()
   const secrets = [raw]
+  const written = writtenPassword(raw)
+  if (written !== undefined && written !== "") secrets.push(written, decoded(written))
   try {
     const parsed = new URL(raw)
-    if (parsed.password !== "") secrets.push(parsed.password, decodeURIComponent(parsed.password))
+    if (parsed.password !== "") secrets.push(parsed.password, decoded(parsed.password))
     for (const [name, value] of parsed.searchParams) {
       if (/pass/i.test(name) && value !== "") secrets.push(value)
     }
@@ -59,6 +111,25 @@ export const scrub = (url: Redacted.Redacted<string>, text: string): string => {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
+const schemeOf = (text: string): string => `a ${(postgresScheme.exec(text.trim())?.[0] ?? "postgres://").toLowerCase()} URL`
+
+/**
+ * The error refusing a postgres:// URL whose password cannot be told apart from its host and path
+ * (see `ambiguity`); it quotes nothing of the URL but its scheme. Undefined when the URL is clear.
+ */
+export const refusal = (given: string | Redacted.Redacted<string>): RestoreLedger.LedgerError | undefined => {
+  const text = Redacted.isRedacted(given) ? Redacted.value(given) : given
+  const why = ambiguity(text)
+  if (why === undefined) return undefined
+  return new RestoreLedger.LedgerError({
+    ledger: schemeOf(text),
+    reason: "Unopenable",
+    detail: `it cannot be read safely: ${why} (it is not repeated here: it may hold a password). ` +
+      "Percent-encode '/', '#', '?', '@' and '%' in the password (%2F, %23, %3F, %40, %25): " +
+      "postgres://USER:PASSWORD@HOST:PORT/DATABASE."
+  })
+}
+
 /** Reads where a ledger is; a URL that cannot be read is refused without repeating it. */
 export const parse = (given: string | Redacted.Redacted<string>): Either.Either<Location, RestoreLedger.LedgerError> => {
   const value = Redacted.isRedacted(given) ? given : Redacted.make(given)
@@ -73,11 +144,13 @@ export const parse = (given: string | Redacted.Redacted<string>): Either.Either<
     )
   }
   if (!isPostgres(text)) return Either.right({ _tag: "Sqlite", filename: text })
+  const refused = refusal(text)
+  if (refused !== undefined) return Either.left(refused)
   const name = displayName(value)
   if (name === undefined) {
     return Either.left(
       new RestoreLedger.LedgerError({
-        ledger: "a postgres:// URL",
+        ledger: schemeOf(text),
         reason: "Unopenable",
         detail: "it is not a URL that can be read (it is not repeated here: it may hold a password). " +
           "Write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, the password percent-encoded."
