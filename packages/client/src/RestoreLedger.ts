@@ -9,14 +9,13 @@
  *
  * @since 0.2.0
  */
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
-import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Memory from "./internal/ledgerMemory.js"
 
 /**
  * What a lease and a journal entry are about: the service (its endpoint and the project) and one
@@ -286,166 +285,12 @@ export class RestoreLedger extends Context.Tag("@dds-restore/client/RestoreLedge
  */
 export const keyString = (key: InstanceKey): string => `${key.endpoint} ${key.projectId} ${key.instanceId}`
 
-interface MemoryLease {
-  key: InstanceKey
-  holder: string
-  token: number
-  expiresAt: number
-}
-
 /**
  * A ledger in this process's memory: what one process's submissions share, gone when it ends.
  *
  * @since 0.2.0
  */
-export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
-  const leases = new Map<string, MemoryLease>()
-  const waiters = new Map<string, Array<Deferred.Deferred<void>>>()
-  const journal = new Map<string, Entry>()
-  const claimed = new Map<string, string>()
-  const claimKey = (service: ServiceKey, jobId: string) => `${service.endpoint} ${service.projectId} ${jobId}`
-
-  // Waiters queue per instance, first come first served: a release wakes the first one only (not
-  // all of them, which costs a round of every waiter per release), and a waiter that was woken
-  // but leaves without the lease passes the turn on.
-  const wakeNext = (key: string) =>
-    Effect.suspend(() => {
-      const next = waiters.get(key)?.shift()
-      return next === undefined ? Effect.void : Deferred.succeed(next, undefined)
-    })
-
-  const fenced = <A>(lease: Lease, write: (now: number) => A): Effect.Effect<A, LeaseLost> =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const current = leases.get(keyString(lease.key))
-      if (current === undefined || current.token !== lease.token) {
-        return Effect.fail(
-          new LeaseLost({
-            instanceId: lease.key.instanceId,
-            token: lease.token,
-            ...(current === undefined ? {} : { current: current.token })
-          })
-        )
-      }
-      return Effect.sync(() => write(now))
-    })
-
-  const update = (lease: Lease, id: string, change: (entry: Entry, now: number) => Entry) =>
-    fenced(lease, (now) => {
-      const entry = journal.get(id)
-      if (entry !== undefined) journal.set(id, change(entry, now))
-    })
-
-  const acquire: Service["acquire"] = (key, options) =>
-    Effect.gen(function*() {
-      const id = keyString(key)
-      const ttl = Duration.toMillis(options.ttl)
-      const started = yield* Clock.currentTimeMillis
-      const deadline = started + Duration.toMillis(options.wait)
-      for (;;) {
-        // Queued before the lease is looked at, so that a release in between still wakes it.
-        const turn = yield* Deferred.make<void>()
-        const queue = waiters.get(id) ?? []
-        queue.push(turn)
-        waiters.set(id, queue)
-        const leave = Effect.flatMap(Deferred.isDone(turn), (woken) =>
-          woken ? wakeNext(id) : Effect.sync(() => queue.splice(queue.indexOf(turn), 1)))
-        const now = yield* Clock.currentTimeMillis
-        const current = leases.get(id)
-        if (current === undefined || current.expiresAt <= now) {
-          // Its turn is spent: the release that woke it, if any, is the one it takes.
-          yield* Effect.sync(() => queue.includes(turn) && queue.splice(queue.indexOf(turn), 1))
-          const token = (current?.token ?? 0) + 1
-          leases.set(id, { key, holder: options.holder, token, expiresAt: now + ttl })
-          return { key, holder: options.holder, token, expiresAt: now + ttl }
-        }
-        if (now >= deadline) {
-          yield* leave
-          return yield* new InstanceBusy({
-            instanceId: key.instanceId,
-            holder: current.holder,
-            expiresAt: current.expiresAt,
-            waited: now - started
-          })
-        }
-        // Woken when the lease is given back, else when it runs out or the wait is over. The wait
-        // is interruptible even when the caller is not (`Effect.acquireRelease` acquires
-        // uninterruptibly): an uninterruptible await outlives its timeout, and the lease's expiry
-        // or the end of the wait would never be seen. Nothing is held while waiting.
-        const woken = yield* Deferred.await(turn).pipe(
-          Effect.timeoutOption(Duration.millis(Math.min(current.expiresAt, deadline) - now)),
-          Effect.interruptible,
-          Effect.onInterrupt(() => leave)
-        )
-        if (woken._tag === "None") yield* leave
-      }
-    })
-
-  return RestoreLedger.of({
-    acquire,
-    renew: (lease, ttl) =>
-      fenced(lease, (now) => {
-        const expiresAt = now + Duration.toMillis(ttl)
-        leases.set(keyString(lease.key), { key: lease.key, holder: lease.holder, token: lease.token, expiresAt })
-        return { ...lease, expiresAt }
-      }),
-    release: (lease) =>
-      Effect.suspend(() => {
-        const id = keyString(lease.key)
-        const current = leases.get(id)
-        if (current === undefined || current.token !== lease.token) return Effect.void
-        leases.set(id, { ...current, expiresAt: 0 })
-        return wakeNext(id)
-      }),
-    record: (lease, intent) =>
-      fenced(lease, () => {
-        journal.set(intent.id, { ...intent, state: "Intent", lostAnswer: undefined, settledAt: undefined, outcome: undefined })
-      }),
-    markSent: (lease, id, lostAnswer) => update(lease, id, (entry) => ({ ...entry, state: "Sent", lostAnswer })),
-    settle: (lease, id, outcome) =>
-      Effect.flatten(fenced(lease, (now): Effect.Effect<void, JobClaimed> => {
-        if (outcome._tag === "Submitted") {
-          const claim = claimKey(lease.key, outcome.jobId)
-          const holder = claimed.get(claim)
-          if (holder !== undefined && holder !== id) {
-            return Effect.fail(new JobClaimed({ jobId: outcome.jobId, submission: holder }))
-          }
-          claimed.set(claim, id)
-        }
-        const entry = journal.get(id)
-        if (entry !== undefined) journal.set(id, { ...entry, state: outcome._tag, outcome, settledAt: now })
-        return Effect.void
-      })),
-    claims: (service, jobIds) =>
-      Effect.sync(() => {
-        const found = new Map<string, string>()
-        for (const jobId of jobIds) {
-          const holder = claimed.get(claimKey(service, jobId))
-          if (holder !== undefined) found.set(jobId, holder)
-        }
-        return found
-      }),
-    unsettled: (key) =>
-      Effect.sync(() =>
-        [...journal.values()].filter((entry) =>
-          isUnsettled(entry) && (key === undefined || keyString(entry.key) === keyString(key))
-        )
-      ),
-    journal: (key, since) =>
-      Effect.sync(() =>
-        [...journal.values()].filter((entry) => keyString(entry.key) === keyString(key) && entry.at >= since)
-          .sort((a, b) => a.at - b.at)
-      ),
-    recent: (limit) => Effect.sync(() => [...journal.values()].reverse().slice(0, Math.max(0, limit))),
-    leases: (limit) =>
-      Effect.sync(() =>
-        [...leases.values()]
-          .map((lease): Lease => ({ key: lease.key, holder: lease.holder, token: lease.token, expiresAt: lease.expiresAt }))
-          .sort((a, b) => b.expiresAt - a.expiresAt || keyString(a.key).localeCompare(keyString(b.key)))
-          .slice(0, Math.max(0, Math.floor(limit)))
-      ),
-    size: Effect.sync(() => ({ leases: leases.size, submissions: journal.size }))
-  })
-})
+export const makeMemory: Effect.Effect<Service> = Effect.suspend(() => Memory.make)
 
 /**
  * A layer providing a ledger in this process's memory (see `makeMemory`).
