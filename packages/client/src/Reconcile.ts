@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import { ResponseDecodeError, ServiceError } from "./CallError.js"
 import * as Durations from "./internal/durations.js"
+import type { RestoreOptions } from "./RestoreClient.js"
 import type * as RestoreLedger from "./RestoreLedger.js"
 import { TransportError } from "./Transport.js"
 
@@ -59,6 +60,16 @@ export const defaults: Settings = {
  * @since 0.1.0
  */
 export const settings = (options: Options = {}): Settings => Durations.resolve(defaults, options)
+
+/**
+ * How `recover` goes about the unsettled submissions: how the task list is read for each, and
+ * `leaseWait` as `restore` takes it: how long to wait while a live submission holds an instance's
+ * lease before leaving that instance's submissions unsettled as `InstanceBusy` (default: the
+ * client's `lease.wait`), so that a restore in flight does not hold up the others.
+ *
+ * @since 0.2.0
+ */
+export interface RecoverOptions extends Options, Pick<RestoreOptions, "leaseWait"> {}
 
 /**
  * Whether the failure of a restore POST leaves its outcome open: the request may have reached the

@@ -185,11 +185,12 @@ export interface Service {
    * project), left by a process that died between sending and settling, with the same attribution
    * as `restore`: the job found and recorded; no new task within the wait, recorded as not started
    * (its plan is in the journal, to submit again); more than one, recorded as unknown with the
-   * candidates. Never submits anything.
+   * candidates. Never submits anything. An instance whose lease a live submission keeps past
+   * `leaseWait` is left `InstanceBusy`, and the others are settled all the same.
    */
   readonly recover: (
-    options?: Reconcile.Options
-  ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, RestoreLedger.LedgerError>
+    options?: Reconcile.RecoverOptions
+  ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, InvalidArgument | RestoreLedger.LedgerError>
   /**
    * Restores on many instances, `concurrency` at a time, every request of the batch under one
    * rate limit, and gives a result per instance, in the order of `items`: no failure hides

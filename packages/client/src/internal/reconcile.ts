@@ -18,7 +18,7 @@ import type { CallError, InvalidArgument } from "../CallError.js"
 import * as Reconcile from "../Reconcile.js"
 import type { RestoreOptions, Submission } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
-import { submissionTime, taskSpan } from "./arguments.js"
+import { leaseWait as checkedLeaseWait, submissionTime, taskSpan } from "./arguments.js"
 import type { Reads } from "./reads.js"
 import type { Call, Sender } from "./send.js"
 
@@ -50,8 +50,8 @@ export interface Submissions {
   ) => Effect.Effect<Submission, Reconcile.RestoreOutcomeUnknown | InvalidArgument | LedgerFailure>
   /** Settles every unsettled submission of the ledger made to this client's service. */
   readonly recover: (
-    options: Reconcile.Options | undefined
-  ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, RestoreLedger.LedgerError>
+    options: Reconcile.RecoverOptions | undefined
+  ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, InvalidArgument | RestoreLedger.LedgerError>
 }
 
 /** What a search of the task list is about: which tasks are not this submission's to begin with. */
@@ -302,7 +302,7 @@ export const make = (
         }))
     })
 
-  const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings) =>
+  const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
     leased(entry.key.instanceId, (held) =>
       Effect.gen(function*() {
         // Another process may have settled it while this one waited for the lease.
@@ -343,20 +343,22 @@ export const make = (
           })
         )
         return { entry, outcome: settled, left: undefined, problem: undefined }
-      })).pipe(
+      }), wait).pipe(
         Effect.catchTags({
           InstanceBusy: (busy) => Effect.succeed({ entry, outcome: undefined, left: "InstanceBusy", problem: busy.message } as const),
           LeaseLost: (lost) => Effect.succeed({ entry, outcome: undefined, left: "LeaseLost", problem: lost.message } as const)
         })
       )
 
-  const recover: Submissions["recover"] = (options) =>
+  const recover: Submissions["recover"] = ({ leaseWait, ...options } = {}) =>
     Effect.gen(function*() {
+      // Checked before the ledger is read: a wait that cannot be used settles nothing.
+      const wait = leaseWait === undefined ? lease.wait : yield* checkedLeaseWait("recover", leaseWait)
       const settings = Reconcile.settings(options)
       const unsettled = yield* ledger.unsettled()
       // Only this service's task list can settle them: those of other endpoints or projects are left.
       const ours = unsettled.filter((entry) => entry.key.endpoint === service.endpoint && entry.key.projectId === service.projectId)
-      return yield* Effect.forEach(ours, (entry) => recoverOne(entry, settings), { concurrency: 4 })
+      return yield* Effect.forEach(ours, (entry) => recoverOne(entry, settings, wait), { concurrency: 4 })
     })
 
   return { request: (id, plan) => sender.request(restoreCall(id, plan)), submit, reconcile, recover }

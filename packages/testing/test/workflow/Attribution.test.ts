@@ -2,11 +2,14 @@
 // lost answer is settled only with a task that is new to the submission (not in its before set)
 // and that no other submission of the ledger holds; more than one such task is reported as
 // unknown with the candidates; a submission whose caller died between sending and settling is
-// settled by recover. Clients share one ledger as processes sharing a ledger file do.
-import { type DdsConfig, DdsRequest, RestoreClient, RestoreLedger, type Signer, type Transport } from "@dds-restore/client"
+// settled by recover, which leaves one a live restore holds to its owner past its lease wait. Clients
+// share one ledger as processes sharing a ledger file do.
+import { type DdsConfig, DdsRequest, type Reconcile, RestoreClient, RestoreLedger, type Signer, type Transport } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -60,6 +63,28 @@ const untilTrue = (condition: Effect.Effect<boolean>) =>
   Effect.gen(function*() {
     for (let i = 0; i < 500 && !(yield* condition); i++) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
     expect(yield* condition).toBe(true)
+  })
+
+/**
+ * A submission `never-sent` to `instanceId` journaled at NOW by a process that then died: its
+ * lease (30 s to live, never renewed) has run out when this ends.
+ */
+const diedAfterJournaling = (instanceId: string) =>
+  Effect.gen(function*() {
+    const ledger = yield* RestoreLedger.RestoreLedger
+    const key = { endpoint: ENDPOINT, projectId: seed.projectId, instanceId }
+    const lease = yield* ledger.acquire(key, { holder: "a process that died", ttl: "30 seconds", wait: "0 seconds" })
+    yield* ledger.record(lease, {
+      id: "never-sent",
+      key,
+      holder: "a process that died",
+      at: NOW,
+      body: "{}",
+      hash: "h",
+      searchFrom: NOW - 15 * MINUTE,
+      before: []
+    })
+    yield* TestClock.adjust("31 seconds")
   })
 
 const collectionOf = (jobs: ReadonlyArray<FakeDds.Job>, jobId: string) => jobs.find((job) => job.id === jobId)?.restored[0]?.collection
@@ -172,20 +197,7 @@ for (const taskOrder of FakeDds.taskOrders) {
         { taskOrder },
         Effect.gen(function*() {
           const fake = yield* FakeDds.FakeDds
-          const ledger = yield* RestoreLedger.RestoreLedger
-          const key = { endpoint: ENDPOINT, projectId: seed.projectId, instanceId: "rs0" }
-          const lease = yield* ledger.acquire(key, { holder: "a process that died", ttl: "30 seconds", wait: "0 seconds" })
-          yield* ledger.record(lease, {
-            id: "never-sent",
-            key,
-            holder: "a process that died",
-            at: NOW,
-            body: "{}",
-            hash: "h",
-            searchFrom: NOW - 15 * MINUTE,
-            before: []
-          })
-          yield* TestClock.adjust("31 seconds")
+          yield* diedAfterJournaling("rs0")
           const recovered = yield* settled((yield* newClient).recover())
           expect(recovered.map((r) => [r.entry.id, r.outcome])).toStrictEqual([["never-sent", RestoreLedger.Outcome.NotStarted()]])
           expect((yield* fake.requests).restore ?? 0).toBe(0)
@@ -193,3 +205,81 @@ for (const taskOrder of FakeDds.taskOrders) {
       ))
   })
 }
+
+describe("recover beside a restore in flight (leaseWait)", () => {
+  /**
+   * A dead process's submission to rs1, then a live restore of rs0 whose answer the service holds
+   * back 10 seconds: the live one's lease (30 s to live, renewed every 10 s) is held from `takenAt`.
+   */
+  const restoring = Effect.gen(function*() {
+    const fake = yield* FakeDds.FakeDds
+    yield* diedAfterJournaling("rs1")
+    const live = yield* RestoreClient.make({ holder: "a live restore" })
+    const fiber = yield* Effect.fork(live.restore("rs0", planFor("orders_live"), { preflight: false }))
+    yield* untilTrue(Effect.map(fake.jobs, (jobs) => jobs.length === 1))
+    return { fiber, takenAt: yield* Clock.currentTimeMillis }
+  })
+
+  // In the order of their instances: rs0 (the live restore's), rs1 (the dead process's).
+  const byInstance = (recovered: ReadonlyArray<Reconcile.Recovered>) =>
+    [...recovered].sort((a, b) => a.entry.key.instanceId.localeCompare(b.entry.key.instanceId)).map((r) => [
+      r.entry.key.instanceId,
+      r.outcome,
+      r.left,
+      r.problem
+    ])
+
+  for (const [leaseWait, waited] of [[0, 0], ["5 seconds", 5_000]] as const) {
+    it.effect(`leaseWait ${leaseWait}: the live restore's submission is left InstanceBusy after ${waited} ms, the dead one's is settled`, () =>
+      run(
+        { faults: { delayRestoreAnswer: "10 seconds" } },
+        Effect.gen(function*() {
+          const fake = yield* FakeDds.FakeDds
+          const { fiber, takenAt } = yield* restoring
+          const recovered = yield* settled((yield* newClient).recover({ leaseWait }))
+          const busy = new RestoreLedger.InstanceBusy({ instanceId: "rs0", holder: "a live restore", expiresAt: takenAt + 30_000, waited })
+          expect(byInstance(recovered)).toStrictEqual([
+            ["rs0", undefined, "InstanceBusy", busy.message],
+            ["rs1", RestoreLedger.Outcome.NotStarted(), undefined, undefined]
+          ])
+          // Left to its live owner, which settles it with its own job.
+          const own = yield* Fiber.join(fiber)
+          expect([own, collectionOf(yield* fake.jobs, own.jobId)]).toStrictEqual([{ jobId: own.jobId, reconciled: false }, "orders_live"])
+          expect(yield* (yield* RestoreLedger.RestoreLedger).unsettled()).toStrictEqual([])
+          expect((yield* fake.requests).restore).toBe(1)
+        })
+      ))
+  }
+
+  it.effect("a wait that outlasts the live restore sees its lease freed: its submission was settled by its owner meanwhile", () =>
+    run(
+      { faults: { delayRestoreAnswer: "10 seconds" } },
+      Effect.gen(function*() {
+        const fake = yield* FakeDds.FakeDds
+        const { fiber } = yield* restoring
+        const recovered = yield* settled((yield* newClient).recover({ leaseWait: "1 minute" }))
+        expect(byInstance(recovered)).toStrictEqual([
+          ["rs0", undefined, "SettledElsewhere", "settled by another process meanwhile"],
+          ["rs1", RestoreLedger.Outcome.NotStarted(), undefined, undefined]
+        ])
+        const own = yield* Fiber.join(fiber)
+        const [entry] = yield* (yield* RestoreLedger.RestoreLedger).recent(1)
+        expect([entry?.holder, entry?.outcome]).toStrictEqual(["a live restore", RestoreLedger.Outcome.Submitted({ jobId: own.jobId, reconciled: false })])
+        expect((yield* fake.requests).restore).toBe(1)
+      })
+    ))
+
+  it.effect("a lease wait that is not a finite duration is refused before the ledger is read, and nothing is settled", () =>
+    run(
+      {},
+      Effect.gen(function*() {
+        yield* diedAfterJournaling("rs1")
+        const error = yield* Effect.flip((yield* newClient).recover({ leaseWait: Duration.infinity }))
+        expect(error).toMatchObject({ _tag: "InvalidArgument", operation: "recover", argument: "leaseWait" })
+        expect(error.message).toBe(
+          "recover: leaseWait \"Duration(Infinity)\" is not a wait for a lease: give a finite duration, such as \"30 seconds\", or 0 not to wait."
+        )
+        expect((yield* (yield* RestoreLedger.RestoreLedger).unsettled()).map((entry) => entry.id)).toStrictEqual(["never-sent"])
+      })
+    ))
+})
