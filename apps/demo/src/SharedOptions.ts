@@ -1,6 +1,6 @@
 /**
  * The options and arguments that more than one command takes: the plan file, `--instance`,
- * `--json` and `--wait`. Only their definitions live here, so that parsing and `--help` need
+ * `--json`, `--wait` and `--lease-wait`. Only their definitions live here, so that parsing and `--help` need
  * nothing else; what a command does with them is in its handler.
  *
  * @since 0.1.0
@@ -8,6 +8,9 @@
 import * as DemoIds from "@dds-restore/testing/DemoIds"
 import * as Args from "@effect/cli/Args"
 import * as Options from "@effect/cli/Options"
+import type * as Duration from "effect/Duration"
+import type * as Option from "effect/Option"
+import * as DurationOption from "./DurationOption.js"
 
 /**
  * The plan file argument of the commands that read one.
@@ -49,3 +52,17 @@ export const json = Options.boolean("json").pipe(
 export const wait = Options.boolean("wait").pipe(
   Options.withDescription("Follow the job until it is Completed (exit 0) or Failed (exit 3): a progress bar on a terminal, one line per change otherwise")
 )
+
+/**
+ * The `--lease-wait` option of the commands that take an instance's lease in the ledger (`restore`,
+ * `recover`): how long to wait while another submission holds it. `defaults` says what the command
+ * does without it.
+ *
+ * @since 0.2.0
+ */
+export const leaseWait = (defaults: string): Options.Options<Option.Option<Duration.Duration>> =>
+  DurationOption.make(
+    "lease-wait",
+    "How long to wait while another submission sharing the ledger (another runner, another operator) holds the instance's lease, " +
+      `e.g. 30s; past it the instance is reported InstanceBusy (exit 2). ${defaults}`
+  )

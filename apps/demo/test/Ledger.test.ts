@@ -3,7 +3,7 @@
 // the exit code it ends with, and a lease time to live that cannot be used.
 import { type Reconcile, RestoreLedger } from "@dds-restore/client"
 import { describe, expect, it } from "@effect/vitest"
-import { mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import * as Failure from "../src/Failure.js"
@@ -92,6 +92,16 @@ describe("dds-restore recover", () => {
     } finally {
       await served.stop()
     }
+  })
+
+  it("refuses a --lease-wait that is not a duration before opening the ledger, exit 1", async () => {
+    const ledger = newLedger()
+    const result = await run(["recover", "--ledger", ledger, "--lease-wait", "soon", "--json"])
+    expect([result.code, (document(result.stdout)["error"] as Record<string, unknown>)["message"]]).toStrictEqual([
+      1,
+      "--lease-wait: \"soon\" is not a duration: write a whole number and a unit, ms, s, m, h or d (500ms, 30s, 30m, 2h)"
+    ])
+    expect(existsSync(ledger)).toBe(false)
   })
 
   const entry: RestoreLedger.Entry = {

@@ -2,12 +2,14 @@
 // many times in a row and at once, against one emulator served on 127.0.0.1, sharing the default
 // ledger (an SQLite file under a temporary XDG_STATE_HOME, never the user's); killed with SIGKILL
 // while its answer is held back, then settled by `dds-restore recover --json`; and killed while it
-// holds an instance's lease, which another process takes over once its time to live has run out.
+// holds an instance's lease, which another process takes over once its time to live has run out; and
+// recovered while another restore is in flight, whose submission recover leaves to it.
 // Each run restores a collection under a name of its own, so the emulator's state (what each job
 // restores) says which run created which job. Every process started is killed after each test.
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
+import { DemoFixture } from "@dds-restore/testing"
 import { afterEach, describe, expect, it } from "vitest"
 import { demoCredentials, demoInstance, document, killStarted, type Result, type Served, serve, start } from "./support.js"
 
@@ -297,5 +299,52 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     const ledger = await listing(env)
     expect(ledger.submissions.map((s) => [s.state, s.job_id])).toStrictEqual([["Submitted", jobs[0]?.id]])
     expect([jobs.length, jobs[0]?.restores]).toStrictEqual([1, ["shop.orders_stalled"]])
+  }, 300_000)
+
+  it("recover beside a restore in flight: the live one's submission is left busy (exit 2) within --lease-wait, the dead one's is found", async () => {
+    const served = await emulator(["--job-duration", "1s", "--instances", "1", "--fleet-seed", "lease", "--faults", "delay-restore-answer=40s"])
+    const [other = ""] = DemoFixture.fleetInstanceIds({ count: 1, seed: "lease" })
+    const home = newHome()
+    // A lease of 3 s: the killed restore's runs out within recover's default wait of 5 s.
+    const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "3s" })
+    const killed = start(["restore", planAs(home, "orders_killed"), "--instance", other, "--json"], env)
+    await until(served, "the killed restore's job", (state) => state.jobs.length === 1)
+    killed.kill("SIGKILL")
+    await killed.exited
+    // A live restore of another instance, its answer held back 40 s, its lease kept renewed.
+    const live = start(["restore", planAs(home, "orders_live"), "--instance", demoInstance, "--json"], env)
+    let liveEnded = false
+    void live.exited.then(() => (liveEnded = true))
+    await until(served, "the live restore's job", (state) => state.jobs.length === 2)
+
+    const recovered = await finish(["recover", "--json"], env)
+    // Ended while the live restore still holds its lease: it did not wait for it to be freed.
+    expect(liveEnded).toBe(false)
+    const jobOf = new Map((await stateOf(served)).jobs.map((job) => [job.restores[0], job.id]))
+    const results = document(recovered.stdout)["recovered"] as ReadonlyArray<Record<string, unknown>>
+    expect([recovered.code, results.length]).toStrictEqual([2, 2])
+    expect(results.find((r) => r["instance_id"] === other)).toMatchObject({
+      result: "Found",
+      state: "Submitted",
+      job_id: jobOf.get("shop.orders_killed"),
+      holder: expect.stringMatching(`^dds-restore pid ${killed.pid} on `)
+    })
+    const busy = results.find((r) => r["instance_id"] === demoInstance)
+    expect(busy).toMatchObject({
+      result: "Unsettled",
+      state: "Intent",
+      holder: expect.stringMatching(`^dds-restore pid ${live.pid} on `),
+      error: { tag: "InstanceBusy", exit_code: 2 }
+    })
+    const message = String((busy?.["error"] as Record<string, unknown>)["message"])
+    expect(message).toMatch(new RegExp(`^Instance ${demoInstance} is busy: another submission \\(dds-restore pid ${live.pid} on .+\\) holds its lease until `))
+    // It waited the default 5 s for the lease, and no longer.
+    expect(Number(/not released within (\d+) ms/.exec(message)?.[1])).toBeGreaterThanOrEqual(5_000)
+
+    // The live restore settles its own submission with its own job; nothing is left to recover.
+    expect(await live.exited).toStrictEqual({ code: 0, signal: null })
+    expect(document(live.stdout())["job_id"]).toBe(jobOf.get("shop.orders_live"))
+    const again = await finish(["recover", "--json"], env)
+    expect([again.code, document(again.stdout)]).toStrictEqual([0, { recovered: [] }])
   }, 300_000)
 })

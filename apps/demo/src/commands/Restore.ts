@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as DurationOption from "../DurationOption.js"
 import * as Global from "../Global.js"
 import * as Handler from "../Handler.js"
-import { instance, json, planFile, wait } from "../SharedOptions.js"
+import { instance, json, leaseWait, planFile, wait } from "../SharedOptions.js"
 
 const noPreflight = Options.boolean("no-preflight").pipe(
   Options.withDescription("Submit without checking the plan against the instance first (the service still refuses what it refuses)")
@@ -25,11 +25,8 @@ const reconcileWait = DurationOption.make(
   "When the answer to the submission is lost, how long to look for its job in the task list before reporting the outcome as unknown (exit 4), e.g. 30s (default 60s)"
 )
 
-const leaseWait = DurationOption.make(
-  "lease-wait",
-  "How long to wait while another submission sharing the ledger (another runner, another operator) holds the instance's lease, " +
-    "e.g. 30s; past it the instance is reported InstanceBusy (exit 2). Default: 10m with --instance; 0 with --instances, " +
-    "so that runners given overlapping lists skip what another is restoring"
+const leaseWaitForOne = leaseWait(
+  "Default: 10m with --instance; 0 with --instances, so that runners given overlapping lists skip what another is restoring"
 )
 
 const instances = Options.text("instances").pipe(
@@ -88,7 +85,7 @@ export const command = Command.make(
     wait,
     noPreflight,
     reconcileWait,
-    leaseWait,
+    leaseWait: leaseWaitForOne,
     waitTimeout,
     json,
     ...Global.options

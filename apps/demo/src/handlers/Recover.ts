@@ -6,6 +6,7 @@
  * @since 0.2.0
  */
 import { Reconcile, RestoreClient, type RestoreLedger } from "@dds-restore/client"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Failure from "../Failure.js"
 import type * as Global from "../Global.js"
@@ -20,6 +21,8 @@ import * as Ledger from "./Ledger.js"
  * @since 0.2.0
  */
 export interface Input extends Global.Settings {
+  /** How long to wait for an instance's lease a live submission holds. */
+  readonly leaseWait: Duration.Duration
   readonly json: boolean
 }
 
@@ -130,9 +133,9 @@ export const line = (recovered: Reconcile.Recovered): string => {
  *
  * @since 0.2.0
  */
-export const run = ({ json, ...own }: Input) =>
+export const run = ({ json, leaseWait, ...own }: Input) =>
   Effect.gen(function*() {
-    const recovered = yield* Effect.flatMap(RestoreClient.RestoreClient, (client) => client.recover()).pipe(Target.provide(own))
+    const recovered = yield* Effect.flatMap(RestoreClient.RestoreClient, (client) => client.recover({ leaseWait })).pipe(Target.provide(own))
     if (json) {
       yield* Output.json({ recovered: recovered.map(document) })
     } else if (recovered.length === 0) {
