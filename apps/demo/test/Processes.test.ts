@@ -116,6 +116,19 @@ const finish = async (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Prom
 const restore = (plan: string, env: NodeJS.ProcessEnv, more: ReadonlyArray<string> = []) =>
   finish(["restore", plan, "--instance", demoInstance, "--json", ...more], env)
 
+/**
+ * Starts `dds-restore restore` of `plan` on `instance` and kills it with SIGKILL once the service has
+ * carried out its restore (the emulator's first job) and holds the answer back; its pid, once it has
+ * ended.
+ */
+const killedOnceSent = async (served: Served, env: NodeJS.ProcessEnv, plan: string, instance: string): Promise<number> => {
+  const killed = start(["restore", plan, "--instance", instance, "--json"], env)
+  await until(served, "the restore's job", (state) => state.jobs.length === 1)
+  killed.kill("SIGKILL")
+  expect(await killed.exited).toStrictEqual({ code: null, signal: "SIGKILL" })
+  return killed.pid
+}
+
 const listing = async (env: NodeJS.ProcessEnv): Promise<LedgerListing> => {
   const result = await finish(["ledger", "--json", "--limit", "100"], env)
   expect([result.code, result.stderr]).toStrictEqual([0, expect.any(String)])
@@ -206,14 +219,10 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     const home = newHome()
     // A short lease, so that recover does not wait the default 30 s for the dead process's.
     const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "3s" })
-    const killed = start(["restore", planAs(home, "orders_killed"), "--instance", demoInstance, "--json"], env)
-    // Killed once the service has carried out its restore and holds the answer back.
-    await until(served, "the restore's job", (state) => state.jobs.length === 1)
-    killed.kill("SIGKILL")
-    expect(await killed.exited).toStrictEqual({ code: null, signal: "SIGKILL" })
+    const killed = await killedOnceSent(served, env, planAs(home, "orders_killed"), demoInstance)
 
     const left = await listing(env)
-    expect(left.submissions.map((s) => [s.state, s.holder])).toStrictEqual([["Intent", expect.stringMatching(`^dds-restore pid ${killed.pid} on `)]])
+    expect(left.submissions.map((s) => [s.state, s.holder])).toStrictEqual([["Intent", expect.stringMatching(`^dds-restore pid ${killed} on `)]])
     const recovered = await finish(["recover", "--json"], env)
     const { jobs, requests } = await stateOf(served)
     expect([jobs.length, requests["restore"], jobs[0]?.restores]).toStrictEqual([1, 1, ["shop.orders_killed"]])
@@ -238,14 +247,11 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     const served = await emulator(["--job-duration", "1s", "--faults", "delay-restore-answer=3s"])
     const home = newHome()
     const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "6s" })
-    const killed = start(["restore", planAs(home, "orders_dead_holder"), "--instance", demoInstance, "--json"], env)
-    await until(served, "the first restore's job", (state) => state.jobs.length === 1)
-    killed.kill("SIGKILL")
-    await killed.exited
+    const killed = await killedOnceSent(served, env, planAs(home, "orders_dead_holder"), demoInstance)
     // The dead holder's lease, renewed every 2 s until the kill, has at least 4 s left.
     const held = (await listing(env)).leases
     expect(held.map((lease) => [lease.state, lease.token, lease.holder])).toStrictEqual([
-      ["Held", 1, expect.stringMatching(`^dds-restore pid ${killed.pid} on `)]
+      ["Held", 1, expect.stringMatching(`^dds-restore pid ${killed} on `)]
     ])
     const expiry = millis(held[0]?.expires_at ?? undefined)
     // Another restore of the instance, started meanwhile, waits for it.
@@ -307,10 +313,7 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     const home = newHome()
     // A lease of 3 s: the killed restore's runs out within recover's default wait of 5 s.
     const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "3s" })
-    const killed = start(["restore", planAs(home, "orders_killed"), "--instance", other, "--json"], env)
-    await until(served, "the killed restore's job", (state) => state.jobs.length === 1)
-    killed.kill("SIGKILL")
-    await killed.exited
+    const killed = await killedOnceSent(served, env, planAs(home, "orders_killed"), other)
     // A live restore of another instance, its answer held back 40 s, its lease kept renewed.
     const live = start(["restore", planAs(home, "orders_live"), "--instance", demoInstance, "--json"], env)
     let liveEnded = false
@@ -327,7 +330,7 @@ describe("dds-restore restore from many processes sharing the default ledger", (
       result: "Found",
       state: "Submitted",
       job_id: jobOf.get("shop.orders_killed"),
-      holder: expect.stringMatching(`^dds-restore pid ${killed.pid} on `)
+      holder: expect.stringMatching(`^dds-restore pid ${killed} on `)
     })
     const busy = results.find((r) => r["instance_id"] === demoInstance)
     expect(busy).toMatchObject({
