@@ -6,7 +6,9 @@
  * transport error, a restore ledger that cannot be used, an instance busy with another
  * process's submission; 3 the restore job failed; 4 the outcome is unknown (a restore whose answer
  * was lost and whose job could not be found or could be another's, a submission whose lease was
- * lost before it could record its outcome, or a job still running when the wait ran out).
+ * lost before it could record its outcome, or a job still running when the wait ran out); 130 or
+ * 143 interrupted by SIGINT or SIGTERM (`Interruption.exitCodes`, set where the interruption is
+ * reported); 141 standard output's reader went away (EPIPE, see `main.ts`). A defect exits 2.
  *
  * @since 0.1.0
  */
@@ -19,6 +21,7 @@ import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import type { InstancesFileError } from "./InstancesFile.js"
+import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 import type { PlanFileError } from "./PlanFile.js"
 import type { InvalidSetting, TargetError } from "./Target.js"
@@ -85,7 +88,7 @@ export interface Reportable {
   readonly message: string
 }
 
-const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode] } = {
+const exitCodes: { readonly [T in Tag]: number } = {
   PlanError: ExitCode.invalid,
   PlanFileError: ExitCode.invalid,
   InstancesFileError: ExitCode.invalid,
@@ -110,7 +113,10 @@ const exitCodes: { readonly [T in Tag]: (typeof ExitCode)[keyof typeof ExitCode]
   RestoreOutcomeUnknown: ExitCode.unknown,
   LeaseLost: ExitCode.unknown,
   JobWaitTimeout: ExitCode.unknown,
-  Interrupted: ExitCode.service,
+  // A piece of work is interrupted only when SIGINT or SIGTERM interrupts the whole run, which then
+  // exits with the signal's code (130 or 143), given by `Interruption.report`, not read from here.
+  // SIGINT's code here, so that no interrupted result reads as a service error.
+  Interrupted: Interruption.exitCodes.SIGINT,
   Defect: ExitCode.service
 }
 

@@ -21,6 +21,8 @@ describe("how a failure ends a command", () => {
     expect(Failure.exitCodeOf(new Reconcile.RestoreOutcomeUnknown({ instanceId: "i", submittedAt: 0, searchedFrom: 0, error: lost })))
       .toBe(4)
     expect(Failure.exitCodeOf(new JobWatch.JobWaitTimeout({ jobId: "j", waitedMillis: 1000 }))).toBe(4)
+    expect(Failure.exitCodeOf({ _tag: "Interrupted" })).toBe(130)
+    expect(Failure.exitCodeOf({ _tag: "Defect" })).toBe(2)
   })
 
   it("the JSON document carries the tag, message, exit code and fields, nested errors as documents", () => {
