@@ -4,7 +4,7 @@ import { RestoreLedger } from "@dds-restore/client"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import Database from "libsql"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { LedgerSql } from "../src/index.js"
@@ -85,6 +85,42 @@ describe("an SQLite ledger file", () => {
         "It was left as it is: upgrade @dds-restore/ledger-sql (the dds-restore command line), or give another ledger."
       ])
       expect(readFileSync(filename).equals(before)).toBe(true)
+    }))
+
+  it.effect("a ledger whose b-tree pages were overwritten is refused as Corrupt, naming the file and saying what to do", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "corrupt", "ledger.db")
+      yield* Effect.gen(function*() {
+        const ledger = yield* RestoreLedger.RestoreLedger
+        const lease = yield* ledger.acquire(key, { holder: "a", ttl: "1 minute", wait: "0 seconds" })
+        for (let i = 0; i < 40; i++) {
+          yield* ledger.record(lease, {
+            id: `s${i}`,
+            key,
+            holder: "a",
+            at: i,
+            body: JSON.stringify({ restore_time: i, filler: "x".repeat(400) }),
+            hash: `h${i}`,
+            searchFrom: 0,
+            before: [`j${i}`]
+          })
+        }
+      }).pipe(Effect.provide(LedgerSql.layerSqlite({ filename })), Effect.scoped)
+      // Its journal moved from the WAL file into the database file, as the last connection does.
+      yield* withDriver(filename, "PRAGMA wal_checkpoint(TRUNCATE)")
+      expect(statSync(`${filename}-wal`, { throwIfNoEntry: false })?.size ?? 0).toBe(0)
+      const bytes = readFileSync(filename)
+      const pageSize = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16)
+      // Every page after the first two (sqlite_schema's and the next) filled with 0xff: no valid
+      // b-tree page type, so reading any table rooted there is SQLITE_CORRUPT, whatever the layout.
+      expect(bytes.length / pageSize).toBeGreaterThan(4)
+      bytes.fill(0xff, 2 * pageSize)
+      writeFileSync(filename, bytes)
+      const error = yield* Effect.flip(open(filename))
+      expect([error._tag, error.reason, error.ledger]).toStrictEqual(["LedgerError", "Corrupt", filename])
+      expect(error.message).toContain(filename)
+      expect(error.detail).toContain("the database is corrupt (database disk image is malformed). ")
+      expect(error.detail).toContain("Move the file aside (its journal is lost) and run again to start a new ledger, or put back a copy.")
     }))
 
   it.effect("a path that cannot be created or opened is refused as Unopenable, saying what to check", () =>
