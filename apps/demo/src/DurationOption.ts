@@ -41,20 +41,30 @@ export const parse = (text: string): Option.Option<Duration.Duration> => {
 }
 
 /**
- * An optional duration option named `--<name>`.
+ * An optional duration option named `--<name>`, at most `max`: a longer one is refused while the
+ * arguments are parsed, naming the option, the value and the bound (say the bound in `description`).
  *
  * @since 0.1.0
  */
-export const make = (name: string, description: string): Options.Options<Option.Option<Duration.Duration>> =>
+export const make = (
+  name: string,
+  description: string,
+  max: Duration.Duration
+): Options.Options<Option.Option<Duration.Duration>> =>
   Options.text(name).pipe(
     Options.withPseudoName("DURATION"),
     Options.withDescription(description),
-    Options.mapEffect((text) =>
-      Option.match(parse(text), {
-        onNone: () =>
-          Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name}: ${JSON.stringify(text)} is not a duration: write ${syntax}`))),
-        onSome: Effect.succeed
+    Options.mapEffect((text) => {
+      const refuse = (reason: string) =>
+        Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name}: ${JSON.stringify(shown(text))} ${reason}`)))
+      return Option.match(parse(text), {
+        onNone: () => refuse(`is not a duration: write ${syntax}`),
+        onSome: (duration) =>
+          Duration.greaterThan(duration, max) ? refuse(`is longer than ${Duration.format(max)}, the most it takes`) : Effect.succeed(duration)
       })
-    ),
+    }),
     Options.optional
   )
+
+// What an error message quotes of a value: a huge one is cut short.
+const shown = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}...` : text)

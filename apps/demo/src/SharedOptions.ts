@@ -8,7 +8,7 @@
 import * as DemoIds from "@dds-restore/testing/DemoIds"
 import * as Args from "@effect/cli/Args"
 import * as Options from "@effect/cli/Options"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import type * as Option from "effect/Option"
 import * as DurationOption from "./DurationOption.js"
 
@@ -54,9 +54,18 @@ export const wait = Options.boolean("wait").pipe(
 )
 
 /**
+ * The longest `--lease-wait`: the client's `RestoreClient.maxLeaseWait` (1 hour), restated here so
+ * that reading the arguments does not load the client (test/DurationOption.test.ts holds the two
+ * equal).
+ *
+ * @since 0.2.0
+ */
+export const maxLeaseWait: Duration.Duration = Duration.hours(1)
+
+/**
  * The `--lease-wait` option of the commands that take an instance's lease in the ledger (`restore`,
- * `recover`): how long to wait while another submission holds it. `defaults` says what the command
- * does without it.
+ * `recover`): how long to wait while another submission holds it, at most `maxLeaseWait`.
+ * `defaults` says what the command does without it.
  *
  * @since 0.2.0
  */
@@ -64,5 +73,6 @@ export const leaseWait = (defaults: string): Options.Options<Option.Option<Durat
   DurationOption.make(
     "lease-wait",
     "How long to wait while another submission sharing the ledger (another runner, another operator) holds the instance's lease, " +
-      `e.g. 30s; past it the instance is reported InstanceBusy (exit 2). ${defaults}`
+      `e.g. 30s, at most ${Duration.format(maxLeaseWait)}; past it the instance is reported InstanceBusy (exit 2). ${defaults}`,
+    maxLeaseWait
   )

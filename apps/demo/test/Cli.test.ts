@@ -1,7 +1,7 @@
 // The command line as people and scripts run it: `node apps/demo/dist/bin.js ...`, built first,
 // against the embedded emulator or an emulator served by `dds-restore emulator`.
 import { spawnSync } from "node:child_process"
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { SourceMap, type SourceMapPayload } from "node:module"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -344,6 +344,36 @@ describe("durations", () => {
     // Refused before any target is set up: no emulator was started.
     expect(result.stderr).not.toContain("target:")
   })
+
+  it("a duration over its option's maximum is refused with exit 1, naming the option, the value and the bound, and nothing is sent", async () => {
+    const served = await serve([])
+    try {
+      const env = demoCredentials({ HUAWEICLOUD_SDK_DDS_ENDPOINT: served.url })
+      const ledger = path.join(mkdtempSync(path.join(tmpdir(), "dds-restore-bounds-")), "ledger.db")
+      const restore = ["restore", "examples/collection-plan.json", "--instance", demoInstance, "--ledger", ledger, "--json"]
+      const cases = [
+        [[...restore, "--lease-wait", "61m"], '--lease-wait: "61m" is longer than 1h, the most it takes'],
+        [[...restore, "--reconcile-wait", "2h"], '--reconcile-wait: "2h" is longer than 30m, the most it takes'],
+        [[...restore, "--wait", "--wait-timeout", "8d"], '--wait-timeout: "8d" is longer than 7d, the most it takes'],
+        [[...restore, "--lease-wait", "999999999d"], '--lease-wait: "999999999d" is longer than 1h, the most it takes'],
+        [["recover", "--ledger", ledger, "--lease-wait", "2h", "--json"], '--lease-wait: "2h" is longer than 1h, the most it takes']
+      ] as const
+      for (const [args, message] of cases) {
+        const result = await run(args, env)
+        expect([result.code, document(result.stdout)], args.join(" ")).toStrictEqual([1, { error: { tag: "InvalidValue", message, exit_code: 1 } }])
+        expect(result.stderr).toContain(message)
+      }
+      // Refused while the arguments were read: the ledger was never created, the service never asked.
+      expect(existsSync(ledger)).toBe(false)
+      const state = (await (await fetch(`${served.url}/_emulator/state`)).json()) as { requests: Record<string, number> }
+      expect(state.requests).toStrictEqual({})
+      // The bound itself is taken.
+      const atBound = await run([...restore, "--lease-wait", "1h", "--reconcile-wait", "30m"], env)
+      expect([atBound.code, Object.keys(document(atBound.stdout))]).toStrictEqual([0, ["job_id", "reconciled", "instance_id", "status"]])
+    } finally {
+      await served.stop()
+    }
+  }, 60_000)
 })
 
 describe("dds-restore --version", () => {

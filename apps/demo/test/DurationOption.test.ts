@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
+import { RestoreClient } from "@dds-restore/client"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as DurationOption from "../src/DurationOption.js"
+import * as SharedOptions from "../src/SharedOptions.js"
 
 const millis = (text: string): number | undefined => Option.getOrUndefined(Option.map(DurationOption.parse(text), Duration.toMillis))
 
@@ -19,5 +21,10 @@ describe("durations on the command line", () => {
     for (const text of ["", "30", "s", "1.5h", "-1s", "30 s", "2 hours", "30sec", "1e3ms", "1234567890s"]) {
       expect(millis(text), text).toBeUndefined()
     }
+  })
+
+  it("--lease-wait takes at most the client's own longest lease wait, 1h", () => {
+    expect(Duration.toMillis(SharedOptions.maxLeaseWait)).toBe(Duration.toMillis(RestoreClient.maxLeaseWait))
+    expect(Duration.format(SharedOptions.maxLeaseWait)).toBe("1h")
   })
 })

@@ -56,7 +56,8 @@ export interface Submission {
  * - `resubmitIfAbsent`: when the answer was lost and the search showed no job, submit once more
  *   (false by default: the outcome is reported as unknown instead).
  * - `leaseWait`: how long to wait while another submission, of any process sharing the ledger,
- *   holds the instance's lease, before failing with `InstanceBusy` (default: the client's `lease.wait`).
+ *   holds the instance's lease, before failing with `InstanceBusy` (default: the client's `lease.wait`);
+ *   0 to `maxLeaseWait` (1 hour), anything else refused with `InvalidArgument` before anything is sent.
  *
  * @since 0.1.0
  */
@@ -66,6 +67,14 @@ export interface RestoreOptions {
   readonly resubmitIfAbsent?: boolean | undefined
   readonly leaseWait?: Duration.DurationInput | undefined
 }
+
+/**
+ * The longest `leaseWait` of `restore`, `restoreMany` and `recover`, 1 hour: a submission holds its
+ * instance's lease until it is settled, and a dead one's runs out within its time to live.
+ *
+ * @since 0.2.0
+ */
+export const maxLeaseWait: Duration.Duration = Arguments.maxLeaseWait
 
 /**
  * Every way a restore can fail.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Tracer from "effect/Tracer"
@@ -253,6 +254,33 @@ describe("RestoreClient requests", () => {
       const backwards = yield* Effect.flip(restoreClient.restoreTasks(instanceId, day, 0))
       expect(backwards._tag === "InvalidArgument" && backwards.argument).toBe("to")
       expect(yield* restoreClient.restoreTasks(instanceId, 0, 30 * day)).toHaveLength(1)
+      expect(transport.requests).toHaveLength(1)
+    }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a lease wait over RestoreClient.maxLeaseWait is refused by restore, restoreMany and recover, naming the bound, nothing sent", () => {
+    const transport = restoring(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
+    return Effect.gen(function*() {
+      const restoreClient = yield* RestoreClient.RestoreClient
+      const plan = yield* RestorePlan.decode(JSON.parse(fixture("restore-collections.request.json")))
+      const over = "61 minutes"
+      const refusals = [
+        yield* Effect.flip(restoreClient.restore(instanceId, plan, { preflight: false, leaseWait: over })),
+        yield* Effect.flip(restoreClient.restoreMany([{ instanceId, plan }], { concurrency: 1, leaseWait: Duration.days(2) })),
+        yield* Effect.flip(restoreClient.recover({ leaseWait: over }))
+      ]
+      const tail = "is longer than the longest wait for a lease, 1h: give at most that " +
+        "(a submission that holds the instance longer is stuck, not busy), or 0 not to wait."
+      expect(refusals.map((error) => [error._tag, error.message])).toStrictEqual([
+        ["InvalidArgument", `restore: leaseWait 1h 1m ${tail}`],
+        ["InvalidArgument", `restoreMany: leaseWait 2d ${tail}`],
+        ["InvalidArgument", `recover: leaseWait 1h 1m ${tail}`]
+      ])
+      expect([transport.reads, transport.requests]).toStrictEqual([[], []])
+      // The bound itself is a wait like any other.
+      expect(Duration.toMillis(RestoreClient.maxLeaseWait)).toBe(3_600_000)
+      const submission = yield* restoreClient.restore(instanceId, plan, { preflight: false, leaseWait: RestoreClient.maxLeaseWait })
+      expect(submission).toStrictEqual({ jobId: "a03b1b8a-b756-467c-8a49-38720c3d23ec", reconciled: false })
       expect(transport.requests).toHaveLength(1)
     }).pipe(Effect.provide(client(transport.layer)))
   })

@@ -10,6 +10,7 @@ import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as DurationOption from "../DurationOption.js"
 import * as Global from "../Global.js"
@@ -20,9 +21,25 @@ const noPreflight = Options.boolean("no-preflight").pipe(
   Options.withDescription("Submit without checking the plan against the instance first (the service still refuses what it refuses)")
 )
 
+/**
+ * The most restores `--concurrency` runs at once, the highest `--rate`, and the longest
+ * `--reconcile-wait` and `--wait-timeout`. A new task shows in the task list within seconds, and the
+ * instance stays leased while its job is looked for; a restore job runs for hours, not weeks.
+ *
+ * @since 0.1.0
+ */
+export const limits = {
+  concurrency: 64,
+  rate: 1000,
+  reconcileWait: Duration.minutes(30),
+  waitTimeout: Duration.days(7)
+} as const
+
 const reconcileWait = DurationOption.make(
   "reconcile-wait",
-  "When the answer to the submission is lost, how long to look for its job in the task list before reporting the outcome as unknown (exit 4), e.g. 30s (default 60s)"
+  "When the answer to the submission is lost, how long to look for its job in the task list before reporting the outcome as unknown (exit 4), " +
+    `e.g. 30s, at most ${Duration.format(limits.reconcileWait)} (default 60s)`,
+  limits.reconcileWait
 )
 
 const leaseWaitForOne = leaseWait(
@@ -36,13 +53,6 @@ const instances = Options.text("instances").pipe(
       "at most 10000, 1 MiB); a result per instance, in the file's order, and the exit code of the most severe"
   )
 )
-
-/**
- * The most restores `--concurrency` runs at once, and the highest `--rate`.
- *
- * @since 0.1.0
- */
-export const limits = { concurrency: 64, rate: 1000 } as const
 
 const concurrency = Options.integer("concurrency").pipe(
   Options.withPseudoName("N"),
@@ -68,7 +78,11 @@ const rate = Options.float("rate").pipe(
   Options.optional
 )
 
-const waitTimeout = DurationOption.make("wait-timeout", "With --wait, how long to follow the job at most, e.g. 30m (default 2h; past it, exit 4)")
+const waitTimeout = DurationOption.make(
+  "wait-timeout",
+  `With --wait, how long to follow the job at most, e.g. 30m, at most ${Duration.format(limits.waitTimeout)} (default 2h; past it, exit 4)`,
+  limits.waitTimeout
+)
 
 /**
  * The `restore` command.

@@ -134,16 +134,19 @@ export const requestRate = (
       })
     )
 
-/** How long to wait for an instance's lease: a finite duration, 0 for not at all. */
-export const leaseWait = (operation: string, value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidArgument> =>
-  Option.match(Option.filter(Duration.decodeUnknown(value), Duration.isFinite), {
-    onSome: Effect.succeed,
+/** The longest wait for an instance's lease, public as `RestoreClient.maxLeaseWait`, which says why. */
+export const maxLeaseWait: Duration.Duration = Duration.hours(1)
+
+/** How long to wait for an instance's lease: 0 (not at all) to `maxLeaseWait`. */
+export const leaseWait = (operation: string, value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidArgument> => {
+  const refuse = (reason: string) => Effect.fail(new InvalidArgument({ operation, argument: "leaseWait", reason }))
+  return Option.match(Option.filter(Duration.decodeUnknown(value), Duration.isFinite), {
+    onSome: (wait) =>
+      Duration.greaterThan(wait, maxLeaseWait)
+        ? refuse(`${Duration.format(wait)} is longer than the longest wait for a lease, ${Duration.format(maxLeaseWait)}: ` +
+          "give at most that (a submission that holds the instance longer is stuck, not busy), or 0 not to wait.")
+        : Effect.succeed(wait),
     onNone: () =>
-      Effect.fail(
-        new InvalidArgument({
-          operation,
-          argument: "leaseWait",
-          reason: `${quote(String(value))} is not a wait for a lease: give a finite duration, such as "30 seconds", or 0 not to wait.`
-        })
-      )
+      refuse(`${quote(String(value))} is not a wait for a lease: give a finite duration, such as "30 seconds", or 0 not to wait.`)
   })
+}
