@@ -88,33 +88,21 @@ describe("Rules: each broken rule is reported with its path", () => {
       expect(plan.entries).toHaveLength(1)
     }))
 
-  it.effect("<db>.<new name> is at most 120 bytes", () =>
+  // The largest name that fits, and one byte more. In UTF-8 bytes, as MongoDB counts them: "名前." is
+  // 7 bytes and each 集 3, so the CJK name is 121 bytes in only 41 UTF-16 units.
+  it.effect.each<readonly [string, string, string, string]>([
+    ["ASCII", "shop", "n".repeat(115), "n".repeat(116)],
+    ["CJK", "名前", "a".repeat(113), "集".repeat(38)]
+  ])("<db>.<new name> is at most 120 UTF-8 bytes (%s)", ([, db, fits, tooLong]) =>
     Effect.gen(function*() {
-      const db = "shop" // "shop." is 5 characters
-      const fits = "n".repeat(115)
-      const tooLong = "n".repeat(116)
+      expect(new TextEncoder().encode(`${db}.${fits}`).length).toBe(120)
       expect(
         yield* issuesOf({
           restore_collections: [collections(db, { old_name: "a", new_name: fits }, { old_name: "b", new_name: tooLong })]
         })
       ).toStrictEqual([{
         path: ["restore_collections", 0, "collections", 1, "new_name"],
-        message: `"shop.${tooLong}" would be 121 bytes; at most 120 (MongoDB counts UTF-8 bytes): choose a shorter new_name`
-      }])
-    }))
-
-  it.effect("the 120 are UTF-8 bytes, as MongoDB counts them: 39 CJK characters are 117 bytes", () =>
-    Effect.gen(function*() {
-      const db = "名前" // 6 bytes, "名前." is 7
-      const fits = "a".repeat(113) // 7 + 113 = 120
-      const tooLong = "集".repeat(38) // 7 + 114 = 121 bytes in 40 UTF-16 units
-      expect(
-        yield* issuesOf({
-          restore_collections: [collections(db, { old_name: "a", new_name: fits }, { old_name: "b", new_name: tooLong })]
-        })
-      ).toStrictEqual([{
-        path: ["restore_collections", 0, "collections", 1, "new_name"],
-        message: `"名前.${tooLong}" would be 121 bytes; at most 120 (MongoDB counts UTF-8 bytes): choose a shorter new_name`
+        message: `"${db}.${tooLong}" would be 121 bytes; at most 120 (MongoDB counts UTF-8 bytes): choose a shorter new_name`
       }])
     }))
 
