@@ -3,10 +3,12 @@
 // dist/dds-restore.cjs, with its source map so that stack traces can name our files. Each
 // command's handler is a dynamic import (src/Handler.ts) that esbuild keeps lazy: its module, and
 // the client, HTTP stack, emulator or testing kit it needs, run only when that command does, and
-// the Node modules they use are required only then. dist/bin.js (src/bin.ts) runs the bundle with
-// a V8 code cache per command, keyed by the bundle's hash and the command's name, both written into
-// it here (the names from the program's own `--help --json`). dist/help-pages.json holds every
-// command's text help as @effect/cli renders it (src/HelpPages.ts).
+// the Node modules they use are required only then. dist/dds-restore-fast.cjs (src/fast.ts) is the
+// fast path: --help, --version and validate without @effect/cli (src/FastPath.ts). dist/bin.js
+// (src/bin.ts) chooses one of the two from the arguments and runs it with a V8 code cache per
+// command, keyed by the bundles' hash and the command's name, both written into it here (the names
+// from the program's own `--help --json`). dist/help-pages.json holds every command's text help as
+// @effect/cli renders it (src/HelpPages.ts), which both programs write.
 //
 // Usage: node build.mjs   (pnpm build)
 import { execFile } from "node:child_process"
@@ -47,7 +49,6 @@ await esbuild.build({
   sourcesContent: false
 })
 
-const build = createHash("sha256").update(await readFile(path.join(dist, "dds-restore.cjs"))).digest("hex").slice(0, 16)
 
 // Every command's help, from the program itself: its JSON document (the subcommands' names key the
 // code cache, one per command) and its text as @effect/cli renders it, saved in help-pages.json
@@ -73,6 +74,23 @@ const visit = async (names) => {
 const [help] = await visit([])
 await writeFile(path.join(dist, "help-pages.json"), `${JSON.stringify(pages, null, 2)}\n`)
 await writeFile(path.join(dist, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`)
+const commands = JSON.stringify(help.subcommands.map((command) => command.name))
+// The fast path (src/fast.ts): --help, --version and validate without @effect/cli, a program of its
+// own with its own code caches, which bin.js starts for the arguments src/FastPath.ts recognises.
+await esbuild.build({
+  ...common,
+  entryPoints: ["src/fast.ts"],
+  outfile: "dist/dds-restore-fast.cjs",
+  format: "cjs",
+  sourcemap: "linked",
+  sourcesContent: false,
+  define: { DDS_RESTORE_COMMANDS: commands }
+})
+const build = createHash("sha256")
+  .update(await readFile(path.join(dist, "dds-restore.cjs")))
+  .update(await readFile(path.join(dist, "dds-restore-fast.cjs")))
+  .digest("hex")
+  .slice(0, 16)
 await esbuild.build({
   ...common,
   entryPoints: ["src/bin.ts"],
@@ -82,6 +100,6 @@ await esbuild.build({
   format: "cjs",
   define: {
     DDS_RESTORE_BUILD: JSON.stringify(build),
-    DDS_RESTORE_COMMANDS: JSON.stringify(help.subcommands.map((command) => command.name))
+    DDS_RESTORE_COMMANDS: commands
   }
 })

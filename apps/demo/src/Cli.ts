@@ -13,9 +13,7 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
-import packageJson from "../package.json" with { type: "json" }
 import * as Emulator from "./commands/Emulator.js"
 import * as Job from "./commands/Job.js"
 import * as Ledger from "./commands/Ledger.js"
@@ -25,7 +23,6 @@ import * as Restore from "./commands/Restore.js"
 import * as Validate from "./commands/Validate.js"
 import * as Windows from "./commands/Windows.js"
 import * as Completions from "./Completions.js"
-import * as Defect from "./Defect.js"
 import * as Failure from "./Failure.js"
 import * as Global from "./Global.js"
 import * as HelpDocument from "./HelpDocument.js"
@@ -33,13 +30,15 @@ import * as HelpPages from "./HelpPages.js"
 import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 import * as RelativeTime from "./RelativeTime.js"
+import * as Settle from "./Settle.js"
+import * as Version from "./Version.js"
 
 /**
  * The version the command line reports (`--version`): its package's.
  *
  * @since 0.1.0
  */
-export const version: string = packageJson.version
+export const version: string = Version.version
 
 /**
  * The help text of the root command.
@@ -96,7 +95,7 @@ export const command = Global.root.pipe(
   ])
 )
 
-const name = "dds-restore"
+const name = Version.name
 
 const cli = Command.run(command, { name, version })
 
@@ -120,7 +119,7 @@ const helpOrRun = (argv: ReadonlyArray<string>, json: boolean) =>
  *
  * @since 0.1.0
  */
-export const jsonRequested = (argv: ReadonlyArray<string>): boolean => argv.slice(2).includes("--json")
+export const jsonRequested: (argv: ReadonlyArray<string>) => boolean = Settle.jsonRequested
 
 /**
  * Runs the command line on `argv` (as `process.argv`: node and the script first) and gives the
@@ -130,11 +129,7 @@ export const jsonRequested = (argv: ReadonlyArray<string>): boolean => argv.slic
  */
 export const run = (
   argv: ReadonlyArray<string>,
-  options: {
-    /** The signal that is interrupting the run, when one is. */
-    readonly signal?: () => Interruption.Signal | undefined
-    /** Told the exit code of an interrupted run (130, 143, or 0 for a server stopped). */
-    readonly interruptedWith?: (code: number) => void
+  options: Settle.Options & {
     /** Whether standard input is a terminal, which the wizard needs to ask its questions. */
     readonly stdinIsTerminal?: boolean
   } = {}
@@ -164,61 +159,24 @@ export const run = (
       NodePath.layer,
       NodeTerminal.layer,
       Layer.succeed(CliConfig.CliConfig, config),
-      // The client's warnings (a lost answer being settled, a retry) are for people: standard
-      // error, so that standard output keeps only results (one JSON document with --json).
-      Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
+      Output.logger
     ))
   )
 }
 
 /**
- * How a run of the command line ends, whatever its program did: the exit code of a failure the
- * program reported (`Failure.Exit`), @effect/cli's refusal of the arguments, a defect (or a failure
- * no command is typed to end with) reported as a defect (see `Defect`), and an interruption by a signal
- * reported with the state it left (see `Interruption`). With `json`, standard output holds one JSON
- * document in every case: a defect after the program wrote its document adds none.
+ * How a run of the command line ends (see `Settle`), with @effect/cli's refusal of the arguments:
+ * exit code 1 (0 for the help it was asked for) after the text @effect/cli has written, and with
+ * `json` one JSON document saying what was wrong.
  *
  * @since 0.1.0
  */
 export const settle = <R>(
   program: Effect.Effect<unknown, unknown, R>,
   json: boolean,
-  options: {
-    readonly signal?: () => Interruption.Signal | undefined
-    readonly interruptedWith?: (code: number) => void
-  } = {}
+  options: Settle.Options = {}
 ): Effect.Effect<number, never, R | Output.Output> =>
-  Effect.suspend(() => {
-    let written = false
-    const tracked = Effect.provideServiceEffect(
-      program,
-      Output.Output,
-      Effect.map(Output.Output, (output) => ({ ...output, out: (text: string) => {
-        output.out(text)
-        written = true
-      } }))
-    )
-    return tracked.pipe(
-      Effect.as(Failure.ExitCode.done),
-      Effect.catchAll((error) =>
-        error instanceof Failure.Exit
-          ? Effect.succeed(error.code)
-          : ValidationError.isValidationError(error)
-          ? refused(error, json)
-          // Nothing else is typed to reach here; anything that does anyway is a bug of this program.
-          : Defect.report(error, json && !written)
-      ),
-      // A defect is a bug of this program: said as such, never a silent exit.
-      Effect.catchAllDefect((defect) => Defect.report(defect, json && !written)),
-      Effect.onInterrupt(() => {
-        const signal = options.signal?.()
-        return signal === undefined
-          ? Effect.void
-          : Effect.flatMap(Interruption.report(signal, json), (code) => Effect.sync(() => options.interruptedWith?.(code)))
-      })
-    )
-  })
-
+  Settle.settle(program, json, options, (error) => ValidationError.isValidationError(error) ? refused(error, json) : undefined)
 
 // @effect/cli has already written what was wrong with the arguments (or the help asked for) on
 // standard error; with --json, standard output still gets its one document.

@@ -30,7 +30,12 @@ export const key = (document: HelpDocument.Document): string => document.usage.j
 
 let pages: Readonly<Record<string, string>> | undefined
 
-const load = (): Readonly<Record<string, string>> => {
+/**
+ * Every saved page, keyed by its command's usage; none when the file is missing or unreadable.
+ *
+ * @since 0.2.0
+ */
+export const all = (): Readonly<Record<string, string>> => {
   if (pages !== undefined) return pages
   try {
     // The program's directory: the bundle is a CommonJS script that bin.ts runs with it.
@@ -51,7 +56,7 @@ const load = (): Readonly<Record<string, string>> => {
  * @since 0.1.0
  */
 export const find = (document: HelpDocument.Document): Option.Option<string> => {
-  const saved = load()
+  const saved = all()
   const page = Object.hasOwn(saved, key(document)) ? saved[key(document)] : undefined
   return typeof page === "string" ? Option.some(page) : Option.none()
 }

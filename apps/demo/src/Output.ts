@@ -8,6 +8,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 
 /**
  * The two streams of the command line.
@@ -70,3 +71,11 @@ export const note = (text: string): Effect.Effect<void, never, Output> => Effect
  */
 export const json = (value: unknown): Effect.Effect<void, never, Output> =>
   Effect.map(Output, (output) => output.out(`${JSON.stringify(value, null, 2)}\n`))
+
+/**
+ * Where logs go: the client's warnings (a lost answer being settled, a retry) are for people, on
+ * standard error, so that standard output keeps only results (one JSON document with `--json`).
+ *
+ * @since 0.2.0
+ */
+export const logger: Layer.Layer<never> = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))

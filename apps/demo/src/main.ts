@@ -1,75 +1,11 @@
 /**
- * The command line's program: runs it on the process's arguments and exits with its code. The
- * build bundles it into `dist/dds-restore.cjs`, which `bin.ts` runs.
- *
- * SIGINT and SIGTERM interrupt the run: the command says what it left (see `Interruption`) and the
- * process exits 130 or 143. One signal is enough: if the run has not ended a few seconds later,
- * the process exits anyway with the same code.
- *
- * An exception thrown outside the run (from a callback of Node's, which no command expects) is a
- * defect like one inside it: said as such (see `Defect`), exit code 2, never a silent exit. The one
- * exception is standard output's reader going away (EPIPE, as with `| head`): the program ends
- * quietly with 141, the code of a program that SIGPIPE ended.
+ * The command line's full program: every command and option, parsed by @effect/cli, run as a
+ * process (see `Process`). The build bundles it into `dist/dds-restore.cjs`, which `bin.ts` runs
+ * for any arguments the fast path (`fast.ts`) does not answer.
  *
  * @since 0.1.0
  */
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as Effect from "effect/Effect"
 import * as Cli from "./Cli.js"
-import * as Defect from "./Defect.js"
-import * as Interruption from "./Interruption.js"
-import * as Output from "./Output.js"
+import * as Process from "./Process.js"
 
-let received: Interruption.Signal | undefined
-let interruptedCode: number | undefined
-
-const onSignal = (signal: Interruption.Signal) => () => {
-  if (received !== undefined) return
-  received = signal
-  process.exitCode = Interruption.exitCodes[signal]
-  setTimeout(() => process.exit(Interruption.exitCodes[signal]), 5_000).unref()
-}
-// Before runMain's own listeners, which interrupt the program: the signal is known when it is.
-process.once("SIGINT", onSignal("SIGINT"))
-process.once("SIGTERM", onSignal("SIGTERM"))
-
-const brokenPipeExitCode = 141
-
-const isBrokenPipe = (error: unknown): boolean =>
-  typeof error === "object" && error !== null && "code" in error && error.code === "EPIPE"
-
-// Whether standard output has received something: with --json, it holds one document at most.
-const streams = Output.processStreams()
-let written = false
-const output = Output.Output.of({
-  ...streams,
-  out: (text) => {
-    streams.out(text)
-    written = true
-  }
-})
-const json = Cli.jsonRequested(process.argv)
-process.on("uncaughtException", (error) =>
-  process.exit(
-    // The reader of standard output went away (`dds-restore ... | head`): the program ends quietly,
-    // with the code of one that SIGPIPE ended (128 + 13), as other commands of a pipeline do.
-    isBrokenPipe(error) ? brokenPipeExitCode : Defect.reportNow(streams, error, json, written)
-  )
-)
-
-NodeRuntime.runMain(
-  Cli.run(process.argv, {
-    signal: () => received,
-    interruptedWith: (code) => (interruptedCode = code),
-    stdinIsTerminal: process.stdin.isTTY === true
-  }).pipe(
-    Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))),
-    Effect.provideService(Output.Output, output)
-  ),
-  {
-    disableErrorReporting: true,
-    disablePrettyLogger: true,
-    teardown: (_exit, onExit) =>
-      onExit(received === undefined ? Number(process.exitCode ?? 0) : interruptedCode ?? Interruption.exitCodes[received])
-  }
-)
+Process.run(Cli.run)

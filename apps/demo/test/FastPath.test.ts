@@ -1,0 +1,160 @@
+// The fast path (--help, --version and validate answered without @effect/cli) must answer exactly
+// as the full program does: every argument list below is run through the bin users get
+// (apps/demo/dist/bin.js, which takes the fast path for what src/FastPath.ts recognises) and
+// through the full program alone (apps/demo/dist/dds-restore.cjs), and the two must write the same
+// bytes on standard output and standard error and end with the same code.
+import { spawn } from "node:child_process"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import * as FastPath from "../src/FastPath.js"
+import { bin, cleanEnv, type Result, root } from "./support.js"
+
+const dist = path.join(root, "apps/demo/dist")
+
+const runScript = (script: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, input: string): Promise<Result> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input)
+  })
+
+const files = mkdtempSync(path.join(tmpdir(), "dds-restore-fast-"))
+const file = (name: string, content: string | Uint8Array): string => {
+  const at = path.join(files, name)
+  writeFileSync(at, content)
+  return at
+}
+const validPlan = JSON.stringify({
+  restore_collections: [
+    {
+      database: "shop",
+      collections: [
+        { old_name: "orders", new_name: "orders_restored", restore_collection_time: "2026-11-25T12:00:00Z" },
+        { old_name: "customers", restore_collection_time: 1795000000000 }
+      ]
+    },
+    { database: "analytics", restore_database_time: "2026-11-25T12:00:00.000+08:00" }
+  ]
+})
+const valid = file("valid.json", validPlan)
+const badJson = file("bad.json", "{ \"restore_collections\": [")
+const notUtf8 = file("latin1.json", Uint8Array.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]))
+const empty = file("empty.json", "")
+const directory = path.join(files, "a-directory")
+mkdirSync(directory)
+const cache = path.join(files, "cache")
+
+// The build has saved every command's help page (test/globalSetup.ts builds first), keyed by usage.
+const pages = (): Readonly<Record<string, string>> =>
+  JSON.parse(readFileSync(path.join(dist, "help-pages.json"), "utf8")) as Record<string, string>
+const commands = Object.keys(pages()).map((usage) => usage.split(" ")[0] ?? "").filter((name) => name !== "dds-restore")
+
+interface Case {
+  readonly args: ReadonlyArray<string>
+  /** Whether the fast path answers it (else the full program does, through the bin as well). */
+  readonly fast: boolean
+  readonly input?: string
+}
+
+const cases: ReadonlyArray<Case> = [
+  { args: ["--help"], fast: true },
+  { args: ["-h"], fast: true },
+  ...commands.flatMap((command) => [{ args: [command, "--help"], fast: true }, { args: [command, "-h"], fast: true }]),
+  { args: ["--help", "--json"], fast: false },
+  { args: ["validate", "--help", "--json"], fast: false },
+  { args: ["--help", "validate"], fast: false },
+  { args: ["-h", "-h"], fast: false },
+  { args: ["valdate", "--help"], fast: false },
+  { args: ["--region", "cn-north-4", "windows", "--help"], fast: false },
+  { args: ["validate", valid, "--help"], fast: false },
+  { args: ["--version"], fast: true },
+  { args: ["--version", "--json"], fast: true },
+  { args: ["--json", "--version"], fast: true },
+  { args: ["--version", "--version"], fast: false },
+  { args: ["validate", "--version"], fast: false },
+  { args: ["validate", valid], fast: true },
+  { args: ["validate", valid, "--json"], fast: true },
+  { args: ["validate", "--json", valid], fast: true },
+  { args: ["validate", "examples/invalid-plan.json"], fast: true },
+  { args: ["validate", "examples/invalid-plan.json", "--json"], fast: true },
+  { args: ["validate", "no-such-plan.json"], fast: true },
+  { args: ["validate", "--json", "no-such-plan.json"], fast: true },
+  { args: ["validate", badJson], fast: true },
+  { args: ["validate", badJson, "--json"], fast: true },
+  { args: ["validate", notUtf8], fast: true },
+  { args: ["validate", empty, "--json"], fast: true },
+  { args: ["validate", directory], fast: true },
+  { args: ["validate", "-"], fast: true, input: validPlan },
+  { args: ["validate", "--json", "-"], fast: true, input: "[1, 2" },
+  { args: ["validate"], fast: false },
+  { args: ["validate", "--json"], fast: false },
+  { args: ["validate", valid, valid], fast: false },
+  { args: ["validate", valid, "--json", "--json"], fast: false },
+  { args: ["validate", "--jsn", valid], fast: false },
+  { args: ["validate", valid, "--jsn"], fast: false },
+  { args: ["validate", "--json=true", valid], fast: false },
+  { args: ["validate", "--", valid], fast: false },
+  { args: ["validate", ""], fast: false },
+  { args: ["Validate", valid], fast: false },
+  { args: ["--endpoint", "http://127.0.0.1:1", "validate", valid], fast: false },
+  { args: ["validate", valid, "--wizard"], fast: false },
+  { args: [], fast: false }
+]
+
+describe("the fast path", () => {
+  it("knows every command", () => {
+    expect(commands).toHaveLength(8)
+    expect(commands).toContain("validate")
+  })
+
+  it("is taken for exactly --help, --version and validate <file> with or without --json", () => {
+    const saved = pages()
+    expect(cases.filter((c) => (FastPath.route(c.args, commands, saved) !== undefined) !== c.fast).map((c) => c.args)).toStrictEqual([])
+    expect(FastPath.route(["validate", "--json", "plan.json"], commands, {})).toStrictEqual({ _tag: "Validate", file: "plan.json", json: true })
+    expect(FastPath.route(["--version", "--json"], commands, {})).toStrictEqual({ _tag: "Version", json: true })
+    expect(FastPath.route(["plan", "-h"], commands, saved)).toStrictEqual({
+      _tag: "Help",
+      page: Object.entries(saved).find(([usage]) => usage.startsWith("plan "))?.[1]
+    })
+    // Without a saved page, @effect/cli renders the help.
+    expect(FastPath.route(["--help"], commands, {})).toBe(undefined)
+  })
+
+  it("answers every case byte for byte as the full program does, exit code included", async () => {
+    const env = cleanEnv({ XDG_CACHE_HOME: cache })
+    const mismatches: Array<unknown> = []
+    // Four cases at a time: the machine is shared.
+    for (let at = 0; at < cases.length; at += 4) {
+      await Promise.all(cases.slice(at, at + 4).map(async ({ args, input }) => {
+        const [viaBin, full] = await Promise.all([
+          runScript(bin, args, env, input ?? ""),
+          runScript(path.join(dist, "dds-restore.cjs"), args, env, input ?? "")
+        ])
+        if (JSON.stringify(viaBin) !== JSON.stringify(full)) mismatches.push({ args, viaBin, full })
+      }))
+    }
+    expect(mismatches).toStrictEqual([])
+    // The fast cases did start the fast program: each kind saved its own code cache.
+    const fastCaches = readdirSync(path.join(cache, "dds-restore")).flatMap((name) => /^[0-9a-f]{16}-fast-([a-z]+)-/.exec(name)?.[1] ?? [])
+    expect(fastCaches.sort()).toStrictEqual(["help", "validate", "version"])
+  }, 180_000)
+
+  it("a plan with relative times reads the same through both, up to the moment each resolved them", async () => {
+    const moments = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, "<iso>").replace(/\d{13}/g, "<ms>")
+    for (const args of [["validate", "examples/collection-plan.json"], ["validate", "examples/collection-plan.json", "--json"]]) {
+      const [viaBin, full] = await Promise.all([
+        runScript(bin, args, cleanEnv(), ""),
+        runScript(path.join(dist, "dds-restore.cjs"), args, cleanEnv(), "")
+      ])
+      expect(viaBin.code).toBe(0)
+      expect({ ...viaBin, stdout: moments(viaBin.stdout) }).toStrictEqual({ ...full, stdout: moments(full.stdout) })
+    }
+  }, 60_000)
+})
