@@ -449,7 +449,7 @@ describe("the bundled bin", () => {
     expect(first.code).toBe(0)
     const [file, ...others] = readdirSync(cache)
     expect(others).toStrictEqual([])
-    expect(file).toMatch(new RegExp(`^[0-9a-f]{16}-validate-${process.arch}-v8-.+\\.bin$`))
+    expect(file).toMatch(new RegExp(`^[0-9a-f]{16}-fast-validate-${process.arch}-v8-.+\\.bin$`))
     const written = statSync(path.join(cache, file ?? ""))
     expect(written.size).toBeGreaterThan(100_000)
 
@@ -477,10 +477,12 @@ describe("the bundled bin", () => {
     const stale = `0000000000000000-validate-${process.arch}-v8-${process.versions.v8}.bin`
     writeFileSync(path.join(cache, stale), "a cache of another build")
     expect((await run(["--help"], env)).code).toBe(0)
+    expect((await run(["--completions", "bash"], env)).code).toBe(0)
     // An option's value before the command does not hide it.
     expect((await run(["--region", "cn-north-4", "windows", "--help"], env)).code).toBe(0)
+    // --help and validate through the fast path (see FastPath.test.ts), the others through the full program.
     expect(readdirSync(cache).sort()).toStrictEqual(
-      ["main", "validate", "windows"].map((command) => `${build}-${command}-${process.arch}-v8-${process.versions.v8}.bin`)
+      ["fast-help", "fast-validate", "main", "windows"].map((command) => `${build}-${command}-${process.arch}-v8-${process.versions.v8}.bin`)
     )
   })
 
