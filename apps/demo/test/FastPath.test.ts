@@ -3,8 +3,8 @@
 // (apps/demo/dist/bin.js, which takes the fast path for what src/FastPath.ts recognises) and
 // through the full program alone (apps/demo/dist/dds-restore.cjs), and the two must write the same
 // bytes on standard output and standard error and end with the same code.
-import { spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { type ChildProcess, spawn } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
@@ -13,7 +13,14 @@ import { bin, cleanEnv, type Result, root } from "./support.js"
 
 const dist = path.join(root, "apps/demo/dist")
 
-const runScript = (script: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, input: string): Promise<Result> =>
+const runScript = (
+  script: string,
+  args: ReadonlyArray<string>,
+  env: NodeJS.ProcessEnv,
+  input: string,
+  // Instead of closing standard input: told the process, for signals.
+  meanwhile?: (child: ChildProcess) => void
+): Promise<Result> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] })
     let stdout = ""
@@ -21,8 +28,9 @@ const runScript = (script: string, args: ReadonlyArray<string>, env: NodeJS.Proc
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
     child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(input)
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal === null ? null : -1), stdout, stderr }))
+    if (meanwhile === undefined) child.stdin.end(input)
+    else meanwhile(child)
   })
 
 const files = mkdtempSync(path.join(tmpdir(), "dds-restore-fast-"))
@@ -155,6 +163,46 @@ describe("the fast path", () => {
       ])
       expect(viaBin.code).toBe(0)
       expect({ ...viaBin, stdout: moments(viaBin.stdout) }).toStrictEqual({ ...full, stdout: moments(full.stdout) })
+    }
+  }, 60_000)
+
+  it("an interruption while validate - reads standard input ends alike: 130 or 143, what was left on stderr and in --json", async () => {
+    // Once the run reads standard input (its signal handlers are in place by then), a marker file
+    // says so, and the test sends the signal.
+    const reading = (marker: string) =>
+      cleanEnv({
+        NODE_OPTIONS: `--require=${
+          file(
+            `${path.basename(marker)}.cjs`,
+            `process.stdin.once("resume", () => require("node:fs").writeFileSync(${JSON.stringify(marker)}, ""))\n`
+          )
+        }`
+      })
+    const interrupted = async (script: string, args: ReadonlyArray<string>, signal: NodeJS.Signals, marker: string) => {
+      const children: Array<ChildProcess> = []
+      try {
+        return await runScript(script, args, reading(marker), "", (child) => {
+          children.push(child)
+          const poll = setInterval(() => {
+            if (!existsSync(marker)) return
+            clearInterval(poll)
+            child.kill(signal)
+          }, 20)
+          child.on("close", () => clearInterval(poll))
+        })
+      } finally {
+        for (const child of children) child.kill("SIGKILL")
+      }
+    }
+    let n = 0
+    for (const [args, signal] of [[["validate", "-"], "SIGINT"], [["validate", "--json", "-"], "SIGTERM"]] as const) {
+      const [viaBin, full] = await Promise.all([
+        interrupted(bin, args, signal, path.join(files, `reading-${n++}`)),
+        interrupted(path.join(dist, "dds-restore.cjs"), args, signal, path.join(files, `reading-${n++}`))
+      ])
+      expect(viaBin.code).toBe(signal === "SIGINT" ? 130 : 143)
+      expect(viaBin.stderr).toBe(`interrupted by ${signal}: nothing was submitted\n`)
+      expect(viaBin).toStrictEqual(full)
     }
   }, 60_000)
 })
