@@ -3,35 +3,15 @@
 // (apps/demo/dist/bin.js, which takes the fast path for what src/FastPath.ts recognises) and
 // through the full program alone (apps/demo/dist/dds-restore.cjs), and the two must write the same
 // bytes on standard output and standard error and end with the same code.
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import * as FastPath from "../src/FastPath.js"
-import { bin, cleanEnv, type Result, root } from "./support.js"
+import { bin, cleanEnv, root, runScript } from "./support.js"
 
 const dist = path.join(root, "apps/demo/dist")
-
-const runScript = (
-  script: string,
-  args: ReadonlyArray<string>,
-  env: NodeJS.ProcessEnv,
-  input: string,
-  // Instead of closing standard input: told the process, for signals.
-  meanwhile?: (child: ChildProcess) => void
-): Promise<Result> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal === null ? null : -1), stdout, stderr }))
-    if (meanwhile === undefined) child.stdin.end(input)
-    else meanwhile(child)
-  })
 
 const files = mkdtempSync(path.join(tmpdir(), "dds-restore-fast-"))
 const file = (name: string, content: string | Uint8Array): string => {

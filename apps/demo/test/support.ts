@@ -1,6 +1,6 @@
 // Running the built command line as a subprocess, as people and scripts do: the build, a clean
 // environment (no cloud settings, an empty home), and emulators served by `dds-restore emulator`.
-import { execFile, spawn } from "node:child_process"
+import { type ChildProcess, execFile, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import * as Http from "node:http"
 import type * as Net from "node:net"
@@ -50,18 +50,33 @@ export interface Result {
   readonly stderr: string
 }
 
-/** Runs `dds-restore <args>` to its end from the repository's root, with `input` (else nothing) on its stdin. */
-export const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv(), input?: string): Promise<Result> =>
+/**
+ * Runs `node <script> <args>` to its end from the repository's root, with `input` (else nothing) on
+ * its stdin; or, given `meanwhile`, with its stdin left open and the child handed to `meanwhile`
+ * (to signal it). A child a signal ended has the code -1.
+ */
+export const runScript = (
+  script: string,
+  args: ReadonlyArray<string>,
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  input?: string,
+  meanwhile?: (child: ChildProcess) => void
+): Promise<Result> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
     child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(input ?? "")
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal === null ? null : -1), stdout, stderr }))
+    if (meanwhile === undefined) child.stdin.end(input ?? "")
+    else meanwhile(child)
   })
+
+/** Runs `dds-restore <args>` to its end from the repository's root, with `input` (else nothing) on its stdin. */
+export const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv(), input?: string): Promise<Result> =>
+  runScript(bin, args, env, input)
 
 export interface Started {
   readonly pid: number
