@@ -4,8 +4,9 @@
  * instance's lease, the instance's restore tasks are read just before sending (the *before set*),
  * and after a lost answer only a task that is not in the before set and that no other submission
  * of the ledger holds can be this submission's job. One such task: it is ours. More than one, or
- * one that another unsettled submission of the instance may have started: the outcome is unknown,
- * with the candidates, never a guess. The skew margin only widens the span searched.
+ * one that another unsettled submission of the instance may have started, or none but new tasks
+ * that other submissions hold: the outcome is unknown, with the candidates, never a guess (and
+ * never not started). The skew margin only widens the span searched.
  */
 import { RestorePlan, ServiceTime, Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
@@ -144,11 +145,15 @@ export const make = (
     Effect.map(reads.tasks(id, ServiceTime.formatTaskTime(at - margin), ServiceTime.formatTaskTime(at + margin)), (tasks) => new Set(tasks.map((task) => task.id)))
 
   // Reads the task list until exactly one task new to the submission, held by no other submission,
-  // shows up (or more than one), or the deadline passes. Runs under the instance's lease.
+  // shows up (or more than one), or the deadline passes. A new task that another submission holds
+  // is not this one's job while one that nobody holds is there to be found; but when the wait ends
+  // with only such tasks, the outcome is unknown with them as the candidates, never absent (the
+  // claim is no proof that this submission started nothing). Runs under the instance's lease.
   const lookup = (id: string, search: Search, settings: Reconcile.Settings): Effect.Effect<Lookup, RestoreLedger.LedgerError> =>
     Effect.gen(function*() {
       const margin = Duration.toMillis(settings.clockSkewMargin)
       const searchedFrom = search.searchFrom
+      let claimed: ReadonlyArray<readonly [string, string]> = []
       for (;;) {
         const now = yield* Clock.currentTimeMillis
         const listed = yield* Effect.either(
@@ -157,6 +162,7 @@ export const make = (
         if (Either.isRight(listed)) {
           const fresh = [...new Set(listed.right.map((task) => task.id))].filter((jobId) => !search.before.has(jobId))
           const claims = fresh.length === 0 ? new Map<string, string>() : yield* ledger.claims(service, fresh)
+          claimed = [...claims].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           const open = fresh.filter((jobId) => !claims.has(jobId)).sort()
           if (open.length > 1) {
             return {
@@ -187,7 +193,16 @@ export const make = (
         const left = search.deadline - (yield* Clock.currentTimeMillis)
         if (left <= 0) {
           return Either.isRight(listed)
-            ? { _tag: "Absent", searchedFrom } as const
+            ? claimed.length > 0
+              ? {
+                _tag: "Ambiguous",
+                searchedFrom,
+                candidates: claimed.map(([jobId]) => jobId),
+                ambiguity: `every restore task new to it is already another submission's job (${
+                  claimed.map(([jobId, holder]) => `${jobId} of submission ${holder}`).join(", ")
+                }), and the task list cannot tell whether it started one of them`
+              } as const
+              : { _tag: "Absent", searchedFrom } as const
             : { _tag: "Unreadable", searchedFrom, failure: listed.left } as const
         }
         yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))

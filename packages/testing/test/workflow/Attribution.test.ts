@@ -1,7 +1,8 @@
 // Attribution by exclusion, over the fake under TestClock and under every order of the task list: a
 // lost answer is settled only with a task that is new to the submission (not in its before set)
-// and that no other submission of the ledger holds; more than one such task is reported as
-// unknown with the candidates; a submission whose caller died between sending and settling is
+// and that no other submission of the ledger holds; more than one such task, or one that an
+// unsettled submission may have started, or none but tasks other submissions claimed, is reported
+// as unknown with the candidates; a submission whose caller died between sending and settling is
 // settled by recover, which leaves one a live restore holds to its owner past its lease wait. Clients
 // share one ledger as processes sharing a ledger file do.
 import { type DdsConfig, DdsRequest, type Reconcile, RestoreClient, RestoreLedger, type Signer, type Transport } from "@dds-restore/client"
@@ -141,6 +142,70 @@ for (const taskOrder of FakeDds.taskOrders) {
           expect(entry?.outcome).toStrictEqual(
             RestoreLedger.Outcome.Unknown({ candidates: [mine, foreign].sort(), reason: "2 restore tasks new to it and held by no other submission showed up" })
           )
+        })
+      ))
+
+    it.effect("the only new task after a lost answer is another submission's job: the outcome is unknown, with it as the candidate, never not started", () =>
+      run(
+        { taskOrder, jobVisibleAfter: "5 seconds", busyWhileRestoring: true },
+        Effect.gen(function*() {
+          const fake = yield* FakeDds.FakeDds
+          const ledger = yield* RestoreLedger.RestoreLedger
+          // Another process sharing the ledger restores the instance and hears its answer; its job
+          // runs, and does not show in the task list yet when this client reads its before set.
+          const theirs = yield* (yield* newClient).restore("rs0", planFor("orders_theirs"), { preflight: false })
+          const [their] = yield* ledger.recent(1)
+          const client = yield* newClient
+          // Refused (the instance is busy restoring theirs), and the refusal is lost.
+          yield* fake.injectFault({ operation: "restore", fault: Fault.dropAnswer() })
+          const error = yield* settled(Effect.flip(client.restore("rs0", planFor("orders_mine"), { preflight: false })))
+          const reason = `every restore task new to it is already another submission's job (${theirs.jobId} of submission ${their?.id}), ` +
+            "and the task list cannot tell whether it started one of them"
+          expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId: "rs0", candidates: [theirs.jobId], ambiguity: reason })
+          expect((yield* fake.jobs).map((job) => [job.id, job.restored[0]?.collection])).toStrictEqual([[theirs.jobId, "orders_theirs"]])
+          expect((yield* fake.requests).restore).toBe(2)
+          // Both journaled at the same instant: this client's is the other one.
+          const entries = yield* ledger.recent(2)
+          expect(entries.map((entry) => [entry.id === their?.id, entry.before, entry.outcome]).sort()).toStrictEqual([
+            [false, [], RestoreLedger.Outcome.Unknown({ candidates: [theirs.jobId], reason })],
+            [true, [], RestoreLedger.Outcome.Submitted({ jobId: theirs.jobId, reconciled: false })]
+          ])
+        })
+      ))
+
+    it.effect("the one new task after a lost answer, while a dead process's submission of the instance is unsettled: unknown, the task may be its job", () =>
+      run(
+        { taskOrder, jobVisibleAfter: "5 seconds" },
+        Effect.gen(function*() {
+          const fake = yield* FakeDds.FakeDds
+          const ledger = yield* RestoreLedger.RestoreLedger
+          const key = { endpoint: ENDPOINT, projectId: seed.projectId, instanceId: "rs0" }
+          const lease = yield* ledger.acquire(key, { holder: "a process that died", ttl: "30 seconds", wait: "0 seconds" })
+          yield* ledger.record(lease, {
+            id: "died-unsettled",
+            key,
+            holder: "a process that died",
+            at: NOW,
+            body: "{}",
+            hash: "h",
+            searchFrom: NOW - 15 * MINUTE,
+            before: []
+          })
+          // Its lease runs out; this client takes it over.
+          yield* TestClock.adjust("31 seconds")
+          const client = yield* newClient
+          yield* fake.injectFault({ operation: "restore", fault: Fault.dropAnswer() })
+          const error = yield* settled(Effect.flip(client.restore("rs0", planFor("orders_mine"), { preflight: false })))
+          const jobs = yield* fake.jobs
+          const mine = jobs.find((job) => job.restored[0]?.collection === "orders_mine")?.id ?? ""
+          const reason = "submission died-unsettled to this instance (a process that died, 2026-11-20T12:00:00.000Z) is not settled, " +
+            "and the task may be its job"
+          expect([jobs.length, mine === ""]).toStrictEqual([1, false])
+          expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId: "rs0", candidates: [mine], ambiguity: reason })
+          const settledOnes = (yield* ledger.recent(2)).filter((entry) => entry.id !== "died-unsettled")
+          expect(settledOnes.map((entry) => entry.outcome)).toStrictEqual([RestoreLedger.Outcome.Unknown({ candidates: [mine], reason })])
+          // The dead process's submission is left for recover, untouched.
+          expect((yield* ledger.unsettled()).map((e) => [e.id, e.state])).toStrictEqual([["died-unsettled", "Intent"]])
         })
       ))
 
