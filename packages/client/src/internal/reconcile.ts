@@ -22,6 +22,7 @@ import * as RestoreLedger from "../RestoreLedger.js"
 import { leaseWait as checkedLeaseWait, submissionTime, taskSpan } from "./arguments.js"
 import type { Reads } from "./reads.js"
 import type { Call, Sender } from "./send.js"
+import { sha256Hex } from "./sha256.js"
 
 /** Who submits, and how the instance's lease is held. */
 export interface LeaseSettings {
@@ -86,11 +87,6 @@ const outcomeUnknown = (id: string, submittedAt: number, found: NotFound, error:
     ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {}),
     ...(found._tag === "Ambiguous" ? { candidates: found.candidates, ambiguity: found.ambiguity } : {})
   })
-
-const sha256 = (text: string): Effect.Effect<string> =>
-  Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).pipe(
-    Effect.map((digest) => Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join(""))
-  )
 
 /** The submissions of one client, over its sender, reads and ledger. */
 export const make = (
@@ -241,7 +237,8 @@ export const make = (
         const settings = Reconcile.settings(options.reconcile)
         const margin = Duration.toMillis(settings.clockSkewMargin)
         const call = restoreCall(id, plan)
-        const hash = yield* sha256(call.body ?? "")
+        // Synchronous: nothing under the lease waits on real time outside Effect's Clock.
+        const hash = sha256Hex(call.body ?? "")
         let resends = options.resubmitIfAbsent === true ? 1 : 0
         for (;;) {
           const at = yield* Clock.currentTimeMillis
