@@ -179,33 +179,21 @@ for (const taskOrder of FakeDds.taskOrders) {
         Effect.gen(function*() {
           const fake = yield* FakeDds.FakeDds
           const ledger = yield* RestoreLedger.RestoreLedger
-          const key = { endpoint: ENDPOINT, projectId: seed.projectId, instanceId: "rs0" }
-          const lease = yield* ledger.acquire(key, { holder: "a process that died", ttl: "30 seconds", wait: "0 seconds" })
-          yield* ledger.record(lease, {
-            id: "died-unsettled",
-            key,
-            holder: "a process that died",
-            at: NOW,
-            body: "{}",
-            hash: "h",
-            searchFrom: NOW - 15 * MINUTE,
-            before: []
-          })
-          // Its lease runs out; this client takes it over.
-          yield* TestClock.adjust("31 seconds")
+          // A process journaled a submission and died; its lease has run out, this client takes it over.
+          yield* diedAfterJournaling("rs0")
           const client = yield* newClient
           yield* fake.injectFault({ operation: "restore", fault: Fault.dropAnswer() })
           const error = yield* settled(Effect.flip(client.restore("rs0", planFor("orders_mine"), { preflight: false })))
           const jobs = yield* fake.jobs
           const mine = jobs.find((job) => job.restored[0]?.collection === "orders_mine")?.id ?? ""
-          const reason = "submission died-unsettled to this instance (a process that died, 2026-11-20T12:00:00.000Z) is not settled, " +
+          const reason = "submission never-sent to this instance (a process that died, 2026-11-20T12:00:00.000Z) is not settled, " +
             "and the task may be its job"
           expect([jobs.length, mine === ""]).toStrictEqual([1, false])
           expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId: "rs0", candidates: [mine], ambiguity: reason })
-          const settledOnes = (yield* ledger.recent(2)).filter((entry) => entry.id !== "died-unsettled")
+          const settledOnes = (yield* ledger.recent(2)).filter((entry) => entry.id !== "never-sent")
           expect(settledOnes.map((entry) => entry.outcome)).toStrictEqual([RestoreLedger.Outcome.Unknown({ candidates: [mine], reason })])
           // The dead process's submission is left for recover, untouched.
-          expect((yield* ledger.unsettled()).map((e) => [e.id, e.state])).toStrictEqual([["died-unsettled", "Intent"]])
+          expect((yield* ledger.unsettled()).map((e) => [e.id, e.state])).toStrictEqual([["never-sent", "Intent"]])
         })
       ))
 
