@@ -24,7 +24,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ["**/test/**", "**/bench/**", "scripts/**", "**/*.config.*", "vitest.shared.ts", "apps/demo/src/**", "packages/emulator/src/bin.ts"],
+    files: ["**/test/**", "**/bench/**", "scripts/**", "**/*.config.*", "vitest.shared.ts", "vitest.setup.ts", "apps/demo/src/**", "packages/emulator/src/bin.ts"],
     rules: { "no-console": "off" }
   },
   // One concept per module: no source module over 450 lines (comments and blank lines count), and

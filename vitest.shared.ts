@@ -21,6 +21,8 @@ export default defineProject({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Failing assertions on Effect errors reported as themselves (see the file).
+    setupFiles: [path.join(root, "vitest.setup.ts")],
     benchmark: { include: ["bench/**/*.bench.ts"] },
     testTimeout: 30_000,
     hookTimeout: 30_000
