@@ -24,7 +24,8 @@ import type { InstancesFileError } from "./InstancesFile.js"
 import * as Interruption from "./Interruption.js"
 import * as Output from "./Output.js"
 import type { PlanFileError } from "./PlanFile.js"
-import type { InvalidSetting, TargetError } from "./Target.js"
+import type { InvalidSetting } from "./Target.js"
+import type { TargetError } from "./TargetError.js"
 
 /**
  * The exit codes of the command line.

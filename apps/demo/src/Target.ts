@@ -18,6 +18,7 @@ import { HttpTransport } from "@dds-restore/transport-http"
 import type * as Command from "@effect/cli/Command"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -30,6 +31,7 @@ import * as NodeOs from "node:os"
 import * as DurationOption from "./DurationOption.js"
 import * as Global from "./Global.js"
 import * as Output from "./Output.js"
+import * as TargetError from "./TargetError.js"
 
 /**
  * How long a job of the embedded emulator runs, and how long a new one stays invisible: short, so
@@ -61,24 +63,6 @@ export interface Service {
  * @since 0.1.0
  */
 export class Target extends Context.Tag("@dds-restore/demo/Target")<Target, Service>() {}
-
-/**
- * The endpoint or project is configured in a way that cannot work.
- *
- * @since 0.1.0
- */
-export class TargetError extends Schema.TaggedError<TargetError>("@dds-restore/demo/TargetError")("TargetError", {
-  detail: Schema.String
-}) {
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `The DDS service to use is not configured correctly: ${this.detail}. ` +
-      "Give --endpoint URL or --region R with --project-id P (or HUAWEICLOUD_SDK_DDS_ENDPOINT / HUAWEICLOUD_SDK_REGION " +
-      "and HUAWEICLOUD_SDK_PROJECT_ID), or none of --endpoint, --region and those variables to use the embedded emulator."
-  }
-}
-
-const configured = (error: ConfigError.ConfigError) => new TargetError({ detail: String(error) })
 
 /**
  * An environment variable of the command line holds a value it cannot use.
@@ -128,7 +112,7 @@ export type Provided = Target | RestoreClient.RestoreClient | DdsConfig.DdsConfi
  */
 export type SetupError =
   | Emulator.EmulatorError
-  | TargetError
+  | TargetError.TargetError
   | InvalidSetting
   | Credentials.CredentialsError
   | Signer.SignerError
@@ -253,28 +237,28 @@ const embedded = (
   )
 }))
 
-const configuredConfig = (settings: Global.Settings): Effect.Effect<DdsConfig.Service, TargetError> =>
-  Effect.gen(function*() {
-    const projectId = Option.isSome(settings.projectId) ? Config.succeed(settings.projectId.value) : undefined
-    if (Option.isSome(settings.endpoint)) {
-      return yield* DdsConfig.makeConfig({
-        endpoint: Config.succeed(settings.endpoint.value),
-        ...(projectId === undefined ? {} : { projectId })
-      })
+const configuredConfig = (settings: Global.Settings): Effect.Effect<DdsConfig.Service, TargetError.TargetError> =>
+  Effect.configProviderWith((environment) => {
+    // The options given are read as configuration under their own names, in front of the
+    // environment, so that a problem with one names that option.
+    const given = new Map<string, string>()
+    const option = (name: string, value: string) => {
+      given.set(name, value)
+      return Config.string(name)
     }
-    if (Option.isSome(settings.region)) {
+    const projectId = Option.isSome(settings.projectId) ? { projectId: option("--project-id", settings.projectId.value) } : {}
+    const located = Option.isSome(settings.endpoint)
+      ? { endpoint: option("--endpoint", settings.endpoint.value) }
+      : Option.isSome(settings.region)
       // A region given on the command line wins over HUAWEICLOUD_SDK_DDS_ENDPOINT: only the region's
       // own override variable is read as the endpoint, and when it is unset makeConfig falls back
       // to the region's public endpoint.
-      const region = settings.region.value
-      return yield* DdsConfig.makeConfig({
-        endpoint: Config.string(DdsConfig.regionOverrideVariable(region)),
-        region: Config.succeed(region),
-        ...(projectId === undefined ? {} : { projectId })
-      })
-    }
-    return yield* DdsConfig.makeConfig(projectId === undefined ? {} : { projectId })
-  }).pipe(Effect.catchAll((error) => Effect.fail(error instanceof TargetError ? error : configured(error))))
+      ? { endpoint: Config.string(DdsConfig.regionOverrideVariable(settings.region.value)), region: option("--region", settings.region.value) }
+      : {}
+    return DdsConfig.makeConfig({ ...projectId, ...located }).pipe(
+      Effect.withConfigProvider(ConfigProvider.orElse(ConfigProvider.fromMap(given), () => environment))
+    )
+  }).pipe(Effect.mapError(TargetError.fromConfigError))
 
 const tokenSigner: Layer.Layer<Signer.Signer, ConfigError.ConfigError | Signer.SignerError | Credentials.CredentialsError> =
   TokenSigner.layerFromConfig().pipe(Layer.provide(transportLayer))
@@ -291,10 +275,10 @@ const external = (settings: Global.Settings) =>
       user: yield* optionalVariable("HUAWEICLOUD_SDK_IAM_USER")
     })
     yield* Output.note(`target: ${config.endpoint} (project ${config.projectId}; signed with ${how})`)
-    const signer: Layer.Layer<Signer.Signer, TargetError | Credentials.CredentialsError | Signer.SignerError> =
+    const signer: Layer.Layer<Signer.Signer, TargetError.TargetError | Credentials.CredentialsError | Signer.SignerError> =
       Layer.mapError(
         how === "IAM token" ? tokenSigner : AkSkSigner.layerConfig(),
-        (error) => ConfigError.isConfigError(error) ? configured(error) : error
+        (error) => ConfigError.isConfigError(error) ? TargetError.fromConfigError(error) : error
       )
     return clientOver({ jobWatch: configuredWatch }, config, signer, ledgerLayer(settings))
   }))

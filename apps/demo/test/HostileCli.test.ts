@@ -6,7 +6,7 @@ import * as Http from "node:http"
 import type * as Net from "node:net"
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { DemoFixture } from "@dds-restore/testing"
-import { demoCredentials, demoInstance, document, run } from "./support.js"
+import { cleanEnv, demoCredentials, demoInstance, document, run } from "./support.js"
 
 interface Canned {
   readonly url: string
@@ -131,10 +131,8 @@ describe("hostile input is refused before anything is sent", () => {
   it("an ftp:// endpoint with a password is refused, the password nowhere in the output", async () => {
     const result = await run(["job", "ff7e9e8b-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "--endpoint", "ftp://user:PASSWORD@127.0.0.1/"], demoCredentials())
     const json = await run(["job", "ff7e9e8b-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "--json", "--endpoint", "ftp://user:PASSWORD@127.0.0.1/"], demoCredentials())
-    const message = "The DDS service to use is not configured correctly: (Invalid data at : \"The endpoint \"ftp://127.0.0.1/\" must use https " +
-      "(or http for a local emulator). Give an absolute URL such as https://dds.cn-north-4.myhuaweicloud.com, or a region instead.\"). " +
-      "Give --endpoint URL or --region R with --project-id P (or HUAWEICLOUD_SDK_DDS_ENDPOINT / HUAWEICLOUD_SDK_REGION and " +
-      "HUAWEICLOUD_SDK_PROJECT_ID), or none of --endpoint, --region and those variables to use the embedded emulator."
+    const message = "The DDS service to use is not configured correctly. --endpoint: The endpoint \"ftp://127.0.0.1/\" must use https " +
+      "(or http for a local emulator). Give an absolute URL such as https://dds.cn-north-4.myhuaweicloud.com, or a region instead."
     expect([result.code, result.stdout, result.stderr]).toStrictEqual([1, "", `error: ${message}\n`])
     expect(json.code).toBe(1)
     expect(document(json.stdout)).toMatchObject({ error: { tag: "TargetError", message, exit_code: 1 } })
@@ -142,6 +140,48 @@ describe("hostile input is refused before anything is sent", () => {
       expect(output).not.toContain("PASSWORD")
       expect(output).not.toContain("user")
     }
+  }, 60_000)
+
+  const configured = "The DDS service to use is not configured correctly."
+  const advice = "Give an absolute URL such as https://dds.cn-north-4.myhuaweicloud.com, or a region instead."
+  const long = `https://${"a".repeat(300)}.example.com/?q`
+  it.each<readonly [string, string]>([
+    ["not a url", `--endpoint: The endpoint "not a url" is not an absolute URL. ${advice}`],
+    ["ftp://x", `--endpoint: The endpoint "ftp://x" must use https (or http for a local emulator). ${advice}`],
+    ["http://", `--endpoint: The endpoint "http://" is not an absolute URL. ${advice}`],
+    [
+      "https://user:PASSWORD@dds.example.com/x?token=SECRET",
+      '--endpoint: The endpoint "https://dds.example.com/x" must not carry a user name or a password (not shown here): ' +
+        "give it without them, the Signer authenticates every request."
+    ],
+    ["http://127.0.0.1:1/v3#SECRET", `--endpoint: The endpoint "http://127.0.0.1:1/v3" must not have a query or a fragment (not shown here). ${advice}`],
+    [long, `--endpoint: The endpoint "${long.slice(0, 200)}…" must not have a query or a fragment (not shown here). ${advice}`]
+  ])("--endpoint %s is refused with exit 1, saying what is wrong with it and what is expected, no secret shown", async (endpoint, problem) => {
+    const server = await canned(noTasks)
+    const result = await run(["plan", plan, "--instance", demoInstance, "--endpoint", endpoint, "--json"], demoCredentials())
+    expect([result.code, document(result.stdout)]).toStrictEqual([
+      1,
+      { error: { tag: "TargetError", message: `${configured} ${problem}`, exit_code: 1, problems: [problem] } }
+    ])
+    expect(result.stderr).toBe(`error: ${configured} ${problem}\n`)
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/PASSWORD|SECRET|user:/)
+    expect(server.requests).toStrictEqual([])
+  }, 60_000)
+
+  it("every problem of the target's settings is said, each naming where it was set: the bad values first, then the missing ones", async () => {
+    const result = await run(
+      ["plan", plan, "--instance", demoInstance, "--region", "BAD", "--json"],
+      cleanEnv({ HUAWEICLOUD_SDK_DDS_LANGUAGE: "fr" })
+    )
+    const problems = [
+      '--region: The region "BAD" is not a region id: use lower-case letters, digits and "-", for example cn-north-4.',
+      'HUAWEICLOUD_SDK_DDS_LANGUAGE: The language "fr" is not supported: use en-us or zh-cn, or leave it unset.',
+      "Neither --project-id nor HUAWEICLOUD_SDK_PROJECT_ID is set: set one of them."
+    ]
+    expect([result.code, document(result.stdout)]).toStrictEqual([
+      1,
+      { error: { tag: "TargetError", message: `${configured} ${problems.join(" ")}`, exit_code: 1, problems } }
+    ])
   }, 60_000)
 
   it("a plan on standard input over 16 MiB is refused with the size error", async () => {

@@ -89,14 +89,15 @@ const parseProjectId = (value: string): Either.Either<string, ConfigError.Config
         "set it to the project id shown under My Credentials > API Credentials (usually 32 hex characters)."
     )
 
-// An endpoint as a message may show it: without a user name, a password, a query or a fragment,
-// which may hold a secret (ftp://user:PASSWORD@host, ?token=...).
+// An endpoint as a message may show it: as it was given, less a user name, a password, a query or
+// a fragment, which may hold a secret (ftp://user:PASSWORD@host, ?token=...), and cut short.
 const shown = (value: string): string => {
   const url = URL.canParse(value) ? new URL(value) : undefined
+  const withoutQuery = value.replace(/[?#][\s\S]*$/, "")
   const bare = url !== undefined && url.host !== ""
-    ? `${url.protocol}//${url.host}${url.pathname}`
+    ? (url.username === "" && url.password === "" ? withoutQuery : `${url.protocol}//${url.host}${url.pathname}`)
     // Not a URL with a host: everything up to the last "@" may be a user name and a password.
-    : value.replace(/[?#][\s\S]*$/, "").replace(/^((?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?)[\s\S]*@/i, "$1")
+    : withoutQuery.replace(/^((?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?)[\s\S]*@/i, "$1")
   return quote(bare, 200)
 }
 
@@ -109,7 +110,10 @@ const parseEndpoint = (value: string): Either.Either<string, ConfigError.ConfigE
   }
   // Credentials in a URL would end up in every log line that shows a request.
   if (url.username !== "" || url.password !== "") {
-    return fail("The endpoint must not carry a user name or password: authentication is the Signer's job.")
+    return fail(
+      `The endpoint ${shown(value)} must not carry a user name or a password (not shown here): give it without them, ` +
+        "the Signer authenticates every request."
+    )
   }
   if (url.search !== "" || url.hash !== "") {
     return fail(`The endpoint ${shown(value)} must not have a query or a fragment (not shown here). ${advice}`)

@@ -86,7 +86,13 @@ describe("DdsConfig", () => {
     ["https://dds.example.com/?token=SECRET#SECRET", `The endpoint "https://dds.example.com/" must not have a query or a fragment (not shown here)`],
     ["user:PASSWORD@dds example?token=SECRET", `The endpoint "user:dds example" must use https`],
     ["//user:PASSWORD@host?token=SECRET", `The endpoint "//host" is not an absolute URL`],
-    ["x://user:PASSWORD@host /?token=SECRET", `The endpoint "x://host /" is not an absolute URL`]
+    ["x://user:PASSWORD@host /?token=SECRET", `The endpoint "x://host /" is not an absolute URL`],
+    [
+      "https://user:PASSWORD@dds.example.com/x?token=SECRET",
+      `The endpoint "https://dds.example.com/x" must not carry a user name or a password (not shown here): give it without them`
+    ],
+    // Without credentials, the endpoint is shown as it was given (less its query), not as URL normalises it.
+    ["ftp://dds.example.com?token=SECRET", `The endpoint "ftp://dds.example.com" must use https`]
   ])("an endpoint %s is shown in its error without user name, password or query", ([endpoint, shown]) =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(fromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: project, HUAWEICLOUD_SDK_DDS_ENDPOINT: endpoint }))
