@@ -2,8 +2,11 @@
 // built bin: a 2xx answer nested past any sane depth, an answer over the transport's cap, a token
 // holding a line break, credentials in an endpoint URL, a plan on standard input over 16 MiB. Each
 // ends with its typed message and exit code, and nothing is sent that should not be.
+import { mkdtempSync } from "node:fs"
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { DemoFixture } from "@dds-restore/testing"
 import { cleanEnv, demoCredentials, demoInstance, document, run } from "./support.js"
@@ -58,6 +61,7 @@ const json = (response: Http.ServerResponse, status: number, body: string) => {
 const noTasks: Answer = (_request, response) => json(response, 200, JSON.stringify({ jobs: [], total_count: 0 }))
 
 const project = DemoFixture.projectId
+const MiB = 1024 * 1024
 const plan = "examples/database-plan.json"
 
 describe("a hostile answer ends in a typed error and its exit code, never a silent exit", () => {
@@ -106,6 +110,94 @@ describe("a hostile answer ends in a typed error and its exit code, never a sile
         "more than the 4194304 this transport reads (maxAnswerBytes). " +
         "The service may have received it: for a restore, look the job up (RestoreClient.reconcile) before trying again.\n"
     )
+  }, 60_000)
+
+  // Chunked, so no length is declared: the cap is found only by reading. The server writes up to
+  // 256 MiB, as fast as the socket takes it, and counts what it wrote before the client went away.
+  const overTheCap = () => {
+    const state = { written: 0, closed: false }
+    const answer: Answer = (_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" })
+      response.on("close", () => (state.closed = true))
+      const chunk = Buffer.alloc(64 * 1024, " ")
+      const write = (): void => {
+        while (state.written < 256 * MiB && !state.closed) {
+          state.written += chunk.length
+          if (!response.write(chunk)) return void response.once("drain", write)
+        }
+        if (!state.closed) response.end()
+      }
+      write()
+    }
+    return { state, answer }
+  }
+
+  it("a chunked task list over the cap ends the restore with AnswerTooLarge, exit 2, before the restore is sent, nothing left in the ledger", async () => {
+    const endless = overTheCap()
+    const server = await canned(endless.answer)
+    const ledger = path.join(mkdtempSync(path.join(tmpdir(), "dds-restore-cap-")), "ledger.db")
+    const result = await run(
+      ["restore", plan, "--instance", demoInstance, "--no-preflight", "--endpoint", server.url, "--ledger", ledger, "--json"],
+      demoCredentials()
+    )
+    const tasks = `/v3.1/${project}/jobs`
+    expect(server.requests).toHaveLength(1)
+    expect(server.requests[0]).toMatch(new RegExp(`^GET ${tasks}\\?start_time=`))
+    const message = `GET ${server.url}${tasks} failed (AnswerTooLarge): the answer (status 200) is longer than the ${4 * MiB} bytes ` +
+      "this transport reads (maxAnswerBytes). The service may have received it: for a restore, look the job up (RestoreClient.reconcile) before trying again."
+    expect([result.code, document(result.stdout)["error"]]).toStrictEqual([2, {
+      tag: "TransportError",
+      message,
+      exit_code: 2,
+      reason: "AnswerTooLarge",
+      method: "GET",
+      url: `${server.url}${tasks}`,
+      mayHaveReachedServer: true,
+      detail: `the answer (status 200) is longer than the ${4 * MiB} bytes this transport reads (maxAnswerBytes)`
+    }])
+    // The client dropped the connection soon after the cap: the server could not write its 256 MiB.
+    expect(endless.state.closed).toBe(true)
+    expect(endless.state.written).toBeLessThan(64 * MiB)
+    // Nothing half-done: no submission journaled, the instance's lease released.
+    const listed = await run(["ledger", "--ledger", ledger, "--json"])
+    const { leases, submissions } = document(listed.stdout) as { leases: ReadonlyArray<Record<string, unknown>>; submissions: ReadonlyArray<unknown> }
+    expect([listed.code, submissions, leases.map((lease) => [lease["instance_id"], lease["state"]])]).toStrictEqual([
+      0,
+      [],
+      [[demoInstance, "Released"]]
+    ])
+  }, 60_000)
+
+  it("a chunked answer to the restore over the cap is an answer lost: searched for in the task list, exit 4, settled in the ledger", async () => {
+    const endless = overTheCap()
+    const server = await canned((request, response) => request.method === "POST" ? endless.answer(request, response) : noTasks(request, response))
+    const ledger = path.join(mkdtempSync(path.join(tmpdir(), "dds-restore-cap-")), "ledger.db")
+    const result = await run(
+      ["restore", plan, "--instance", demoInstance, "--no-preflight", "--reconcile-wait", "1s", "--endpoint", server.url, "--ledger", ledger, "--json"],
+      demoCredentials()
+    )
+    // Sent once and never again: the task list read before it, then searched until the wait ran out.
+    expect(server.requests.filter((request) => request.startsWith("POST"))).toStrictEqual([
+      `POST /v3/${project}/instances/${demoInstance}/restore/collections`
+    ])
+    expect(endless.state.closed).toBe(true)
+    expect(endless.state.written).toBeLessThan(64 * MiB)
+    const error = document(result.stdout)["error"] as Record<string, unknown>
+    expect([result.code, error["tag"], error["exit_code"], error["instanceId"]]).toStrictEqual([4, "RestoreOutcomeUnknown", 4, demoInstance])
+    expect(error["message"]).toMatch(new RegExp(
+      `^The restore on instance ${demoInstance} submitted at \\S+Z may or may not have started: Its answer was lost: ` +
+        `POST ${server.url}/v3/${project}/instances/${demoInstance}/restore/collections failed \\(AnswerTooLarge\\): ` +
+        `the answer \\(status 200\\) is longer than the ${4 * MiB} bytes this transport reads \\(maxAnswerBytes\\)\\. `
+    ))
+    // Nothing half-done: the submission is settled in the ledger (no new task showed up within the
+    // wait: NotStarted, its plan kept to submit again), not left unsettled, and the lease released.
+    const listed = await run(["ledger", "--ledger", ledger, "--json"])
+    const { leases, submissions } = document(listed.stdout) as {
+      leases: ReadonlyArray<Record<string, unknown>>
+      submissions: ReadonlyArray<Record<string, unknown>>
+    }
+    expect([listed.code, submissions.map((s) => [s["instance_id"], s["state"]]), leases.map((lease) => [lease["instance_id"], lease["state"]])])
+      .toStrictEqual([0, [[demoInstance, "NotStarted"]], [[demoInstance, "Released"]]])
   }, 60_000)
 })
 
