@@ -10,8 +10,6 @@ import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import * as Duration from "effect/Duration"
-import * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { type CallError, ResponseDecodeError, ServiceError } from "../CallError.js"
@@ -23,6 +21,7 @@ import * as RetryPolicy from "../RetryPolicy.js"
 import { Signer, type SignerError } from "../Signer.js"
 import * as SdkDate from "../SdkDate.js"
 import { Transport, type TransportError } from "../Transport.js"
+import * as Pacer from "./pacer.js"
 
 /** One call to the API, before it is built into a request. */
 export interface Call {
@@ -42,29 +41,20 @@ export interface Call {
 }
 
 /**
- * The request rate limit the sends of the current fiber (and of the fibers it forks) wait for:
- * `restoreMany` sets one for the calls of its batch, so that a fleet restore stays under the
- * tenant's throttling threshold however many instances it restores at once.
+ * The pace the sends of the current fiber (and of the fibers it forks) wait for: `restoreMany` sets
+ * one for the calls of its batch, so that a fleet restore stays under the tenant's throttling
+ * threshold however many instances it restores at once.
  */
-export const currentRateLimiter: FiberRef.FiberRef<Option.Option<RateLimiter.RateLimiter>> = FiberRef.unsafeMake(
-  Option.none()
-)
+export const currentPacer: FiberRef.FiberRef<Option.Option<Pacer.Pacer>> = FiberRef.unsafeMake(Option.none())
 
 /**
- * Runs `effect` with its sends (and those of the fibers it forks) at most `requestsPerSecond`, or
- * unlimited when it is absent.
+ * Runs `effect` with its sends (and those of the fibers it forks) at most `requestsPerSecond`,
+ * evenly spaced (see `pacer.ts`), or unlimited when it is absent.
  */
 export const limited = <A, E, R>(requestsPerSecond: number | undefined, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   requestsPerSecond === undefined
     ? effect
-    : Effect.scoped(
-      Effect.flatMap(
-        // One token at a time, one every 1/rate seconds: the requests are spaced evenly, so no
-        // window of one second ever holds more than the rate (a burst allowance would).
-        RateLimiter.make({ limit: 1, interval: Duration.millis(1000 / requestsPerSecond), algorithm: "token-bucket" }),
-        (limiter) => Effect.locally(effect, currentRateLimiter, Option.some(limiter))
-      )
-    )
+    : Effect.flatMap(Pacer.make(requestsPerSecond), (pacer) => Effect.locally(effect, currentPacer, Option.some(pacer)))
 
 /** A decoded answer and the request id it came with. */
 export interface Answer<A> {
@@ -233,8 +223,8 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
     // Every attempt waits for the rate limit before it is signed, so its signature is fresh.
     const signAndSend = (request: DdsRequest.DdsRequest) =>
       Effect.flatMap(
-        FiberRef.get(currentRateLimiter),
-        Option.match({ onNone: () => signAndSendNow(request), onSome: (limit) => limit(signAndSendNow(request)) })
+        FiberRef.get(currentPacer),
+        Option.match({ onNone: () => signAndSendNow(request), onSome: (pacer) => Effect.zipRight(pacer.take, signAndSendNow(request)) })
       )
 
     const accept = (operation: string, response: DdsResponse.DdsResponse) =>

@@ -1,0 +1,158 @@
+// The pace of a batch's requests (internal/pacer.ts), on the TestClock with exact instants: no
+// window of one second holds more than the rate, a demand above the rate is served at the rate, a
+// timer that fires late delays one request without losing the slots after it, and a waiter
+// interrupted before its turn neither keeps the turn nor burns a slot.
+import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as fc from "effect/FastCheck"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import * as Pacer from "../src/internal/pacer.js"
+
+/** A clock whose timers fire late: the n-th sleep lasts `late(n)` milliseconds more than asked. */
+const lateBy = (clock: Clock.Clock, late: (n: number) => number): Clock.Clock => {
+  let sleeps = 0
+  return {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => clock.unsafeCurrentTimeMillis(),
+    currentTimeMillis: clock.currentTimeMillis,
+    unsafeCurrentTimeNanos: () => clock.unsafeCurrentTimeNanos(),
+    currentTimeNanos: clock.currentTimeNanos,
+    sleep: (duration) => clock.sleep(Duration.sum(duration, Duration.millis(late(sleeps++))))
+  }
+}
+
+/**
+ * The instants at which `count` requests, all asking at once now, were let go (sorted), with the
+ * timers late as `late` says; the test clock is moved far enough for all of them.
+ */
+const instants = (rate: number, count: number, late: (n: number) => number = () => 0) =>
+  Effect.gen(function*() {
+    const clock = lateBy(yield* Effect.clock, late)
+    const pacer = yield* Pacer.make(rate)
+    const at: Array<number> = []
+    const fibers = yield* Effect.forEach(
+      Array.from({ length: count }),
+      () => Effect.fork(Effect.withClock(Effect.zipRight(pacer.take, Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(now)))), clock)),
+      { concurrency: "unbounded" }
+    )
+    yield* TestClock.adjust(Duration.hours(10))
+    yield* Fiber.joinAll(fibers)
+    return at.sort((a, b) => a - b)
+  })
+
+/** The most requests any window of `window` milliseconds, closed at its start and open at its end, holds. */
+const busiest = (times: ReadonlyArray<number>, window: number): number => {
+  let most = 0
+  let first = 0
+  times.forEach((t, i) => {
+    while (t - (times[first] ?? t) >= window) first++
+    most = Math.max(most, i - first + 1)
+  })
+  return most
+}
+
+describe("the pacer of a batch", () => {
+  it.effect("a demand above the rate is served at the rate, evenly: 25 requests at 10 a second go 100 ms apart", () =>
+    Effect.gen(function*() {
+      expect(yield* instants(10, 25)).toStrictEqual(Array.from({ length: 25 }, (_, k) => k * 100))
+    }))
+
+  it.effect("a timer that fires 250 ms late delays its request and the next catch up at twice the rate; no slot is lost and no second holds more than 10", () =>
+    Effect.gen(function*() {
+      const at = yield* instants(10, 30, (n) => (n === 0 ? 250 : 0))
+      // The first sleep (the second request's, due at 100) ends at 350; the requests due at 200 to
+      // 500 follow 50 ms apart until the schedule is met at 600; a second after each request, the
+      // one ten requests later may go.
+      expect(at).toStrictEqual([
+        0, 350, 400, 450, 500, 550, 600, 700, 800, 900,
+        1000, 1350, 1400, 1450, 1500, 1550, 1600, 1700, 1800, 1900,
+        2000, 2350, 2400, 2450, 2500, 2550, 2600, 2700, 2800, 2900
+      ])
+      expect(busiest(at, 1000)).toBe(10)
+      // A pacer that moved its schedule to the late instant would have let the 30th go at 3150.
+      expect(at[29]).toBe(2900)
+    }))
+
+  it.effect.prop(
+    "whatever the rate, the timers' lateness and when requests ask, no window of burst/rate seconds holds more than burst requests, none goes before it asked, and two are half a slot apart at least",
+    [
+      fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(0.5, 2.5, 7.3)),
+      fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 80 }),
+      fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 20 })
+    ],
+    ([rate, asks, lateness]) =>
+      Effect.gen(function*() {
+        const clock = lateBy(yield* Effect.clock, (n) => lateness[n % lateness.length] ?? 0)
+        const pacer = yield* Pacer.make(rate)
+        const sent: Array<{ readonly asked: number; readonly at: number }> = []
+        const fibers = yield* Effect.forEach(asks, (asked) =>
+          Effect.fork(Effect.gen(function*() {
+            // The asking sleeps are on time; only the pacer's own timers are late.
+            yield* Effect.sleep(Duration.millis(asked))
+            yield* Effect.withClock(pacer.take, clock)
+            sent.push({ asked, at: yield* Clock.currentTimeMillis })
+          })))
+        yield* TestClock.adjust(Duration.hours(10))
+        yield* Fiber.joinAll(fibers)
+        const burst = Math.ceil(rate)
+        const times = sent.map((s) => s.at).sort((a, b) => a - b)
+        expect(times.length).toBe(asks.length)
+        expect(busiest(times, (burst * 1000) / rate)).toBeLessThanOrEqual(burst)
+        if (Number.isInteger(rate)) expect(busiest(times, 1000)).toBeLessThanOrEqual(rate)
+        for (const s of sent) expect(s.at).toBeGreaterThanOrEqual(s.asked)
+        times.forEach((t, i) => {
+          if (i > 0) expect(t - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(Math.floor(500 / rate))
+        })
+      }),
+    { fastCheck: { numRuns: 30 } }
+  )
+
+  it.effect.prop(
+    "a demand above a whole-number rate, timers late by less than half a slot: the k-th request goes by its slot plus the lateness once per second, so no slot is lost to a late timer",
+    [fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 30 })],
+    ([rate, lateness]) =>
+      Effect.gen(function*() {
+        const slot = 1000 / rate
+        // Late by less than half a slot (1 ms less, for the whole milliseconds the pacer waits for).
+        const most = Math.floor(slot / 2) - 1
+        const late = lateness.map((l) => l % (most + 1))
+        const count = rate * 3
+        const at = yield* instants(rate, count, (n) => late[n % late.length] ?? 0)
+        expect(at.length).toBe(count)
+        at.forEach((t, k) => expect(t).toBeLessThanOrEqual(Math.ceil(k * slot) + most * (Math.floor(k / rate) + 1)))
+        expect(busiest(at, 1000)).toBeLessThanOrEqual(rate)
+      }),
+    { fastCheck: { numRuns: 30 } }
+  )
+
+  it.effect("a waiter interrupted while it holds the turn, or while it queues, keeps no turn and burns no slot", () =>
+    Effect.gen(function*() {
+      const pacer = yield* Pacer.make(10)
+      const at: Array<string> = []
+      const request = (name: string) =>
+        Effect.fork(Effect.zipRight(pacer.take, Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))))
+      const a = yield* request("a")
+      yield* Fiber.join(a)
+      // b holds the turn, sleeping until 100; c queues behind it.
+      const b = yield* request("b")
+      const c = yield* request("c")
+      yield* TestClock.adjust(Duration.millis(50))
+      yield* Fiber.interrupt(b)
+      yield* Fiber.interrupt(c)
+      // d asks after both were interrupted: it gets the slot b had, at 100, not one after it.
+      const d = yield* request("d")
+      const e = yield* request("e")
+      yield* TestClock.adjust(Duration.millis(500))
+      yield* Fiber.joinAll([d, e])
+      expect(at).toStrictEqual(["a 0", "d 100", "e 200"])
+      // Long idle: the next request goes at once (the turn is free), with no burst to make up for the pause.
+      yield* TestClock.adjust(Duration.seconds(10))
+      const later = yield* Effect.forEach(["f", "g", "h"], request)
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* Fiber.joinAll(later)
+      expect(at.slice(3)).toStrictEqual(["f 10550", "g 10650", "h 10750"])
+    }))
+})
