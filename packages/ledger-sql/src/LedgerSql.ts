@@ -274,9 +274,10 @@ export const layerDefault = (
 
 /**
  * Where a PostgreSQL ledger is (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`, kept `Redacted`),
- * how many connections its pool opens at most (10 unless given), how long a connection may take
- * (10 seconds unless given), and how often a caller waiting for a lease held by another runner
- * looks again.
+ * how many connections its pool opens at most (10 unless given), how long a statement may wait to
+ * get a connection, a new one or a free one of the pool (10 seconds unless given; one that got
+ * none in time is tried again, 3 times in all), and how often a caller waiting for a lease held by
+ * another runner looks again.
  *
  * @since 0.2.0
  */

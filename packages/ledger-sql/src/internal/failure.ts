@@ -57,6 +57,16 @@ const messageOf = (error: unknown): string => {
   return last
 }
 
+/**
+ * Whether no connection to PostgreSQL was had within the connect timeout: the pool's connections
+ * all stayed busy (pg-pool's wait for one is bounded by the same timeout), or the server was too
+ * slow to accept a new one. The statement never reached the server, so trying again is safe.
+ */
+export const isConnectTimeout = (error: unknown): boolean => {
+  const message = messageOf(error)
+  return message.includes("timeout exceeded when trying to connect") || message.includes("Connection terminated due to connection timeout")
+}
+
 /** The LedgerError of a failure while `doing` something with the ledger named `ledger`. */
 export const classify = (ledger: string, doing: string, error: unknown): RestoreLedger.LedgerError => {
   const code = codeOf(error) ?? ""
@@ -83,6 +93,15 @@ export const classify = (ledger: string, doing: string, error: unknown): Restore
       reason: "Corrupt",
       detail: `${doing}: the database is corrupt (${cause}). ` +
         "Move the file aside (its journal is lost) and run again to start a new ledger, or put back a copy."
+    })
+  }
+  if (isConnectTimeout(error)) {
+    return new RestoreLedger.LedgerError({
+      ledger,
+      reason: "Failed",
+      detail: `${doing}: no connection to the PostgreSQL server within the connect timeout, ${connectTries} times (${cause}). ` +
+        "The server is slow to accept connections, or this process's pool of connections stayed busy: " +
+        "check the server's load and its max_connections against the runners' pools."
     })
   }
   if (unreachable.has(code) || cause === "Connection timed out") {
@@ -129,8 +148,18 @@ export const busyRetry = Schedule.exponential("5 millis").pipe(
 )
 
 /**
+ * How many times a statement is tried when no connection is had within the connect timeout: a
+ * pool kept busy for a moment (many fibers, a machine under load) is waited out, a server that
+ * stays out of reach is reported after `connectTries` timeouts.
+ */
+export const connectTries = 3
+
+const connectRetry = Schedule.intersect(Schedule.recurs(connectTries - 1), Schedule.jittered(Schedule.spaced("100 millis")))
+
+/**
  * Runs a statement (or a transaction) of the ledger named `ledger`: tried again while the database
- * is busy (`busyRetry`), then any SqlError told as the LedgerError of `doing` it.
+ * is busy (`busyRetry`) and when no connection was had in time (`connectTries` in all), then any
+ * SqlError told as the LedgerError of `doing` it.
  */
 export const guard = (ledger: string, doing: string) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R> =>
@@ -141,6 +170,10 @@ export const guard = (ledger: string, doing: string) =>
     Effect.retry({
       while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isBusy(error),
       schedule: busyRetry
+    }),
+    Effect.retry({
+      while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isConnectTimeout(error),
+      schedule: connectRetry
     }),
     Effect.mapError((error) =>
       (error as { readonly _tag?: unknown })._tag === "SqlError" ? classify(ledger, doing, error) : error
