@@ -35,7 +35,7 @@ const instants = (rate: number, count: number, late: (n: number) => number = () 
     const at: Array<number> = []
     const fibers = yield* Effect.forEach(
       Array.from({ length: count }),
-      () => Effect.fork(Effect.withClock(Effect.zipRight(pacer.take, Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(now)))), clock)),
+      () => Effect.fork(Effect.withClock(Effect.zipRight(pacer.take(0), Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(now)))), clock)),
       { concurrency: "unbounded" }
     )
     yield* TestClock.adjust(Duration.hours(10))
@@ -92,7 +92,7 @@ describe("the pacer of a batch", () => {
           Effect.fork(Effect.gen(function*() {
             // The asking sleeps are on time; only the pacer's own timers are late.
             yield* Effect.sleep(Duration.millis(asked))
-            yield* Effect.withClock(pacer.take, clock)
+            yield* Effect.withClock(pacer.take(0), clock)
             sent.push({ asked, at: yield* Clock.currentTimeMillis })
           })))
         yield* TestClock.adjust(Duration.hours(10))
@@ -133,7 +133,7 @@ describe("the pacer of a batch", () => {
       const pacer = yield* Pacer.make(10)
       const at: Array<string> = []
       const request = (name: string) =>
-        Effect.fork(Effect.zipRight(pacer.take, Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))))
+        Effect.fork(Effect.zipRight(pacer.take(0), Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))))
       const a = yield* request("a")
       yield* Fiber.join(a)
       // b holds the turn, sleeping until 100; c queues behind it.
@@ -154,5 +154,19 @@ describe("the pacer of a batch", () => {
       yield* TestClock.adjust(Duration.seconds(1))
       yield* Fiber.joinAll(later)
       expect(at.slice(3)).toStrictEqual(["f 10550", "g 10650", "h 10750"])
+    }))
+
+  it.effect("the turn goes to the lowest priority number waiting, then to the first that asked: a batch's earlier restores finish first", () =>
+    Effect.gen(function*() {
+      const pacer = yield* Pacer.make(10)
+      const at: Array<string> = []
+      const request = (name: string, priority: number) =>
+        Effect.fork(Effect.zipRight(pacer.take(priority), Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))))
+      // "first" goes at once and "p5" takes the free turn, for the slot at 100; the others queue
+      // while it waits, and go by priority.
+      const fibers = yield* Effect.forEach([["first", 9], ["p5", 5], ["p1 a", 1], ["p3", 3], ["p1 b", 1], ["p0", 0]] as const, ([name, priority]) => request(name, priority))
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* Fiber.joinAll(fibers)
+      expect(at).toStrictEqual(["first 0", "p5 100", "p0 200", "p1 a 300", "p1 b 400", "p3 500"])
     }))
 })

@@ -15,15 +15,21 @@
  *   measured at the instants the requests were let go, ever holds more than `rate` requests, also
  *   while the schedule catches up after a late wake-up.
  *
- * One waiter at a time holds the turn (a semaphore) and sleeps for its instant; the others queue
- * behind it. A waiter interrupted before it is let go records nothing and moves no slot, so the
- * next one takes its slot; a waiter interrupted after it was let go counts as sent, which only ever
- * makes the pace slower, never faster. A slot is never planned before its request asked: after a
- * pause in demand the schedule starts again from the asking instant, with no burst to make up for it.
+ * One waiter at a time holds the turn and sleeps for its instant; the others queue behind it, and
+ * the turn goes next to the waiter of the lowest priority number (then to the one that asked
+ * first): `restoreMany` gives each request its item's place in the batch, so that the restores
+ * it started first finish first, and the batch does not end with all its restores at once in
+ * their last waits. A waiter interrupted before it is let go records nothing and moves no slot, so
+ * the next one takes its slot; a waiter interrupted after it was let go counts as sent, which only
+ * ever makes the pace slower, never faster. A slot is never planned before its request asked:
+ * after a pause in demand the schedule starts again from the asking instant, with no burst to
+ * make up for it.
  */
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 
 /** The most request instants a pacer keeps: above 1000 a second, the window is shorter than a second. */
 export const maxBurst = 1000
@@ -32,13 +38,21 @@ export const maxBurst = 1000
 export interface Pacer {
   /** The rate it keeps, in requests per second. */
   readonly rate: number
-  /** Waits for the caller's turn at the pace; returns once the request may go, now. */
-  readonly take: Effect.Effect<void>
+  /**
+   * Waits for the caller's turn at the pace, before the waiters of a higher priority number;
+   * returns once the request may go, now.
+   */
+  readonly take: (priority: number) => Effect.Effect<void>
+}
+
+interface Waiter {
+  readonly priority: number
+  readonly granted: Deferred.Deferred<void>
 }
 
 /** A pacer of `rate` requests a second (above 0, finite: checked by the caller). */
 export const make = (rate: number): Effect.Effect<Pacer> =>
-  Effect.map(Effect.makeSemaphore(1), (turn) => {
+  Effect.sync(() => {
     const interval = 1000 / rate
     const burst = Math.min(maxBurst, Math.max(1, Math.ceil(rate)))
     const window = burst * interval
@@ -67,20 +81,54 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
       next = planned + interval
     }
 
-    const take = Effect.flatMap(Clock.currentTimeMillis, (asked) =>
-      turn.withPermits(1)(
-        Effect.gen(function*() {
-          // Read under the turn: the state only changes while the turn is held.
-          const { at, planned } = due(asked)
-          let now = yield* Clock.currentTimeMillis
-          // A timer may fire a little early by the wall clock: wait out what is left.
-          while (now < at) {
-            yield* Effect.sleep(Duration.millis(at - now))
-            now = yield* Clock.currentTimeMillis
-          }
-          record(planned, now)
-        })
-      ))
+    // The turn: held by one waiter at a time, handed to the first of `waiting` when let go.
+    let held = false
+    const waiting: Array<Waiter> = []
+    const pass = (): void => {
+      const first = waiting.shift()
+      if (first === undefined) held = false
+      else Deferred.unsafeDone(first.granted, Exit.void)
+    }
+    const turn = (priority: number, restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) =>
+      Effect.flatMap(Deferred.make<void>(), (granted) => {
+        if (!held) {
+          held = true
+          return Effect.void
+        }
+        const waiter: Waiter = { priority, granted }
+        // Behind every waiter of the same or a lower priority number.
+        const after = waiting.findIndex((w) => w.priority > priority)
+        waiting.splice(after === -1 ? waiting.length : after, 0, waiter)
+        return restore(Deferred.await(granted)).pipe(
+          Effect.onInterrupt(() =>
+            Effect.sync(() => {
+              const at = waiting.indexOf(waiter)
+              // Still waiting: it leaves the queue; handed the turn meanwhile: it hands it on.
+              if (at !== -1) waiting.splice(at, 1)
+              else pass()
+            })
+          )
+        )
+      })
+
+    const paced = (asked: number) =>
+      Effect.gen(function*() {
+        // Read under the turn: the state only changes while the turn is held.
+        const { at, planned } = due(asked)
+        let now = yield* Clock.currentTimeMillis
+        // A timer may fire a little early by the wall clock: wait out what is left.
+        while (now < at) {
+          yield* Effect.sleep(Duration.millis(at - now))
+          now = yield* Clock.currentTimeMillis
+        }
+        record(planned, now)
+      })
+
+    const take = (priority: number) =>
+      Effect.flatMap(Clock.currentTimeMillis, (asked) =>
+        Effect.uninterruptibleMask((restore) =>
+          Effect.zipRight(turn(priority, restore), Effect.ensuring(restore(paced(asked)), Effect.sync(pass)))
+        ))
 
     return { rate, take }
   })

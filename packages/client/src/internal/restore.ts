@@ -49,7 +49,12 @@ export const make = (reads: Reads, submissions: Submissions): Restores => {
         Effect.map(Effect.exit(restore(instanceId, plan, each)), (result): ItemResult => ({ instanceId, result })).pipe(
           Effect.tap((done) => onResult === undefined ? Effect.void : onResult(done))
         )
-      return yield* Send.limited(rate, Effect.forEach(items, restoreOne, { concurrency: atOnce }))
+      // The requests of the restores started first go first at the pace: they finish in turn,
+      // rather than all together at the end of the batch.
+      return yield* Send.limited(
+        rate,
+        Effect.forEach(items, (item, index) => Effect.locally(restoreOne(item), Send.currentPriority, index), { concurrency: atOnce })
+      )
     }).pipe(traced("restoreMany", { "dds.items": String(items.length) }))
 
   return { restore, restoreMany }

@@ -48,6 +48,12 @@ export interface Call {
 export const currentPacer: FiberRef.FiberRef<Option.Option<Pacer.Pacer>> = FiberRef.unsafeMake(Option.none())
 
 /**
+ * The priority of the current fiber's sends at the pace (the lowest number goes first):
+ * `restoreMany` sets each item's place in the batch.
+ */
+export const currentPriority: FiberRef.FiberRef<number> = FiberRef.unsafeMake(0)
+
+/**
  * Runs `effect` with its sends (and those of the fibers it forks) at most `requestsPerSecond`,
  * evenly spaced (see `pacer.ts`), or unlimited when it is absent.
  */
@@ -220,11 +226,14 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
         return { signed, response }
       })
 
-    // Every attempt waits for the rate limit before it is signed, so its signature is fresh.
+    // Every attempt waits for its turn at the pace before it is signed, so its signature is fresh.
     const signAndSend = (request: DdsRequest.DdsRequest) =>
       Effect.flatMap(
         FiberRef.get(currentPacer),
-        Option.match({ onNone: () => signAndSendNow(request), onSome: (pacer) => Effect.zipRight(pacer.take, signAndSendNow(request)) })
+        Option.match({
+          onNone: () => signAndSendNow(request),
+          onSome: (pacer) => Effect.zipRight(Effect.flatMap(FiberRef.get(currentPriority), pacer.take), signAndSendNow(request))
+        })
       )
 
     const accept = (operation: string, response: DdsResponse.DdsResponse) =>
