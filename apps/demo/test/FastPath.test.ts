@@ -185,4 +185,32 @@ describe("the fast path", () => {
       expect(viaBin).toStrictEqual(full)
     }
   }, 60_000)
+
+  it("output larger than a pipe holds, read slowly, arrives whole before the process exits, through both", async () => {
+    const collections = Array.from({ length: 2_000 }, (_, k) => ({ old_name: `c${k}`, restore_collection_time: "2026-11-25T12:00:00Z" }))
+    const large = file("large.json", JSON.stringify({ restore_collections: [{ database: "shop", collections }] }))
+    // The reader waits half a second before it reads anything: the writer fills the pipe and waits.
+    const slowly = (child: ChildProcess) => {
+      child.stdin?.end()
+      child.stdout?.pause()
+      setTimeout(() => child.stdout?.resume(), 500)
+    }
+    for (const args of [["validate", large], ["validate", large, "--json"]]) {
+      const [viaBin, full] = await Promise.all([
+        runScript(bin, args, cleanEnv(), "", slowly),
+        runScript(path.join(dist, "dds-restore.cjs"), args, cleanEnv(), "", slowly)
+      ])
+      // More than a pipe holds (64 KiB).
+      expect(viaBin.stdout.length).toBeGreaterThan(150_000)
+      if (args.includes("--json")) {
+        const plan = (JSON.parse(viaBin.stdout) as { plan: { restore_collections: ReadonlyArray<{ collections: ReadonlyArray<unknown> }> } }).plan
+        expect(plan.restore_collections[0]?.collections).toHaveLength(2_000)
+      } else {
+        // The file's line, the database's, one per collection, and the last newline.
+        expect(viaBin.stdout.split("\n")).toHaveLength(2_000 + 3)
+      }
+      expect(viaBin).toStrictEqual(full)
+      expect(viaBin.code).toBe(0)
+    }
+  }, 60_000)
 })
