@@ -77,7 +77,8 @@ Options:
                             throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m;
                             delay-restore-answer=5s carries every restore out at once and holds its
                             answer back that long
-  --job-duration DURATION   how long a restore job runs, for example 2s (default: the fake's)
+  --job-duration DURATION   how long a restore job runs, for example 2s (default: the fake's);
+                            every duration, here and in --faults, is at most 24h
   --visibility-delay DURATION
                             how long a new job stays invisible to GET /jobs?id= (default: the fake's)
   --task-order ORDER        the task list's order: newest-first (default), oldest-first or shuffled
@@ -88,12 +89,23 @@ const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/
 
 const unitMillis = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const
 
+/**
+ * The longest duration any option takes (`--job-duration`, `--visibility-delay`, and the faults'
+ * latency, delay-restore-answer and clock-skew): 24 hours, longer than any test waits.
+ *
+ * @since 0.2.0
+ */
+export const maxDuration: Duration.Duration = Duration.hours(24)
+
 const durationMillis = (text: string): number | undefined => {
   const match = durationPattern.exec(text.trim())
   if (match === null) return undefined
   const [, amount, unit] = match
-  return Number(amount) * unitMillis[unit as keyof typeof unitMillis]
+  const millis = Number(amount) * unitMillis[unit as keyof typeof unitMillis]
+  return millis <= Duration.toMillis(maxDuration) ? millis : undefined
 }
+
+const atMost = `at most ${Duration.toHours(maxDuration)}h`
 
 /**
  * Parses a duration such as `300ms`, `2s`, `1.5m` or `1h`.
@@ -104,7 +116,7 @@ export const parseDuration = (text: string, option = "--job-duration"): Either.E
   const millis = durationMillis(text)
   return millis === undefined
     ? Either.left(
-      new InvalidOption({ option, value: text, detail: "expected a number followed by ms, s, m or h, for example 2s" })
+      new InvalidOption({ option, value: text, detail: `expected a number followed by ms, s, m or h, ${atMost}, for example 2s` })
     )
     : Either.right(Duration.millis(millis))
 }
@@ -122,7 +134,7 @@ const faultParsers: Record<string, (faults: Fault.Rates, item: string, value: st
   "delay-restore-answer": (faults, item, value) => {
     const millis = durationMillis(value)
     return millis === undefined
-      ? Either.left(`${item}: expected a duration such as 5s`)
+      ? Either.left(`${item}: expected a duration such as 5s, ${atMost}`)
       : Either.right({ ...faults, delayRestoreAnswer: Duration.millis(millis) })
   },
   "drop-restore-answer": (faults, item, value) =>
@@ -130,14 +142,14 @@ const faultParsers: Record<string, (faults: Fault.Rates, item: string, value: st
   latency: (faults, item, value) => {
     const millis = durationMillis(value)
     return millis === undefined
-      ? Either.left(`${item}: expected a duration such as 20ms`)
+      ? Either.left(`${item}: expected a duration such as 20ms, ${atMost}`)
       : Either.right({ ...faults, latency: Duration.millis(millis) })
   },
   "clock-skew": (faults, item, value) => {
     const behind = value.startsWith("-")
     const millis = durationMillis(behind || value.startsWith("+") ? value.slice(1) : value)
     return millis === undefined
-      ? Either.left(`${item}: expected a duration such as 20m (ahead) or -20m (behind)`)
+      ? Either.left(`${item}: expected a duration such as 20m (ahead) or -20m (behind), ${atMost}`)
       : Either.right({ ...faults, clockSkew: Duration.millis(millis), ...(behind ? { clockSkewBehind: true } : {}) })
   }
 }

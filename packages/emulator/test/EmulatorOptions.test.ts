@@ -49,7 +49,7 @@ describe("EmulatorOptions.parseFaults", () => {
   })
 
   it("names a latency that is not a duration", () => {
-    expect(left(EmulatorOptions.parseFaults("latency=fast")).detail).toBe("latency=fast: expected a duration such as 20ms")
+    expect(left(EmulatorOptions.parseFaults("latency=fast")).detail).toBe("latency=fast: expected a duration such as 20ms, at most 24h")
   })
 
   it("refuses an item without a value and a repeated item", () => {
@@ -71,6 +71,30 @@ describe("EmulatorOptions.parseDuration", () => {
     expect(error.option).toBe("--visibility-delay")
     expect(error.value).toBe("2")
     expect(left(EmulatorOptions.parseDuration("-2s")).option).toBe("--job-duration")
+  })
+
+  it("takes at most 24h, in the options and in the faults alike", () => {
+    expect(Duration.toMillis(EmulatorOptions.maxDuration)).toBe(86_400_000)
+    expect(right(EmulatorOptions.parseDuration("24h"))).toEqual(Duration.hours(24))
+    for (const text of ["24.01h", "1441m", `${"9".repeat(400)}h`]) {
+      expect(left(EmulatorOptions.parseArgs(["--job-duration", text])).message, text).toBe(
+        `--job-duration ${JSON.stringify(text)}: expected a number followed by ms, s, m or h, at most 24h, for example 2s (run with --help for the options).`
+      )
+    }
+    expect([
+      left(EmulatorOptions.parseFaults("latency=25h")).detail,
+      left(EmulatorOptions.parseFaults("delay-restore-answer=90000s")).detail,
+      left(EmulatorOptions.parseFaults("clock-skew=-25h")).detail
+    ]).toStrictEqual([
+      "latency=25h: expected a duration such as 20ms, at most 24h",
+      "delay-restore-answer=90000s: expected a duration such as 5s, at most 24h",
+      "clock-skew=-25h: expected a duration such as 20m (ahead) or -20m (behind), at most 24h"
+    ])
+    expect(right(EmulatorOptions.parseFaults("latency=24h,clock-skew=-24h"))).toEqual({
+      latency: Duration.hours(24),
+      clockSkew: Duration.hours(24),
+      clockSkewBehind: true
+    })
   })
 })
 
@@ -119,7 +143,7 @@ describe("EmulatorOptions.parseArgs", () => {
 
   it("refuses a bad fault spec with the bad item named", () => {
     expect(left(EmulatorOptions.parseArgs(["--faults", "latency=20"])).detail).toBe(
-      "latency=20: expected a duration such as 20ms"
+      "latency=20: expected a duration such as 20ms, at most 24h"
     )
   })
 

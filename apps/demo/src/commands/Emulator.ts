@@ -27,8 +27,8 @@ const options = {
     "SPEC",
     "Comma-separated faults, e.g. throttle=0.2,error5xx=0.05,latency=20ms,drop-restore-answer=1,clock-skew=-20m"
   ),
-  jobDuration: text("job-duration", "DURATION", "How long a restore job runs, e.g. 2s (default: the fake's, 1 minute)"),
-  visibilityDelay: text("visibility-delay", "DURATION", "How long a new job stays invisible to GET /jobs?id= (default: the fake's, 3s)")
+  jobDuration: text("job-duration", "DURATION", "How long a restore job runs, e.g. 2s, at most 24h (default: the fake's, 1 minute)"),
+  visibilityDelay: text("visibility-delay", "DURATION", "How long a new job stays invisible to GET /jobs?id=, at most 24h (default: the fake's, 3s)")
 }
 
 /**
