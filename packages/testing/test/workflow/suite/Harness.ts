@@ -44,12 +44,12 @@ export const recording = (transport: Transport.Transport["Type"], sent: Array<Se
       ))
   )
 
-/** The most requests sent in any half-open second [t, t + 1 s), t any send time. */
-export const busiestSecond = (times: ReadonlyArray<number>): number => {
+/** The most requests sent in any half-open window [t, t + width), t any send time; width 1 s by default. */
+export const busiestWindow = (times: ReadonlyArray<number>, width: number = SECOND): number => {
   const sorted = [...times].sort((a, b) => a - b)
   let most = 0
   for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[j] ?? Infinity) < (sorted[i] ?? 0) + SECOND) j++
+    while ((sorted[j] ?? Infinity) < (sorted[i] ?? 0) + width) j++
     most = Math.max(most, j - i)
   }
   return most

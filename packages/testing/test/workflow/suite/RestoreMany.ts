@@ -8,7 +8,7 @@ import { describe, expect } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import { busiestSecond, DAY, type Harness, HOUR, MINUTE, type Observed, SECOND, seedOf } from "./Harness.js"
+import { busiestWindow, DAY, type Harness, HOUR, MINUTE, type Observed, SECOND, seedOf } from "./Harness.js"
 
 /** Of the fleet, these are frozen: their preflight fails. */
 const FROZEN = new Set(["rs07", "rs23", "rs41"])
@@ -41,6 +41,7 @@ export const restoreManyScenarios = (h: Harness) =>
       })
 
     const rate = h.fleet.requestsPerSecond
+    const transportLateness = 100
 
     h.it(`${h.fleet.size} instances, 8 at a time, ${rate} requests per second: a result per instance, and the rate is kept`, () =>
       run((plan, observed) =>
@@ -73,7 +74,14 @@ export const restoreManyScenarios = (h: Harness) =>
           expect(observed.sent.filter((s) => s.status !== 200)).toStrictEqual([])
           expect(observed.sent.filter((s) => s.method === "POST").length).toBe(restored)
           const times = observed.sent.map((s) => s.at)
-          expect(busiestSecond(times)).toBeLessThanOrEqual(rate)
+          // The pacer keeps its promise at the instant it lets a request go. On the TestClock that is
+          // the instant recorded here. In real time the recording transport runs after signing, on a
+          // machine that may be busy: a request can reach it tens of milliseconds after the pacer let
+          // it go while the next one is on time, so a window of a full second could count one more
+          // than the rate without the pacer having broken it. The window checked is shortened by that
+          // allowance (100 ms: at 50 per second, evenly spaced requests fill it with 45, and a pacer
+          // letting 2 requests go per slot would put 90 in it).
+          expect(busiestWindow(times, h.exact ? SECOND : SECOND - transportLateness)).toBeLessThanOrEqual(rate)
           if (!h.exact) return
           // The limit was what paced the batch: with every request spaced by 1/rate of a second, the
           // batch took as long as its requests need at that rate.
