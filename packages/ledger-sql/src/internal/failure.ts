@@ -30,12 +30,6 @@ export const isBusy = (error: unknown): boolean => {
     (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED") || code === "40001" || code === "40P01")
 }
 
-/** Whether PostgreSQL refused to create a table that another connection created meanwhile. */
-export const isCreateRace = (error: unknown): boolean => {
-  const code = codeOf(error)
-  return code === "42P07" || code === "23505"
-}
-
 // PostgreSQL (and the sockets to it): the server cannot be reached, or refuses the login or the
 // database (invalid password, no such role, no such database).
 const unreachable = new Set([

@@ -5,8 +5,9 @@
 import { RestoreLedger } from "@dds-restore/client"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { busyRetry, classify, isBusy, isCreateRace } from "./failure.js"
+import { busyRetry, classify, codeOf, isBusy } from "./failure.js"
 
 /** The table the migrator keeps its progress in. */
 export const table = "dds_restore_ledger_migrations"
@@ -62,10 +63,66 @@ export const migrations = {
 export const latest = 1
 
 /**
- * Brings a database to the ledger's schema: refuses a database that is not a ledger (it has tables
- * but not the ledger's) and one written by a newer version, and runs the migrations it lacks.
+ * The key of the PostgreSQL advisory lock that migrations take turns under, in every database that
+ * holds a ledger: the ASCII bytes of "ddsldg" (0x6464736c6467). Runners started together on a new
+ * database would otherwise race on creating the migrator's own table, and PostgreSQL reports such a
+ * race in more ways than can be told apart from a real failure (42P07, 23505, 42710 and others).
  */
-export const migrate = (ledger: string): Effect.Effect<void, RestoreLedger.LedgerError, SqlClient.SqlClient> =>
+export const lockKey = 0x6464736c6467
+
+/**
+ * How long a runner waits for another one to finish migrating a PostgreSQL ledger before it gives
+ * up; a migration takes well under a second, so a lock held that long is held by something stuck.
+ */
+export const lockWait: Duration.DurationInput = "60 seconds"
+
+/**
+ * Takes the migration lock (`lockKey`) for the rest of the transaction, waiting for it at most
+ * `wait`; the connection's own `lock_timeout` is put back once it is held.
+ */
+const lockPg = (ledger: string, wait: Duration.DurationInput) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const millis = Math.max(1, Math.ceil(Duration.toMillis(wait)))
+    const [setting] = yield* sql<{ readonly previous: string }>`SELECT current_setting('lock_timeout') AS previous`
+    yield* sql`SELECT set_config('lock_timeout', ${`${millis}ms`}, true)`
+    yield* sql`SELECT pg_advisory_xact_lock(${lockKey})`.pipe(
+      Effect.catchIf((error) => codeOf(error) === "55P03", () =>
+        new RestoreLedger.LedgerError({
+          ledger,
+          reason: "Locked",
+          detail: `migrating it: another connection held its migration lock (advisory lock ${lockKey}) for longer than ` +
+            `${Duration.format(Duration.millis(millis))}. Another runner's migration is stuck: find the session holding it ` +
+            `(SELECT pid, application_name FROM pg_locks JOIN pg_stat_activity USING (pid) WHERE locktype = 'advisory' AND objid = ${lockKey % 2 ** 32}), ` +
+            "end it (pg_terminate_backend), and try again."
+        }))
+    )
+    yield* sql`SELECT set_config('lock_timeout', ${setting?.previous ?? "0"}, true)`
+  })
+
+/**
+ * Brings a database to the ledger's schema: refuses a database that is not a ledger (it has tables
+ * but not the ledger's) and one written by a newer version, and runs the migrations it lacks. On
+ * PostgreSQL all of it is one transaction under the migration lock (`lockKey`, waited for at most
+ * `wait`), so that runners starting together take turns: the first migrates, the others find it
+ * done. SQLite's write lock makes its processes take turns already.
+ */
+export const migrate = (
+  ledger: string,
+  wait: Duration.DurationInput = lockWait
+): Effect.Effect<void, RestoreLedger.LedgerError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql.onDialectOrElse({
+      pg: () => sql.withTransaction(Effect.zipRight(lockPg(ledger, wait), bringUp(ledger))),
+      orElse: () => bringUp(ledger)
+    })
+  }).pipe(
+    Effect.retry({ while: (error) => error._tag === "SqlError" && isBusy(error), schedule: busyRetry }),
+    Effect.catchTag("SqlError", (error) => Effect.fail(classify(ledger, "reading its schema", error)))
+  )
+
+const bringUp = (ledger: string) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const tables = yield* sql.onDialectOrElse({
@@ -93,14 +150,31 @@ export const migrate = (ledger: string): Effect.Effect<void, RestoreLedger.Ledge
           "It was left as it is: give the path of a ledger, or of a file that does not exist yet."
       })
     }
+    yield* sql.onDialectOrElse({
+      // The migrator finds out whether its table exists by a statement that fails when it does
+      // not, which would end the transaction: under the lock, it is made here first, as the
+      // migrator makes it.
+      pg: () =>
+        sql`CREATE TABLE IF NOT EXISTS ${sql(table)} (
+          migration_id integer primary key,
+          created_at timestamp with time zone not null default now(),
+          name text not null
+        )`,
+      orElse: () => Effect.void
+    })
     yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: table }).pipe(
-      // Runners starting together on a new PostgreSQL ledger race to create the migrator's table;
-      // the loser finds it made when it tries again (the migrations themselves take turns, under
-      // the migrator's lock of that table). On SQLite they take turns for the write lock.
-      Effect.retry({ while: (error) => isCreateRace(error) || isBusy(error), schedule: busyRetry }),
-      Effect.mapError((error) => new RestoreLedger.LedgerError({ ledger, reason: "Failed", detail: `migrating it: ${error.message}` }))
+      // SQLite processes take turns for the write lock: one refused as busy tries again.
+      Effect.retry({ while: (error) => isBusy(error), schedule: busyRetry }),
+      Effect.mapError((error) =>
+        new RestoreLedger.LedgerError({ ledger, reason: "Failed", detail: `migrating it: ${error.message}${causeOf(error)}` })
+      )
     )
-  }).pipe(
-    Effect.retry({ while: (error) => error._tag === "SqlError" && isBusy(error), schedule: busyRetry }),
-    Effect.catchTag("SqlError", (error) => Effect.fail(classify(ledger, "reading its schema", error)))
-  )
+  })
+
+// The database's own words behind @effect/sql's "Failed to execute statement".
+const causeOf = (error: { readonly cause?: unknown }): string => {
+  const cause = error.cause
+  const message = typeof cause === "object" && cause !== null ? (cause as { readonly message?: unknown }).message : undefined
+  const code = codeOf(error)
+  return typeof message === "string" ? ` (${code === undefined ? "" : `${code}: `}${message})` : ""
+}
