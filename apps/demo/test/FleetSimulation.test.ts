@@ -4,7 +4,7 @@
 // two runners, all sharing one PostgreSQL ledger. Only counts are asserted here; the wall time
 // against the rate bound is the benchmark's (bench/FleetSimulation.bench.ts).
 import { describe, expect, it } from "@effect/vitest"
-import { figures, simulate } from "./fleet.js"
+import { figures, simulate, unsettledWhy } from "./fleet.js"
 
 const shape = { database: "demo_fleet_simulation", instances: 200, runners: 4, concurrency: 32, rate: 10 } as const
 
@@ -32,7 +32,7 @@ describe("a fleet of runner processes sharing one PostgreSQL ledger", () => {
     // Every lost answer was settled: its job found, no job (the restore was refused), or unknown
     // with its candidates; nothing is left for recover.
     expect(counted.lost_answers).toBeGreaterThan(0)
-    expect(counted.unsettled_submissions).toBe(0)
+    expect(counted.unsettled_submissions, unsettledWhy(report)).toBe(0)
     expect(counted.unknown_without_candidates).toBe(0)
     // Every job the emulator created was reported by the runner whose plan made it, or its
     // submission said it could not tell.
@@ -53,7 +53,7 @@ describe("a runner killed halfway", () => {
     // recover settled every one of them from the task list (waiting out the dead runner's leases).
     expect(report.recovered?.results.length).toBe(counted.left_by_killed_runner)
     for (const result of report.recovered?.results ?? []) expect(["Found", "NotStarted", "Unknown"]).toContain(result)
-    expect(counted.unsettled_submissions).toBe(0)
+    expect(counted.unsettled_submissions, unsettledWhy(report)).toBe(0)
     expect(counted.unknown_without_candidates).toBe(0)
     // Still no duplicate: no job reported twice or to the wrong submission, no instance restored twice.
     expect(counted.job_ids_reported_twice).toBe(0)

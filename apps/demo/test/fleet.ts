@@ -62,6 +62,7 @@ export interface Job {
 export interface Entry {
   readonly id: string
   readonly instance_id: string
+  readonly holder: string
   readonly state: string
   readonly lost: boolean
   readonly job_id: string | null
@@ -103,7 +104,7 @@ const stateOf = async (url: string): Promise<{ readonly jobs: ReadonlyArray<Job>
 const rowsOf = (database: string, schema: string) =>
   Effect.runPromise(PgTest.withClient(database, (sql) =>
     sql.unsafe<Entry>(
-      `SELECT id, instance_id, state, lost_answer IS NOT NULL AS lost, job_id, candidates, body
+      `SELECT id, instance_id, holder, state, lost_answer IS NOT NULL AS lost, job_id, candidates, body
        FROM ${schema}.dds_restore_submissions ORDER BY at, id`
     )).pipe(Effect.orDie))
 
@@ -212,6 +213,49 @@ export const simulate = async (options: Options): Promise<Report> => {
     for (const r of runners) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGKILL")
     await emulator.stop()
   }
+}
+
+/** The runner whose plan a journal entry's body is (its collection `orders_rK`), if any. */
+const runnerOf = (entry: Entry, runners: number): number | undefined => {
+  for (let k = 0; k < runners; k++) if (entry.body.includes(`"${collectionOf(k)}"`)) return k
+  return undefined
+}
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`)
+
+/**
+ * Why submissions were left unsettled (Intent or Sent): for each (at most 10), its instance, state
+ * and holder, the runner whose plan it journaled, that runner's result for the instance, and that
+ * runner's stderr lines that are not progress (at most 20, each clipped, those about the instance
+ * or the ledger first). Empty when none was left.
+ */
+export const unsettledWhy = (report: Report): string => {
+  const left = report.entries.filter((e) => e.state === "Intent" || e.state === "Sent")
+  const lines = left.slice(0, 10).flatMap((entry) => {
+    const k = runnerOf(entry, report.runs.length)
+    const run = k === undefined ? undefined : report.runs[k]
+    const row = run?.rows.find((r) => r.instance_id === entry.instance_id)
+    const result = row === undefined
+      ? "no result row"
+      : row.error === undefined
+      ? `job ${row.job_id ?? "?"} (reconciled: ${String(row.reconciled)})`
+      : `${row.error.tag}: ${clip(row.error.message, 1500)}`
+    // Its lines about this instance or the ledger first (a lost answer is warned about on every
+    // instance), then the others.
+    const all = (run?.stderr ?? "").split("\n").filter((line) => line.trim() !== "" && !/^\d+\/\d+ /.test(line))
+    const about = (line: string) => line.includes(entry.instance_id) || /lease|ledger|postgres|sql/i.test(line)
+    const stderr = [...all.filter(about), ...all.filter((line) => !about(line))]
+    return [
+      `- submission ${entry.id} on ${entry.instance_id}: ${entry.state}${entry.lost ? " (answer lost)" : ""}, holder ${entry.holder}, ` +
+      `runner ${k ?? "?"} (exit ${run === undefined ? "?" : String(run.signal ?? run.code)})`,
+      `  its result: ${result}`,
+      ...stderr.slice(0, 20).map((line) => `  stderr: ${clip(line, 400)}`),
+      ...(stderr.length > 20 ? [`  stderr: ... ${stderr.length - 20} more lines`] : [])
+    ]
+  })
+  return left.length === 0
+    ? ""
+    : [`${left.length} submission(s) left unsettled:`, ...lines, ...(left.length > 10 ? [`... and ${left.length - 10} more`] : [])].join("\n")
 }
 
 const count = (values: ReadonlyArray<string>): Record<string, number> =>
