@@ -104,7 +104,15 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
   /** The jobs that may be its job, when the task list showed more than one that could be. */
   candidates: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
   /** Why those could not be told apart. */
-  ambiguity: Schema.optionalWith(Schema.String, { exact: true })
+  ambiguity: Schema.optionalWith(Schema.String, { exact: true }),
+  /**
+   * The restore ledger's journal entry of the submission, when its outcome could not be recorded
+   * (the task list could not be read): it is left unsettled, and `RestoreClient.recover`
+   * (`dds-restore recover`) settles it once the task list can be read.
+   *
+   * @since 0.2.0
+   */
+  unsettled: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /** @since 0.1.0 */
   override get message(): string {
@@ -115,7 +123,10 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
       : this.lookupFailure === undefined
       ? `no MongodbRestoreTable task of this instance created since ${since} showed up in the task list.`
       : `the task list could not be read: ${this.lookupFailure}`
-    return `The restore on instance ${this.instanceId} submitted at ${new Date(this.submittedAt).toISOString()} may or may not have started:${lost} Then ${looked} ` +
+    const left = this.unsettled === undefined
+      ? ""
+      : ` Its outcome was not recorded: submission ${this.unsettled} is left unsettled in the restore ledger, for recover (RestoreClient.recover, dds-restore recover) to settle from the task list.`
+    return `The restore on instance ${this.instanceId} submitted at ${new Date(this.submittedAt).toISOString()} may or may not have started:${lost} Then ${looked}${left} ` +
       `Before trying again, look in the task list (GET /v3.1/{project_id}/jobs?name=MongodbRestoreTable, RestoreClient.restoreTasks) or the console's task center for MongodbRestoreTable jobs of instance ${this.instanceId} since ${since}; submit again only if there is none.`
   }
 }

@@ -121,6 +121,11 @@ describe("RestoreClient retries", () => {
       if (error._tag !== "RestoreOutcomeUnknown") return
       expect(error.error).toMatchObject({ _tag: "TransportError", reason: "Timeout", mayHaveReachedServer: true })
       expect(error.lookupFailure).toContain("no answer within 30 s")
+      // Its outcome could not be recorded: the user is told which submission is left for recover.
+      expect(error.unsettled).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+      expect(error.message).toContain(`Its outcome was not recorded: submission ${error.unsettled} is left unsettled in the restore ledger`)
+      const [left] = yield* settled((yield* RestoreClient.RestoreClient).recover({ wait: "0 millis" }))
+      expect([left?.entry.id, left?.left]).toStrictEqual([error.unsettled, "TaskListUnreadable"])
       expect(transport.requests.filter((r) => r.method === "POST")).toHaveLength(1)
     }).pipe(Effect.provide(client(transport.layer)))
   })
@@ -135,6 +140,9 @@ describe("RestoreClient retries", () => {
       if (error._tag !== "RestoreOutcomeUnknown") return
       expect(error.error).toMatchObject({ _tag: "ServiceError", status: 500, code: "DBS.200000", requestId: "req-500" })
       expect(error.lookupFailure).toBeUndefined()
+      // Recorded as not started (the task list was read to the end of the wait): nothing left for recover.
+      expect(error.unsettled).toBeUndefined()
+      expect(error.message).not.toContain("not recorded")
       expect(error.message).toContain("look in the task list")
       expect(transport.requests.filter((r) => r.method === "POST")).toHaveLength(1)
     }).pipe(Effect.provide(client(transport.layer)))

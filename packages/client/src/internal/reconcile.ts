@@ -78,12 +78,20 @@ type Lookup =
 
 type NotFound = Exclude<Lookup, { readonly _tag: "Found" }>
 
-const outcomeUnknown = (id: string, submittedAt: number, found: NotFound, error: Reconcile.RestoreOutcomeUnknown["error"]) =>
+// `unsettled`: the journal entry left unsettled for `recover`, when the outcome could not be recorded.
+const outcomeUnknown = (
+  id: string,
+  submittedAt: number,
+  found: NotFound,
+  error: Reconcile.RestoreOutcomeUnknown["error"],
+  unsettled?: string
+) =>
   new Reconcile.RestoreOutcomeUnknown({
     instanceId: id,
     submittedAt,
     searchedFrom: found.searchedFrom,
     ...(error === undefined ? {} : { error }),
+    ...(unsettled === undefined ? {} : { unsettled }),
     ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {}),
     ...(found._tag === "Ambiguous" ? { candidates: found.candidates, ambiguity: found.ambiguity } : {})
   })
@@ -281,8 +289,8 @@ export const make = (
               }
               return yield* outcomeUnknown(id, at, found, error)
             case "Unreadable":
-              // Left unsettled: `recover` reads the task list again later.
-              return yield* outcomeUnknown(id, at, found, error)
+              // Left unsettled, and said so: `recover` reads the task list again later.
+              return yield* outcomeUnknown(id, at, found, error, entry.id)
           }
         }
       }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait))
