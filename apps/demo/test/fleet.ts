@@ -2,7 +2,7 @@
 // answers lost (30% of restores) and requests throttled (20%), runner processes of `dds-restore
 // restore PLAN --instances FILE`, each of 100 instances whose two halves are each in another
 // runner's list too, all sharing one PostgreSQL ledger (DDS_RESTORE_LEDGER); optionally one runner
-// killed with SIGKILL halfway, then `dds-restore recover`. Each runner restores under a collection
+// killed with SIGKILL halfway; then `dds-restore recover` when any submission was left unsettled. Each runner restores under a collection
 // name of its own (orders_r0, ...), so a job tells whose submission created it. What happened is
 // counted from the emulator's state, the runners' documents and the ledger's rows: the test asserts
 // the counts, the benchmark prints them with the wall time against the rate bound.
@@ -78,10 +78,10 @@ export interface Report {
   readonly wallMillis: number
   readonly jobs: ReadonlyArray<Job>
   readonly requests: number
-  /** The ledger after the runners (and `recover`, when a runner was killed). */
+  /** The ledger after the runners (and `recover`, when any submission was left unsettled). */
   readonly entries: ReadonlyArray<Entry>
-  /** The unsettled submissions the killed runner left, before `recover`. */
-  readonly leftByKilled: number
+  /** The submissions the runners left unsettled (Intent or Sent), before `recover`. */
+  readonly left: ReadonlyArray<Entry>
   readonly recovered: { readonly code: number | null; readonly results: ReadonlyArray<string> } | undefined
 }
 
@@ -169,7 +169,6 @@ export const simulate = async (options: Options): Promise<Report> => {
   try {
     const started = Date.now()
     lists.forEach((list, k) => runners.push(startRunner(dir, k, list, emulator.url, url, options)))
-    let leftByKilled = 0
     const kill = options.kill
     const victim = kill === undefined ? undefined : runners[kill.runner]
     if (kill !== undefined && victim !== undefined) {
@@ -191,8 +190,9 @@ export const simulate = async (options: Options): Promise<Report> => {
     const runs = await Promise.all(runners.map((r) => r.ended))
     const wallMillis = Date.now() - started
     let recovered: Report["recovered"]
-    if (kill !== undefined) {
-      leftByKilled = (await rowsOf(options.database, schema)).filter((e) => e.state === "Intent" || e.state === "Sent").length
+    // Left by the killed runner, or by a runner that could not record an outcome (and said so).
+    const left = (await rowsOf(options.database, schema)).filter(isUnsettled)
+    if (left.length > 0) {
       const result = await run(["recover", "--endpoint", emulator.url, "--json"], demoCredentials({ DDS_RESTORE_LEDGER: Redacted.value(url) }))
       const parsed = JSON.parse(result.stdout) as { readonly recovered?: ReadonlyArray<{ readonly result: string }> }
       recovered = { code: result.code, results: (parsed.recovered ?? []).map((r) => r.result) }
@@ -206,7 +206,7 @@ export const simulate = async (options: Options): Promise<Report> => {
       jobs: state.jobs,
       requests: Object.values(state.requests).reduce((sum, n) => sum + n, 0),
       entries: await rowsOf(options.database, schema),
-      leftByKilled,
+      left,
       recovered
     }
   } finally {
@@ -216,6 +216,20 @@ export const simulate = async (options: Options): Promise<Report> => {
 }
 
 /** The runner whose plan a journal entry's body is (its collection `orders_rK`), if any. */
+const isUnsettled = (entry: Entry) => entry.state === "Intent" || entry.state === "Sent"
+
+/**
+ * The submissions a runner's results say it left unsettled in the ledger: a restore whose outcome
+ * it could not record (its answer lost, then the task list unreadable) names its journal entry.
+ */
+export const saidUnsettled = (run: Ran): ReadonlyArray<string> =>
+  run.rows.flatMap((row) => {
+    const named = row.error?.tag === "RestoreOutcomeUnknown"
+      ? /Its outcome was not recorded: submission ([0-9a-f-]{36}) is left unsettled in the restore ledger/.exec(row.error.message)
+      : null
+    return named?.[1] === undefined ? [] : [named[1]]
+  })
+
 const runnerOf = (entry: Entry, runners: number): number | undefined => {
   for (let k = 0; k < runners; k++) if (entry.body.includes(`"${collectionOf(k)}"`)) return k
   return undefined
@@ -224,13 +238,13 @@ const runnerOf = (entry: Entry, runners: number): number | undefined => {
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`)
 
 /**
- * Why submissions were left unsettled (Intent or Sent): for each (at most 10), its instance, state
+ * Why submissions were left unsettled (Intent or Sent; by default those still so after `recover`,
+ * or give `left`): for each (at most 10), its instance, state
  * and holder, the runner whose plan it journaled, that runner's result for the instance, and that
  * runner's stderr lines that are not progress (at most 20, each clipped, those about the instance
  * or the ledger first). Empty when none was left.
  */
-export const unsettledWhy = (report: Report): string => {
-  const left = report.entries.filter((e) => e.state === "Intent" || e.state === "Sent")
+export const unsettledWhy = (report: Report, left: ReadonlyArray<Entry> = report.entries.filter(isUnsettled)): string => {
   const lines = left.slice(0, 10).flatMap((entry) => {
     const k = runnerOf(entry, report.runs.length)
     const run = k === undefined ? undefined : report.runs[k]
@@ -300,9 +314,9 @@ export const figures = (report: Report) => {
     lost_answers: lost.length,
     lost_answers_by_state: count(lost.map((e) => e.state)),
     unknown_without_candidates: entries.filter((e) => e.state === "Unknown" && (JSON.parse(e.candidates ?? "[]") as Array<string>).length === 0).length,
-    unsettled_submissions: entries.filter((e) => e.state === "Intent" || e.state === "Sent").length,
+    unsettled_submissions: entries.filter(isUnsettled).length,
     exit_codes: runs.map((r) => r.signal ?? r.code),
-    left_by_killed_runner: report.leftByKilled,
+    left_unsettled_by_runners: report.left.length,
     recovered: report.recovered === undefined ? undefined : { exit_code: report.recovered.code, results: count(report.recovered.results) },
     requests_sent: report.requests,
     requests_per_second_allowed: allowed,
