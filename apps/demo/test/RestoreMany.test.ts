@@ -147,5 +147,10 @@ describe("dds-restore restore --instances", () => {
     const none = await run(["restore", "examples/collection-plan.json", "--instances", instances, "--concurrency", "0"])
     expect(none.code).toBe(1)
     expect(none.stderr).toContain("--concurrency: 0 is not from 1 to 64")
+    for (const rate of ["0.001", "5000"]) {
+      const refused = await run(["restore", "examples/collection-plan.json", "--instances", instances, "--rate", rate])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain(`--rate: ${rate} is not a rate from 0.01 (one request every 100 seconds) to 1000 requests per second`)
+    }
   })
 })

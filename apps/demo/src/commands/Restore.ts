@@ -22,7 +22,8 @@ const noPreflight = Options.boolean("no-preflight").pipe(
 )
 
 /**
- * The most restores `--concurrency` runs at once, the highest `--rate`, and the longest
+ * The most restores `--concurrency` runs at once, the lowest and highest `--rate` (one request
+ * every 100 seconds, as the client library takes at the slowest), and the longest
  * `--reconcile-wait` and `--wait-timeout`. A new task shows in the task list within seconds, and the
  * instance stays leased while its job is looked for; a restore job runs for hours, not weeks.
  *
@@ -30,6 +31,7 @@ const noPreflight = Options.boolean("no-preflight").pipe(
  */
 export const limits = {
   concurrency: 64,
+  minRate: 0.01,
   rate: 1000,
   reconcileWait: Duration.minutes(30),
   waitTimeout: Duration.days(7)
@@ -68,12 +70,12 @@ const concurrency = Options.integer("concurrency").pipe(
 const rate = Options.float("rate").pipe(
   Options.withPseudoName("R"),
   Options.withDescription(
-    `With --instances, the most requests per second all the run's requests together send, above 0 and at most ${limits.rate} (default: no limit)`
+    `With --instances, the most requests per second all the run's requests together send, from ${limits.minRate} to ${limits.rate} (default: no limit)`
   ),
   Options.mapEffect((r) =>
-    r > 0 && r <= limits.rate
+    r >= limits.minRate && r <= limits.rate
       ? Effect.succeed(r)
-      : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--rate: ${r} is not a rate above 0 and at most ${limits.rate} requests per second`)))
+      : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--rate: ${r} is not a rate from ${limits.minRate} (one request every 100 seconds) to ${limits.rate} requests per second`)))
   ),
   Options.optional
 )

@@ -119,18 +119,25 @@ export const concurrency = (operation: string, value: number): Effect.Effect<num
       })
     )
 
-/** A request rate: above 0, or absent for no limit. */
+/**
+ * The slowest request rate: one request every 100 seconds. A slower one would leave a batch waiting
+ * longer between two requests than any lease, reconcile or job wait lasts, and from about one request
+ * in 25 days Effect's timers take the wait for an infinite one, so the batch would never end.
+ */
+export const minRequestRate = 0.01
+
+/** A request rate: at least `minRequestRate`, or absent for no limit. */
 export const requestRate = (
   operation: string,
   value: number | undefined
 ): Effect.Effect<number | undefined, InvalidArgument> =>
-  value === undefined || (Number.isFinite(value) && value > 0)
+  value === undefined || (Number.isFinite(value) && value >= minRequestRate)
     ? Effect.succeed(value)
     : Effect.fail(
       new InvalidArgument({
         operation,
         argument: "requestsPerSecond",
-        reason: `${String(value)} is not a request rate: give a number above 0, or leave it out for no limit.`
+        reason: `${String(value)} is not a request rate: give a number of requests per second of at least ${minRequestRate} (one every 100 seconds), or leave it out for no limit.`
       })
     )
 

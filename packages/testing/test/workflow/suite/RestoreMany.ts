@@ -119,6 +119,15 @@ export const restoreManyScenarios = (h: Harness) =>
           expect(none).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "concurrency" })
           const stopped = yield* Effect.flip(client.restoreMany(items, { concurrency: 2, requestsPerSecond: 0 }))
           expect(stopped).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "requestsPerSecond" })
+          // Slower than one request every 100 seconds: a wait between two requests longer than any
+          // other wait of the client, and from about one in 25 days one Effect's timers never end.
+          for (const slow of [0.009, 1e-7]) {
+            const crawling = yield* Effect.flip(client.restoreMany(items, { concurrency: 2, requestsPerSecond: slow }))
+            expect(crawling).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "requestsPerSecond" })
+            expect(crawling.message).toContain(
+              `${slow} is not a request rate: give a number of requests per second of at least 0.01 (one every 100 seconds), or leave it out for no limit.`
+            )
+          }
           const forever = yield* Effect.flip(client.restoreMany(items, { concurrency: 2, leaseWait: Duration.infinity }))
           expect(forever).toMatchObject({ _tag: "InvalidArgument", operation: "restoreMany", argument: "leaseWait" })
           expect(forever.message).toContain("is not a wait for a lease: give a finite duration")
