@@ -128,6 +128,14 @@ describe("the pacer of a batch", () => {
     { fastCheck: { numRuns: 30 } }
   )
 
+  it.effect("slots are computed, not added up: at 24 a second with every timer 19 ms late, the k-th request goes by its slot plus the lateness once per second (the 12th by 519 ms, not 520)", () =>
+    Effect.gen(function*() {
+      const at = yield* instants(24, 72, () => 19)
+      expect(at[12]).toBe(519)
+      at.forEach((t, k) => expect(t).toBeLessThanOrEqual(Math.ceil((k * 1000) / 24) + 19 * (Math.floor(k / 24) + 1)))
+      expect(busiest(at, 1000)).toBe(24)
+    }))
+
   it.effect("a waiter interrupted while it holds the turn, or while it queues, keeps no turn and burns no slot", () =>
     Effect.gen(function*() {
       const pacer = yield* Pacer.make(10)
