@@ -35,9 +35,11 @@ const work = (route: FastPath.Route): Effect.Effect<void, unknown, Output.Output
 }
 
 Process.run((argv, options) => {
-  const route = FastPath.route(argv.slice(2), DDS_RESTORE_COMMANDS, HelpPages.all())
+  const args = argv.slice(2)
+  // The saved pages only for help, as bin.ts reads them: validate and --version need none.
+  const route = FastPath.route(args, DDS_RESTORE_COMMANDS, FastPath.mayAskHelp(args) ? HelpPages.all() : {})
   const json = Settle.jsonRequested(argv)
   // bin.ts starts this program only for a route: anything else is a bug of the bin, said as such.
-  const program = route === undefined ? Effect.die(new Error(`no fast path for ${JSON.stringify(argv.slice(2))}`)) : work(route)
+  const program = route === undefined ? Effect.die(new Error(`no fast path for ${JSON.stringify(args)}`)) : work(route)
   return Settle.settle(program, json, options).pipe(Effect.provide(Interruption.layer), Effect.provide(Output.logger))
 })
