@@ -27,7 +27,7 @@ import * as Option from "effect/Option"
 import { mkdirSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { busyRetry, classify, guard, isBusy } from "./internal/failure.js"
+import { busyRetry, classify, connectRetry, guard, isBusy } from "./internal/failure.js"
 import { entryOf, type LeaseRow, type SubmissionRow } from "./internal/journal.js"
 import * as Lease from "./internal/lease.js"
 import * as Location from "./internal/location.js"
@@ -275,9 +275,9 @@ export const layerDefault = (
 /**
  * Where a PostgreSQL ledger is (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`, kept `Redacted`),
  * how many connections its pool opens at most (10 unless given), how long a statement may wait to
- * get a connection, a new one or a free one of the pool (10 seconds unless given; one that got
- * none in time is tried again, 3 times in all), and how often a caller waiting for a lease held by
- * another runner looks again.
+ * get a connection, a new one or a free one of the pool (10 seconds unless given; a statement, the
+ * migration or the pool's first connection that got none in time is tried again, 3 times in all),
+ * and how often a caller waiting for a lease held by another runner looks again.
  *
  * @since 0.2.0
  */
@@ -319,7 +319,11 @@ export const layerPg = (options: PgOptions): Layer.Layer<RestoreLedger.RestoreLe
     maxConnections: options.maxConnections ?? 10,
     connectTimeout: options.connectTimeout ?? "10 seconds",
     applicationName: "dds-restore"
-  })
+  }).pipe(
+    // The pool's first connection, made here, is tried again as every statement is when it is not
+    // had within the connect timeout: a new pool each time, the failed one closed.
+    Layer.retry(connectRetry)
+  )
   return layer({ ledger, pollInterval: options.pollInterval }).pipe(
     Layer.provide(client),
     Layer.catchAllCause((cause) =>

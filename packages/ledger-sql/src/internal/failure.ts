@@ -54,11 +54,26 @@ const messageOf = (error: unknown): string => {
 /**
  * Whether no connection to PostgreSQL was had within the connect timeout: the pool's connections
  * all stayed busy (pg-pool's wait for one is bounded by the same timeout), or the server was too
- * slow to accept a new one. The statement never reached the server, so trying again is safe.
+ * slow to accept a new one (told by pg, or, for the pool's first connection, by @effect/sql-pg's
+ * own timer of the same length, whichever ends first). The statement never reached the server, so
+ * trying again is safe.
  */
-export const isConnectTimeout = (error: unknown): boolean => {
-  const message = messageOf(error)
-  return message.includes("timeout exceeded when trying to connect") || message.includes("Connection terminated due to connection timeout")
+export const isConnectTimeout = (error: unknown): boolean => connectTimeoutOf(error) !== undefined
+
+// The message that tells a connect timeout, anywhere in the cause chain: pg-pool wraps the
+// client's own "Connection terminated unexpectedly" in its timeout error.
+const connectTimeoutOf = (error: unknown): string | undefined => {
+  let current: unknown = error
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    const message = (current as { readonly message?: unknown }).message
+    if (
+      typeof message === "string" &&
+      (message.includes("timeout exceeded when trying to connect") || message.includes("Connection terminated due to connection timeout") ||
+        message === "Connection timed out")
+    ) return message
+    current = (current as { readonly cause?: unknown }).cause
+  }
+  return undefined
 }
 
 /** The LedgerError of a failure while `doing` something with the ledger named `ledger`. */
@@ -89,16 +104,17 @@ export const classify = (ledger: string, doing: string, error: unknown): Restore
         "Move the file aside (its journal is lost) and run again to start a new ledger, or put back a copy."
     })
   }
-  if (isConnectTimeout(error)) {
+  const timedOut = connectTimeoutOf(error)
+  if (timedOut !== undefined) {
     return new RestoreLedger.LedgerError({
       ledger,
       reason: "Failed",
-      detail: `${doing}: no connection to the PostgreSQL server within the connect timeout, ${connectTries} times (${cause}). ` +
+      detail: `${doing}: no connection to the PostgreSQL server within the connect timeout, ${connectTries} times (${timedOut}). ` +
         "The server is slow to accept connections, or this process's pool of connections stayed busy: " +
-        "check the server's load and its max_connections against the runners' pools."
+        "check the server's load and its max_connections against the runners' pools, and that the URL's host and port are the server's."
     })
   }
-  if (unreachable.has(code) || cause === "Connection timed out") {
+  if (unreachable.has(code)) {
     return new RestoreLedger.LedgerError({
       ledger,
       reason: "Unopenable",
@@ -148,7 +164,25 @@ export const busyRetry = Schedule.exponential("5 millis").pipe(
  */
 export const connectTries = 3
 
-const connectRetry = Schedule.intersect(Schedule.recurs(connectTries - 1), Schedule.jittered(Schedule.spaced("100 millis")))
+const isSqlError = (error: unknown): boolean => (error as { readonly _tag?: unknown })._tag === "SqlError"
+
+/**
+ * When to try again what failed for want of a PostgreSQL connection within the connect timeout:
+ * `connectTries` times in all, what `classify` says of such a failure. Every statement goes
+ * through it (`guard`), so do the migration (`connectRetried`) and the pool's first connection
+ * (`layerPg`). Only what never reached the server fails so, so trying it again is safe.
+ */
+export const connectRetry: Schedule.Schedule<unknown, unknown> = Schedule.intersect(
+  Schedule.recurs(connectTries - 1),
+  Schedule.jittered(Schedule.spaced("100 millis"))
+).pipe(Schedule.whileInput((error: unknown) => isSqlError(error) && isConnectTimeout(error)))
+
+/**
+ * Tries `effect` again when no PostgreSQL connection was had within the connect timeout
+ * (`connectRetry`). A transaction gets its connection before its first statement, and is rolled
+ * back whole if it fails later, so it is tried again whole.
+ */
+export const connectRetried = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => Effect.retry(effect, connectRetry)
 
 /**
  * Runs a statement (or a transaction) of the ledger named `ledger`: tried again while the database
@@ -161,15 +195,7 @@ export const guard = (ledger: string, doing: string) =>
     // @effect/sql turns a failed COMMIT into a defect; the transaction was rolled back (the
     // SQLite client does it; PostgreSQL does it with the failure), so it is a failure like any.
     Effect.catchSomeDefect((defect) => defect instanceof SqlError ? Option.some(Effect.fail(defect)) : Option.none()),
-    Effect.retry({
-      while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isBusy(error),
-      schedule: busyRetry
-    }),
-    Effect.retry({
-      while: (error) => (error as { readonly _tag?: unknown })._tag === "SqlError" && isConnectTimeout(error),
-      schedule: connectRetry
-    }),
-    Effect.mapError((error) =>
-      (error as { readonly _tag?: unknown })._tag === "SqlError" ? classify(ledger, doing, error) : error
-    )
+    Effect.retry({ while: (error) => isSqlError(error) && isBusy(error), schedule: busyRetry }),
+    connectRetried,
+    Effect.mapError((error) => isSqlError(error) ? classify(ledger, doing, error) : error)
   ) as Effect.Effect<A, Exclude<E, SqlError> | RestoreLedger.LedgerError, R>

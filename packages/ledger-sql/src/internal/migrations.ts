@@ -7,7 +7,7 @@ import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { busyRetry, classify, codeOf, isBusy } from "./failure.js"
+import { busyRetry, classify, codeOf, connectRetried, isBusy } from "./failure.js"
 
 /** The table the migrator keeps its progress in. */
 export const table = "dds_restore_ledger_migrations"
@@ -114,7 +114,11 @@ export const migrate = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     yield* sql.onDialectOrElse({
-      pg: () => sql.withTransaction(Effect.zipRight(lockPg(ledger, wait), bringUp(ledger))),
+      // Its first step, getting a connection for the transaction, may find none within the connect
+      // timeout (a pool kept busy for a moment): tried again as every statement is. A migration
+      // that already ran part-way never is: its statements run on the connection it got, and the
+      // transaction is rolled back whole when one of them fails.
+      pg: () => connectRetried(sql.withTransaction(Effect.zipRight(lockPg(ledger, wait), bringUp(ledger)))),
       orElse: () => bringUp(ledger)
     })
   }).pipe(
