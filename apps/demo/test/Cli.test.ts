@@ -1,6 +1,6 @@
 // The command line as people and scripts run it: `node apps/demo/dist/bin.js ...`, built first,
 // against the embedded emulator or an emulator served by `dds-restore emulator`.
-import { spawnSync } from "node:child_process"
+import { type ChildProcess, spawnSync } from "node:child_process"
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { SourceMap, type SourceMapPayload } from "node:module"
 import { tmpdir } from "node:os"
@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { DemoFixture } from "@dds-restore/testing"
 import {
+  bin,
   cleanEnv,
   demoCredentials,
   demoInstance,
@@ -17,6 +18,7 @@ import {
   losingProxy,
   root,
   run,
+  runScriptSlowly,
   serve,
   shell
 } from "./support.js"
@@ -311,6 +313,47 @@ describe("dds-restore emulator", () => {
     expect(emulator.stdout() + emulator.stderr()).not.toContain(demoSecret)
     expect(code).toBe(0)
   })
+
+  it("stopped by SIGINT while its output waits behind a full pipe read slowly: exit 0 once all is written", async () => {
+    // A seed whose access key ids print about 8 KB more than the 64 KiB the pipe holds, in short
+    // lines: Node never says `drain` for them, and the process, exiting by itself before all was
+    // written, took the code the signal had set (130) instead of a stopped server's 0.
+    const accessKeyIds = Array.from({ length: 1_600 }, (_, k) => `AK${String(k).padStart(28, "0")}`)
+    const seed = planFile("many-keys.json", {
+      projectId: "p1",
+      region: "cn-north-4",
+      credentials: accessKeyIds.map((accessKeyId) => ({ accessKeyId, secretAccessKey: "not-a-secret" })),
+      users: [],
+      instances: []
+    })
+    let child: ChildProcess | undefined
+    try {
+      const result = await runScriptSlowly(bin, ["emulator", "--seed", seed], cleanEnv(), (started) => {
+        child = started
+        const guard = setTimeout(() => started.kill("SIGKILL"), 30_000)
+        started.on("close", () => clearTimeout(guard))
+        // Read once the signal has stopped it (and a moment more, for the run to end).
+        return new Promise<void>((resolve) => {
+          let stderr = ""
+          started.stderr?.on("data", (chunk: string) => {
+            stderr += chunk
+            if (chunk.includes("serving until interrupted")) started.kill("SIGINT")
+            if (stderr.includes("stopped by SIGINT")) setTimeout(resolve, 300)
+          })
+          started.on("close", () => resolve())
+        })
+      })
+      const lines = result.stdout.split("\n")
+      expect(result.stdout.length).toBeGreaterThan(65_536)
+      expect(result.stdout.length).toBeLessThan(65_536 + 16_384)
+      expect(lines.filter((line) => line.startsWith("access key id: "))).toStrictEqual(accessKeyIds.map((id) => `access key id: ${id}`))
+      expect(lines.at(-2)).toMatch(/^secret keys and state: GET http:\/\/127\.0\.0\.1:\d+\/_emulator\/state$/)
+      expect(result.stderr).toBe("serving until interrupted (Ctrl-C)\nstopped by SIGINT\n")
+      expect(result.code).toBe(0)
+    } finally {
+      child?.kill("SIGKILL")
+    }
+  }, 60_000)
 
   it("a bad option is refused with the emulator's own words, exit 1", async () => {
     const result = await run(["emulator", "--faults", "throttle=2"])

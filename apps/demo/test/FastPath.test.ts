@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import * as FastPath from "../src/FastPath.js"
-import { bin, cleanEnv, root, runScript } from "./support.js"
+import { bin, cleanEnv, root, runScript, runScriptSlowly } from "./support.js"
 
 const dist = path.join(root, "apps/demo/dist")
 
@@ -211,6 +211,61 @@ describe("the fast path", () => {
       }
       expect(viaBin).toStrictEqual(full)
       expect(viaBin.code).toBe(0)
+    }
+  }, 60_000)
+
+  it("output a little larger than a pipe holds, written line by line and read slowly: the process exits once it is written, through both", async () => {
+    // About 8 KB more than the 64 KiB the pipe holds, in lines of about 100 bytes: no write leaves
+    // 16 KiB queued, so Node never says `drain`; only the writes' own callbacks say when all is written.
+    const collections = Array.from({ length: 740 }, (_, k) => ({ old_name: `c${k}`, restore_collection_time: "2026-11-25T12:00:00Z" }))
+    const medium = file("medium.json", JSON.stringify({ restore_collections: [{ database: "shop", collections }] }))
+    // A timer that holds Node's loop open (as a tool loaded with NODE_OPTIONS may): the process ends
+    // only by exiting itself once its output is written, else it would wait for the timer. The
+    // timer also says, with a marker file, when output is queued behind the full pipe.
+    const holding = (marker: string) =>
+      cleanEnv({
+        NODE_OPTIONS: `--require=${
+          file(
+            `${path.basename(marker)}.cjs`,
+            `setInterval(() => process.stdout.writableLength > 0 && require("node:fs").writeFileSync(${JSON.stringify(marker)}, ""), 10)\n`
+          )
+        }`
+      })
+    const children: Array<ChildProcess> = []
+    // Read once output is queued (and a moment more, for the run to end); a process that did not
+    // exit is killed after 30 s (its code -1), so that the test fails instead of waiting.
+    const queued = (marker: string) => (child: ChildProcess) => {
+      children.push(child)
+      child.stdin?.end()
+      const guard = setTimeout(() => child.kill("SIGKILL"), 30_000)
+      child.on("close", () => clearTimeout(guard))
+      return new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (!existsSync(marker)) return
+          clearInterval(poll)
+          setTimeout(resolve, 300)
+        }, 20)
+        child.on("close", () => {
+          clearInterval(poll)
+          resolve()
+        })
+      })
+    }
+    try {
+      const [viaBin, full] = await Promise.all(
+        [bin, path.join(dist, "dds-restore.cjs")].map((script, n) => {
+          const marker = path.join(files, `queued-${n}`)
+          return runScriptSlowly(script, ["validate", medium], holding(marker), queued(marker))
+        })
+      )
+      expect(viaBin?.stdout.length).toBeGreaterThan(65_536)
+      expect(viaBin?.stdout.length).toBeLessThan(65_536 + 16_384)
+      // The file's line, the database's, one per collection, and the last newline.
+      expect(viaBin?.stdout.split("\n")).toHaveLength(740 + 3)
+      expect(viaBin).toStrictEqual(full)
+      expect(viaBin?.code).toBe(0)
+    } finally {
+      for (const child of children) child.kill("SIGKILL")
     }
   }, 60_000)
 })

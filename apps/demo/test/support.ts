@@ -1,9 +1,9 @@
 // Running the built command line as a subprocess, as people and scripts do: the build, a clean
 // environment (no cloud settings, an empty home), and emulators served by `dds-restore emulator`.
-import { type ChildProcess, execFile, spawn } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
+import { closeSync, constants, mkdtempSync, openSync } from "node:fs"
 import * as Http from "node:http"
-import type * as Net from "node:net"
+import * as Net from "node:net"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -73,6 +73,49 @@ export const runScript = (
     if (meanwhile === undefined) child.stdin.end(input ?? "")
     else meanwhile(child)
   })
+
+/**
+ * Runs `node <script> <args>` to its end, its stdin left open, as `runScript` does with `meanwhile`,
+ * but with its standard output a real pipe (a FIFO, which holds 64 KiB on Linux) that nothing
+ * reads until the promise `meanwhile` returns has resolved: the writer fills it and queues the
+ * rest. (A child's pipe from `spawn` is a socket pair, which the parent also reads ahead into its
+ * own buffer: how much it holds is not known.)
+ */
+export const runScriptSlowly = (
+  script: string,
+  args: ReadonlyArray<string>,
+  env: NodeJS.ProcessEnv,
+  meanwhile: (child: ChildProcess) => Promise<void>
+): Promise<Result> => {
+  const fifo = path.join(mkdtempSync(path.join(tmpdir(), "dds-restore-slow-")), "stdout")
+  execFileSync("mkfifo", [fifo])
+  // The reading end first, without waiting for a writer; then the writing end, which has its reader.
+  const reading = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
+  const writing = openSync(fifo, constants.O_WRONLY)
+  return new Promise<Result>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, env, stdio: ["pipe", writing, "pipe"] })
+    closeSync(writing)
+    let stdout = ""
+    let stderr = ""
+    let code: number | null = null
+    let ended = 0
+    const end = () => {
+      if (++ended === 2) resolve({ code, stdout, stderr })
+    }
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (exitCode, signal) => {
+      code = exitCode ?? (signal === null ? null : -1)
+      end()
+    })
+    meanwhile(child).then(() => {
+      new Net.Socket({ fd: reading, readable: true, writable: false }).setEncoding("utf8")
+        .on("data", (chunk: string) => (stdout += chunk))
+        .on("end", end)
+        .on("error", reject)
+    }, reject)
+  })
+}
 
 /** Runs `dds-restore <args>` to its end from the repository's root, with `input` (else nothing) on its stdin. */
 export const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = cleanEnv(), input?: string): Promise<Result> =>
