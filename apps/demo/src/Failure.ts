@@ -6,7 +6,8 @@
  * transport error, a restore ledger that cannot be used, an instance busy with another
  * process's submission; 3 the restore job failed; 4 the outcome is unknown (a restore whose answer
  * was lost and whose job could not be found or could be another's, a submission whose lease was
- * lost before it could record its outcome, or a job still running when the wait ran out); 130 or
+ * lost before it could record its outcome, a job created but not recorded in the ledger (the error
+ * names the job, and `recover` records it), or a job still running when the wait ran out); 130 or
  * 143 interrupted by SIGINT or SIGTERM (`Interruption.exitCodes`, set where the interruption is
  * reported); 141 standard output's reader went away (EPIPE, see `main.ts`). A defect exits 2.
  *
@@ -64,6 +65,7 @@ export type Failure =
   | RestoreLedger.LedgerError
   | RestoreLedger.InstanceBusy
   | RestoreLedger.LeaseLost
+  | RestoreLedger.JobNotRecorded
   | JobWatch.JobNotFound
   | JobWatch.JobFailed
   | Reconcile.RestoreOutcomeUnknown
@@ -113,6 +115,9 @@ const exitCodes: { readonly [T in Tag]: number } = {
   JobFailed: ExitCode.jobFailed,
   RestoreOutcomeUnknown: ExitCode.unknown,
   LeaseLost: ExitCode.unknown,
+  // Not 2: the restore was started, and a script that submits again after a ledger error would
+  // start it twice; the error names the job to follow.
+  JobNotRecorded: ExitCode.unknown,
   JobWaitTimeout: ExitCode.unknown,
   // A piece of work is interrupted only when SIGINT or SIGTERM interrupts the whole run, which then
   // exits with the signal's code (130 or 143), given by `Interruption.report`, not read from here.

@@ -279,7 +279,7 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     ])
   }, 300_000)
 
-  it("a lease holder stalled (SIGSTOP) past its time to live: recover takes the lease and settles its submission; the holder, resumed, is refused its late write and exits 4", async () => {
+  it("a lease holder stalled (SIGSTOP) past its time to live: recover takes the lease and settles its submission; the holder, resumed, is refused its late write, names its job and exits 4", async () => {
     const served = await emulator(["--job-duration", "1s", "--faults", "delay-restore-answer=4s"])
     const home = newHome()
     const env = envOf(served, home, { DDS_RESTORE_LEASE_TTL: "3s" })
@@ -295,11 +295,19 @@ describe("dds-restore restore from many processes sharing the default ledger", (
     ])
     expect((await listing(env)).leases.map((lease) => [lease.state, lease.token])).toStrictEqual([["Released", 2]])
 
-    // Resumed, it hears its answer, and its write under token 1 is refused: it says so, exit 4.
+    // Resumed, it hears its answer, and its write under token 1 is refused: it says so, with its
+    // job, exit 4.
     stalled.kill("SIGCONT")
     expect(await stalled.exited).toStrictEqual({ code: 4, signal: null })
     expect(document(stalled.stdout())).toStrictEqual({
-      error: expect.objectContaining({ tag: "LeaseLost", exit_code: 4, instanceId: demoInstance, token: 1, current: 2 })
+      error: expect.objectContaining({
+        tag: "JobNotRecorded",
+        exit_code: 4,
+        instanceId: demoInstance,
+        jobId: jobs[0]?.id,
+        reconciled: false,
+        ledgerFailure: expect.objectContaining({ tag: "LeaseLost", instanceId: demoInstance, token: 1, current: 2 })
+      })
     })
     // The journal keeps what recover wrote: one submission, its one job, claimed once.
     const ledger = await listing(env)

@@ -87,6 +87,7 @@ export type RestoreError =
   | PlanError.PlanError
   | Preflight.PreflightFailed
   | Reconcile.RestoreOutcomeUnknown
+  | RestoreLedger.JobNotRecorded
   | RestoreLedger.LedgerError
   | RestoreLedger.InstanceBusy
   | RestoreLedger.LeaseLost
@@ -163,7 +164,8 @@ export interface Service {
    * is settled, and is journaled there: submissions to one instance by every process sharing the
    * ledger go one at a time, and a lost answer is settled only with a task new to the submission
    * that no other submission holds, so every caller gets its own job id. `InstanceBusy` when
-   * another submission keeps the lease longer than the lease's wait.
+   * another submission keeps the lease longer than the lease's wait; `JobNotRecorded`, with the
+   * job, when the service started one that the ledger could not record.
    */
   readonly restore: (
     instanceId: string,
@@ -184,6 +186,7 @@ export interface Service {
   ) => Effect.Effect<
     Submission,
     | Reconcile.RestoreOutcomeUnknown
+    | RestoreLedger.JobNotRecorded
     | InvalidArgument
     | RestoreLedger.LedgerError
     | RestoreLedger.InstanceBusy

@@ -218,6 +218,40 @@ export class JobClaimed extends Schema.TaggedError<JobClaimed>("@dds-restore/cli
 }
 
 /**
+ * A restore the service started, whose job could not be recorded in the restore ledger: the write
+ * of its outcome failed (`LedgerError`), or was refused because another process had taken the
+ * instance's lease (`LeaseLost`). The job exists and runs, with this id. The submission's journal
+ * entry is left unsettled: until `RestoreClient.recover` (`dds-restore recover`) finds the job in
+ * the task list and records it, the ledger does not know it, and a lost answer of another
+ * submission to the instance cannot be told apart from it. Never submit the restore again.
+ *
+ * @since 0.2.0
+ */
+export class JobNotRecorded extends Schema.TaggedError<JobNotRecorded>("@dds-restore/client/JobNotRecorded")("JobNotRecorded", {
+  instanceId: Schema.String,
+  /** The job the service started for the restore. */
+  jobId: Schema.String,
+  /** Whether the answer was lost and the job found in the task list instead. */
+  reconciled: Schema.Boolean,
+  /** The submission's journal entry, left unsettled. */
+  submission: Schema.String,
+  /** Why the outcome could not be recorded. */
+  ledgerFailure: Schema.Union(LedgerError, LeaseLost)
+}) {
+  /** @since 0.2.0 */
+  override get message(): string {
+    const found = this.reconciled ? " (its answer was lost; the job was found in the task list)" : ""
+    const unknown = this.ledgerFailure._tag === "LeaseLost"
+      ? `Unless the process that took the lease has recorded it since, the restore ledger does not know this job yet`
+      : "The restore ledger does not know this job yet"
+    return `The restore on instance ${this.instanceId} created job ${this.jobId}${found}, but its outcome could not be recorded: ` +
+      `${this.ledgerFailure.message} ${unknown}: run recover (dds-restore recover, RestoreClient.recover) once the ledger can be used, ` +
+      `to record it for submission ${this.submission}, left unsettled. Do not submit the restore again: follow job ${this.jobId} ` +
+      `(dds-restore job ${this.jobId} --wait, RestoreClient.waitForJob).`
+  }
+}
+
+/**
  * What a restore ledger offers. Every write carries the writer's lease and is refused with
  * `LeaseLost` when the lease of its instance has another token now.
  *

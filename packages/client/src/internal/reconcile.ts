@@ -43,13 +43,13 @@ export interface Submissions {
     instanceId: string,
     plan: RestorePlan.RestorePlan,
     options: RestoreOptions
-  ) => Effect.Effect<Submission, CallError | Reconcile.RestoreOutcomeUnknown | LedgerFailure>
+  ) => Effect.Effect<Submission, CallError | Reconcile.RestoreOutcomeUnknown | RestoreLedger.JobNotRecorded | LedgerFailure>
   /** Looks for the job of a submission made at `submittedAt` whose answer was lost. */
   readonly reconcile: (
     instanceId: string,
     submittedAt: Date | number,
     options: Reconcile.Options | undefined
-  ) => Effect.Effect<Submission, Reconcile.RestoreOutcomeUnknown | InvalidArgument | LedgerFailure>
+  ) => Effect.Effect<Submission, Reconcile.RestoreOutcomeUnknown | RestoreLedger.JobNotRecorded | InvalidArgument | LedgerFailure>
   /** Settles every unsettled submission of the ledger made to this client's service. */
   readonly recover: (
     options: Reconcile.RecoverOptions | undefined
@@ -221,10 +221,16 @@ export const make = (
     ledger.settle(held, id, outcome).pipe(Effect.catchTag("JobClaimed", (claimed) => Effect.die(claimed)))
 
   // A job found or answered is claimed for the submission; one another submission holds already is
-  // never handed out again.
+  // never handed out again. A job the ledger could not record is still given, in JobNotRecorded:
+  // the service started it, and its id would be lost to the caller otherwise.
   const claim = (held: RestoreLedger.Lease, entry: RestoreLedger.Intent, jobId: string, reconciled: boolean) =>
     ledger.settle(held, entry.id, RestoreLedger.Outcome.Submitted({ jobId, reconciled })).pipe(
       Effect.as<Submission>({ jobId, reconciled }),
+      Effect.catchIf(
+        (error): error is RestoreLedger.LedgerError | RestoreLedger.LeaseLost => error._tag !== "JobClaimed",
+        (ledgerFailure) =>
+          new RestoreLedger.JobNotRecorded({ instanceId: entry.key.instanceId, jobId, reconciled, submission: entry.id, ledgerFailure })
+      ),
       Effect.catchTag("JobClaimed", (claimed) => {
         const found: NotFound = {
           _tag: "Ambiguous",

@@ -1,0 +1,113 @@
+// A restore the service started whose outcome the ledger then refuses to record: the caller still
+// gets its job, in JobNotRecorded, and the submission is left unsettled for recover, which records
+// that very job once the ledger can be written again. The ledger is an SQLite file whose trigger
+// aborts the write of a Submitted outcome, as a full disk or a failing database would.
+import { DdsConfig, RestoreClient, RestoreLedger } from "@dds-restore/client"
+import { RestorePlan } from "@dds-restore/domain"
+import { AkSkSigner } from "@dds-restore/signer-aksk"
+import { FakeDds, Fault, Seed } from "@dds-restore/testing"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import Database from "libsql"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { LedgerSql } from "../src/index.js"
+
+const HOUR = 3_600_000
+const credentials = { accessKeyId: "NOTRECORDEDAK0000000", secretAccessKey: Redacted.make("not-recorded-secret-key-000000000000000") }
+const instanceId = "rs-unrecorded"
+const endpoint = "https://dds.cn-north-4.myhuaweicloud.com"
+const scratch = mkdtempSync(path.join(tmpdir(), "dds-restore-not-recorded-"))
+
+/** Runs statements on the file with the driver alone, as another program would. */
+const withDriver = (filename: string, statements: string) =>
+  Effect.sync(() => {
+    const db = new Database(filename)
+    try {
+      db.exec(statements)
+    } finally {
+      db.close()
+    }
+  })
+
+const refuseOutcomes = `CREATE TRIGGER refuse_outcomes BEFORE UPDATE OF state ON dds_restore_submissions
+  WHEN NEW.state = 'Submitted' BEGIN SELECT RAISE(ABORT, 'the disk refused the outcome'); END`
+
+/** A restore on a fresh ledger file that refuses outcomes, with `fault` on the fake's restore answer. */
+const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined) =>
+  Effect.gen(function*() {
+    const filename = path.join(scratch, name, "ledger.db")
+    const now = Date.now()
+    const seed = Seed.make({
+      instances: [
+        Seed.replicaSet({ id: instanceId, name: "orders", windows: [{ start: now - 24 * HOUR, end: now - 60_000 }], databases: { shop: ["orders"] } })
+      ],
+      credentials: [credentials]
+    })
+    const plan = RestorePlan.make([
+      RestorePlan.collections("shop", [RestorePlan.collection({ oldName: "orders", newName: "orders_restored", at: now - HOUR })])
+    ])
+    const ledger = LedgerSql.layerSqlite({ filename })
+    // The schema first, then the trigger, as another program would add it to the file.
+    yield* Effect.scoped(Layer.build(ledger))
+    yield* withDriver(filename, refuseOutcomes)
+    const world = Layer.mergeAll(
+      AkSkSigner.layer(credentials),
+      Layer.orDie(DdsConfig.layer({ projectId: seed.projectId, endpoint }))
+    ).pipe(Layer.provideMerge(FakeDds.layerMemory(seed, { jobVisibleAfter: "0 millis" })))
+    const client = RestoreClient.layerWithoutLedger({ holder: "runner" }).pipe(Layer.provideMerge(world), Layer.provideMerge(ledger))
+    return yield* Effect.gen(function*() {
+      const fake = yield* FakeDds.FakeDds
+      if (fault !== undefined) yield* fake.injectFault({ operation: "restore", times: 1, fault })
+      const dds = yield* RestoreClient.RestoreClient
+      const error = yield* Effect.flip(dds.restore(instanceId, plan, { reconcile: { wait: "5 seconds", interval: "100 millis" } }))
+      const jobs = yield* fake.jobs
+      const unsettled = yield* (yield* RestoreLedger.RestoreLedger).unsettled()
+      // Once the ledger can record outcomes again, recover settles the submission with that job.
+      yield* withDriver(filename, "DROP TRIGGER refuse_outcomes")
+      const recovered = yield* dds.recover({ wait: "5 seconds", interval: "100 millis" })
+      return { error, filename, jobs, unsettled, recovered }
+    }).pipe(Effect.provide(client))
+  })
+
+describe("a restore whose outcome the ledger cannot record", () => {
+  it.live("gives its job in JobNotRecorded, names the submission left unsettled, and recover records that job", () =>
+    Effect.gen(function*() {
+      const { error, filename, jobs, recovered, unsettled } = yield* restoreUnrecorded("answered", undefined)
+      const [job] = jobs
+      const [entry] = unsettled
+      expect([jobs.length, unsettled.length, entry?.state, entry?.key.instanceId]).toStrictEqual([1, 1, "Intent", instanceId])
+      const jobId = job?.id ?? ""
+      const submission = entry?.id ?? ""
+      const ledgerFailure = new RestoreLedger.LedgerError({
+        ledger: filename,
+        reason: "Failed",
+        detail: "settling a submission: the disk refused the outcome"
+      })
+      expect(error).toStrictEqual(new RestoreLedger.JobNotRecorded({ instanceId, jobId, reconciled: false, submission, ledgerFailure }))
+      expect(error.message).toBe(
+        `The restore on instance ${instanceId} created job ${jobId}, but its outcome could not be recorded: ${ledgerFailure.message} ` +
+          "The restore ledger does not know this job yet: run recover (dds-restore recover, RestoreClient.recover) once the ledger can be used, " +
+          `to record it for submission ${submission}, left unsettled. Do not submit the restore again: follow job ${jobId} ` +
+          `(dds-restore job ${jobId} --wait, RestoreClient.waitForJob).`
+      )
+      expect(recovered.map((r) => [r.entry.id, r.outcome, r.left])).toStrictEqual([
+        [submission, RestoreLedger.Outcome.Submitted({ jobId, reconciled: true }), undefined]
+      ])
+    }), 60_000)
+
+  it.live("a lost answer whose job was found in the task list: reconciled, and said so", () =>
+    Effect.gen(function*() {
+      const { error, jobs, unsettled } = yield* restoreUnrecorded("reconciled", Fault.dropAnswer())
+      const [job] = jobs
+      const [entry] = unsettled
+      expect([jobs.length, unsettled.length, entry?.state]).toStrictEqual([1, 1, "Sent"])
+      expect(error).toMatchObject({ _tag: "JobNotRecorded", jobId: job?.id, reconciled: true, submission: entry?.id })
+      expect(error.message).toContain(
+        `created job ${job?.id} (its answer was lost; the job was found in the task list), but its outcome could not be recorded: `
+      )
+    }), 60_000)
+})
