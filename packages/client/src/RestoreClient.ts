@@ -11,7 +11,7 @@
 import { type PlanError, RestorePlan, type Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -301,11 +301,7 @@ export const make = (
     const ledger = yield* RestoreLedger.RestoreLedger
     const sender = yield* Send.make(RetryPolicy.make(options.retryPolicy))
     const reads = Reads.make(sender, config)
-    const submissions = Submissions.make(sender, reads, config, ledger, {
-      holder: options.holder ?? `RestoreClient ${globalThis.crypto.randomUUID()}`,
-      ttl: Duration.decode(options.lease?.ttl ?? "30 seconds"),
-      wait: Duration.decode(options.lease?.wait ?? "10 minutes")
-    })
+    const submissions = Submissions.make(sender, reads, config, ledger, options)
 
     const { restore, restoreMany } = Restores.make(reads, submissions)
 

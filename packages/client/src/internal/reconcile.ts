@@ -17,7 +17,7 @@ import type { DdsConfig } from "../DdsConfig.js"
 import type { DdsRequest } from "../DdsRequest.js"
 import type { CallError, InvalidArgument } from "../CallError.js"
 import * as Reconcile from "../Reconcile.js"
-import type { RestoreOptions, Submission } from "../RestoreClient.js"
+import type { Options, RestoreOptions, Submission } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
 import { leaseWait as checkedLeaseWait, submissionTime, taskSpan } from "./arguments.js"
 import type { Reads } from "./reads.js"
@@ -25,11 +25,17 @@ import type { Call, Sender } from "./send.js"
 import { sha256Hex } from "./sha256.js"
 
 /** Who submits, and how the instance's lease is held. */
-export interface LeaseSettings {
+interface LeaseSettings {
   readonly holder: string
   readonly ttl: Duration.Duration
   readonly wait: Duration.Duration
 }
+
+const leaseSettings = (options: Pick<Options, "holder" | "lease">): LeaseSettings => ({
+  holder: options.holder ?? `RestoreClient ${globalThis.crypto.randomUUID()}`,
+  ttl: Duration.decode(options.lease?.ttl ?? "30 seconds"),
+  wait: Duration.decode(options.lease?.wait ?? "10 minutes")
+})
 
 /** Every way holding the lease and writing to the ledger can fail. */
 export type LedgerFailure = RestoreLedger.LedgerError | RestoreLedger.InstanceBusy | RestoreLedger.LeaseLost
@@ -102,8 +108,9 @@ export const make = (
   reads: Reads,
   config: DdsConfig["Type"],
   ledger: RestoreLedger.Service,
-  lease: LeaseSettings
+  options: Pick<Options, "holder" | "lease">
 ): Submissions => {
+  const lease = leaseSettings(options)
   const service: RestoreLedger.ServiceKey = { endpoint: config.endpoint, projectId: config.projectId }
   const keyOf = (instanceId: string): RestoreLedger.InstanceKey => ({ ...service, instanceId })
 
