@@ -10,28 +10,17 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import Database from "libsql"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { LedgerSql } from "../src/index.js"
+import { withDriver } from "./driver.js"
 
 const HOUR = 3_600_000
 const credentials = { accessKeyId: "NOTRECORDEDAK0000000", secretAccessKey: Redacted.make("not-recorded-secret-key-000000000000000") }
 const instanceId = "rs-unrecorded"
 const endpoint = "https://dds.cn-north-4.myhuaweicloud.com"
 const scratch = mkdtempSync(path.join(tmpdir(), "dds-restore-not-recorded-"))
-
-/** Runs statements on the file with the driver alone, as another program would. */
-const withDriver = (filename: string, statements: string) =>
-  Effect.sync(() => {
-    const db = new Database(filename)
-    try {
-      db.exec(statements)
-    } finally {
-      db.close()
-    }
-  })
 
 const refuseOutcomes = `CREATE TRIGGER refuse_outcomes BEFORE UPDATE OF state ON dds_restore_submissions
   WHEN NEW.state = 'Submitted' BEGIN SELECT RAISE(ABORT, 'the disk refused the outcome'); END`

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { LedgerSql } from "../src/index.js"
+import { withDriver } from "./driver.js"
 import { ledgerSuite } from "./suite.js"
 
 const scratch = mkdtempSync(path.join(tmpdir(), "dds-restore-ledger-"))
@@ -164,14 +165,3 @@ describe("an SQLite ledger file", () => {
       expect([lease.holder, lease.token]).toStrictEqual(["b", 1])
     }), 60_000)
 })
-
-/** Runs statements on the file with the driver alone, as another program would. */
-const withDriver = (filename: string, statements: string) =>
-  Effect.sync(() => {
-    const db = new Database(filename)
-    try {
-      db.exec(statements)
-    } finally {
-      db.close()
-    }
-  })
