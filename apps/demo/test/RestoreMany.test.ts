@@ -1,11 +1,14 @@
 // `dds-restore restore PLAN --instances FILE` as a job runner runs it: the built command line
 // against `dds-restore emulator --instances N`, one result per line of the file in its order, the
 // exit code of the most severe result, a bad file refused line by line before anything is sent.
+import { Reconcile } from "@dds-restore/client"
 import { DemoFixture } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
+import * as Exit from "effect/Exit"
+import * as RestoreMany from "../src/handlers/RestoreMany.js"
 import { demoCredentials, demoSecret, losingProxy, run, serve } from "./support.js"
 
 const dir = mkdtempSync(path.join(tmpdir(), "dds-restore-fleet-"))
@@ -23,7 +26,8 @@ interface State {
 }
 const state = async (url: string): Promise<State> => (await (await fetch(`${url}/_emulator/state`)).json()) as State
 
-type Row = { instance_id: string; job_id?: string; reconciled?: boolean; error?: { tag: string; message: string } }
+// A line of the document as a reader parses it: every field optional.
+type Row = { instance_id: string; job_id?: string; reconciled?: boolean; error?: Partial<RestoreMany.RowError> }
 
 describe("dds-restore restore --instances", () => {
   it("one result per instance of the file, in order and one a line; the exit code of the most severe", async () => {
@@ -109,6 +113,67 @@ describe("dds-restore restore --instances", () => {
       await proxy.close()
       await emulator.stop()
     }
+  })
+
+  it("an outcome not recorded, or one of several jobs: the item names the submission left unsettled, or the candidates, as fields", async () => {
+    const emulator = await serve(["--instances", "4", "--fleet-seed", "cli", "--job-duration", "1s"])
+    const unreadable = await losingProxy(emulator.url, "unreadable")
+    const doubled = await losingProxy(emulator.url, "doubled")
+    try {
+      const ledger = path.join(dir, "outcomes.db")
+      const batch = async (proxy: string, instance: string) => {
+        const result = await run(
+          [
+            "restore",
+            "examples/collection-plan.json",
+            "--instances",
+            file(`${instance}.txt`, [instance]),
+            "--reconcile-wait",
+            "5s",
+            "--ledger",
+            ledger,
+            "--endpoint",
+            proxy,
+            "--json"
+          ],
+          demoCredentials()
+        )
+        expect(result.code).toBe(4)
+        return (JSON.parse(result.stdout) as { results: ReadonlyArray<Row> }).results
+      }
+      // The task list unreadable once the answer is lost: the submission stays unsettled, and the item names it.
+      const [notRecorded] = await batch(unreadable.url, fleet[0] ?? "")
+      const listed = JSON.parse((await run(["ledger", "--ledger", ledger, "--json"], demoCredentials())).stdout) as {
+        submissions: ReadonlyArray<{ submission: string; instance_id: string; state: string }>
+      }
+      expect(listed.submissions.map((s) => [s.instance_id, s.state])).toStrictEqual([[fleet[0], "Sent"]])
+      const submission = listed.submissions[0]?.submission
+      expect(notRecorded).toStrictEqual({
+        instance_id: fleet[0],
+        error: { tag: "RestoreOutcomeUnknown", message: expect.stringContaining(`submission ${submission} is left unsettled`), unsettled: submission }
+      })
+      // Two new tasks where one was sent: either may be its job, and the item lists both.
+      const [ambiguous] = await batch(doubled.url, fleet[1] ?? "")
+      const job = (await state(emulator.url)).jobs.find((j) => j.instance_id === fleet[1])?.id
+      expect(ambiguous).toStrictEqual({
+        instance_id: fleet[1],
+        error: { tag: "RestoreOutcomeUnknown", message: expect.stringContaining(`its job is one of ${job}, ${job}-twin`), candidates: [job, `${job}-twin`] }
+      })
+    } finally {
+      await unreadable.close()
+      await doubled.close()
+      await emulator.stop()
+    }
+  }, 60_000)
+
+  it("an item lists at most 20 candidates and counts the others", () => {
+    const candidates = Array.from({ length: 25 }, (_, k) => `job-${String(k).padStart(2, "0")}`)
+    const failure = new Reconcile.RestoreOutcomeUnknown({ instanceId: "i-1", submittedAt: 0, searchedFrom: 0, candidates, ambiguity: "25 tasks" })
+    expect(RestoreMany.row({ instanceId: "i-1", result: Exit.fail(failure) })).toStrictEqual({
+      instance_id: "i-1",
+      error: { tag: "RestoreOutcomeUnknown", message: failure.message, candidates: candidates.slice(0, 20), candidates_not_listed: 5 }
+    })
+    expect(RestoreMany.maxCandidates).toBe(20)
   })
 
   it("a bad instances file is refused with every bad line's number, exit 1, and nothing is sent", async () => {

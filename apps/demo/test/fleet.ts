@@ -36,7 +36,7 @@ export interface Row {
   readonly instance_id: string
   readonly job_id?: string
   readonly reconciled?: boolean
-  readonly error?: { readonly tag: string; readonly message: string }
+  readonly error?: { readonly tag: string; readonly message: string; readonly unsettled?: string }
 }
 
 /** How one runner process ended. */
@@ -223,12 +223,7 @@ const isUnsettled = (entry: Entry) => entry.state === "Intent" || entry.state ==
  * it could not record (its answer lost, then the task list unreadable) names its journal entry.
  */
 export const saidUnsettled = (run: Ran): ReadonlyArray<string> =>
-  run.rows.flatMap((row) => {
-    const named = row.error?.tag === "RestoreOutcomeUnknown"
-      ? /Its outcome was not recorded: submission ([0-9a-f-]{36}) is left unsettled in the restore ledger/.exec(row.error.message)
-      : null
-    return named?.[1] === undefined ? [] : [named[1]]
-  })
+  run.rows.flatMap((row) => (row.error?.tag === "RestoreOutcomeUnknown" && row.error.unsettled !== undefined ? [row.error.unsettled] : []))
 
 const runnerOf = (entry: Entry, runners: number): number | undefined => {
   for (let k = 0; k < runners; k++) if (entry.body.includes(`"${collectionOf(k)}"`)) return k

@@ -210,23 +210,53 @@ export const serve = (args: ReadonlyArray<string>): Promise<Served> =>
 export const document = (stdout: string): Record<string, unknown> => JSON.parse(stdout) as Record<string, unknown>
 
 /**
- * A proxy in front of an emulator that loses every answer to a restore (after the emulator has
- * accepted it) and whose task list never shows a job: the client cannot tell whether the restore
- * started. Everything else passes through unchanged, signatures included.
+ * What the task list behind a `losingProxy` shows: never a job (`empty`); never a job until a
+ * restore is sent, then a 400 instead of the list (`unreadable`); or the emulator's jobs each
+ * listed twice, the second with `-twin` after its id, as if another restore of the instance had
+ * started at the same moment (`doubled`).
  */
-export const losingProxy = (target: string): Promise<{ readonly url: string; readonly close: () => Promise<void> }> =>
+export type TaskList = "empty" | "unreadable" | "doubled"
+
+/**
+ * A proxy in front of an emulator that loses every answer to a restore (after the emulator has
+ * accepted it) and whose task list never shows a job (or as `taskList` says): the client cannot
+ * tell whether the restore started. Everything else passes through unchanged, signatures included.
+ */
+export const losingProxy = (
+  target: string,
+  taskList: TaskList = "empty"
+): Promise<{ readonly url: string; readonly close: () => Promise<void> }> =>
   new Promise((resolve) => {
+    let restoreSent = false
     const server = Http.createServer((request, response) => {
       const url = new URL(request.url ?? "/", target)
-      if (request.method === "GET" && url.pathname.startsWith("/v3.1/")) {
-        response.writeHead(200, { "content-type": "application/json" })
-        response.end(JSON.stringify({ jobs: [], total_count: 0 }))
+      if (request.method === "GET" && url.pathname.startsWith("/v3.1/") && taskList !== "doubled") {
+        const unreadable = taskList === "unreadable" && restoreSent
+        response.writeHead(unreadable ? 400 : 200, { "content-type": "application/json" })
+        response.end(JSON.stringify(
+          unreadable ? { error_code: "DBS.280001", error_msg: "the task list is not available" } : { jobs: [], total_count: 0 }
+        ))
         return
       }
       const upstream = Http.request(url, { method: request.method, headers: request.headers }, (answer) => {
         if (request.method === "POST" && url.pathname.endsWith("/restore/collections")) {
+          restoreSent = true
           answer.resume()
           request.socket.destroy()
+          return
+        }
+        if (request.method === "GET" && url.pathname.startsWith("/v3.1/")) {
+          let body = ""
+          answer.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => {
+            const listed = JSON.parse(body) as { jobs?: ReadonlyArray<{ id: string }>; total_count?: number }
+            response.writeHead(answer.statusCode ?? 502, { "content-type": "application/json" })
+            response.end(
+              listed.jobs === undefined || listed.total_count === undefined ? body : JSON.stringify({
+                jobs: listed.jobs.flatMap((job) => [job, { ...job, id: `${job.id}-twin` }]),
+                total_count: listed.total_count * 2
+              })
+            )
+          })
           return
         }
         response.writeHead(answer.statusCode ?? 502, answer.headers)

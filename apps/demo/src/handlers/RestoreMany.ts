@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { RestoreClient } from "@dds-restore/client"
+import { Reconcile, RestoreClient } from "@dds-restore/client"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
@@ -38,13 +38,37 @@ export interface Input extends Global.Settings {
 }
 
 /**
+ * An item's error as the JSON document writes it: its tag and message and, for a
+ * `RestoreOutcomeUnknown`, what a job runner acts on without reading the message, under the names
+ * the single restore's document gives them: `unsettled`, the submission left unsettled in the
+ * ledger for `recover`, and `candidates`, the jobs that may be its job (at most
+ * `maxCandidates`; `candidates_not_listed` counts the others).
+ *
+ * @since 0.2.0
+ */
+export interface RowError {
+  readonly tag: Failure.Tag
+  readonly message: string
+  readonly unsettled?: string
+  readonly candidates?: ReadonlyArray<string>
+  readonly candidates_not_listed?: number
+}
+
+/**
  * One instance's result as the JSON document writes it: its job, or its error.
  *
  * @since 0.1.0
  */
 export type Row =
   | { readonly instance_id: string; readonly job_id: string; readonly reconciled: boolean }
-  | { readonly instance_id: string; readonly error: { readonly tag: Failure.Tag; readonly message: string } }
+  | { readonly instance_id: string; readonly error: RowError }
+
+/**
+ * The most candidates an item's error lists: a document of 10000 items stays bounded.
+ *
+ * @since 0.2.0
+ */
+export const maxCandidates = 20
 
 const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Reportable =>
   Option.getOrElse(Cause.failureOption(cause), () => {
@@ -54,6 +78,16 @@ const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Reportable =>
       message: squashed instanceof Error ? squashed.message : String(squashed)
     }
   })
+
+const outcomeFields = (failure: Failure.Reportable): Omit<RowError, "tag" | "message"> => {
+  if (!(failure instanceof Reconcile.RestoreOutcomeUnknown)) return {}
+  const candidates = failure.candidates ?? []
+  return {
+    ...(failure.unsettled === undefined ? {} : { unsettled: failure.unsettled }),
+    ...(failure.candidates === undefined ? {} : { candidates: candidates.slice(0, maxCandidates) }),
+    ...(candidates.length > maxCandidates ? { candidates_not_listed: candidates.length - maxCandidates } : {})
+  }
+}
 
 /**
  * The row of one item's result.
@@ -65,7 +99,7 @@ export const row = (item: RestoreClient.ItemResult): Row =>
     onSuccess: (submission) => ({ instance_id: item.instanceId, job_id: submission.jobId, reconciled: submission.reconciled }),
     onFailure: (cause) => {
       const failure = failureOf(cause)
-      return { instance_id: item.instanceId, error: { tag: failure._tag, message: failure.message } }
+      return { instance_id: item.instanceId, error: { tag: failure._tag, message: failure.message, ...outcomeFields(failure) } }
     }
   })
 
