@@ -1,7 +1,7 @@
 // `dds-restore restore PLAN --instances FILE` as a job runner runs it: the built command line
 // against `dds-restore emulator --instances N`, one result per line of the file in its order, the
 // exit code of the most severe result, a bad file refused line by line before anything is sent.
-import { Reconcile } from "@dds-restore/client"
+import { Reconcile, RestoreLedger } from "@dds-restore/client"
 import { DemoFixture } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
 import { mkdtempSync, writeFileSync } from "node:fs"
@@ -174,6 +174,20 @@ describe("dds-restore restore --instances", () => {
       error: { tag: "RestoreOutcomeUnknown", message: failure.message, candidates: candidates.slice(0, 20), candidates_not_listed: 5 }
     })
     expect(RestoreMany.maxCandidates).toBe(20)
+  })
+
+  it("an item whose job the ledger could not record names the job to follow and the submission left unsettled", () => {
+    const failure = new RestoreLedger.JobNotRecorded({
+      instanceId: "i-1",
+      jobId: "job-1",
+      reconciled: false,
+      submission: "0b9d1f9e-0000-4000-8000-000000000001",
+      ledgerFailure: new RestoreLedger.LedgerError({ ledger: "ledger.db", reason: "Failed", detail: "disk full" })
+    })
+    expect(RestoreMany.row({ instanceId: "i-1", result: Exit.fail(failure) })).toStrictEqual({
+      instance_id: "i-1",
+      error: { tag: "JobNotRecorded", message: failure.message, unsettled: "0b9d1f9e-0000-4000-8000-000000000001", job_id: "job-1" }
+    })
   })
 
   it("a bad instances file is refused with every bad line's number, exit 1, and nothing is sent", async () => {

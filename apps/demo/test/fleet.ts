@@ -220,10 +220,11 @@ const isUnsettled = (entry: Entry) => entry.state === "Intent" || entry.state ==
 
 /**
  * The submissions a runner's results say it left unsettled in the ledger: a restore whose outcome
- * it could not record (its answer lost, then the task list unreadable) names its journal entry.
+ * it could not record (its answer lost, then the task list unreadable; or its job not recorded)
+ * names its journal entry in its error's `unsettled`.
  */
 export const saidUnsettled = (run: Ran): ReadonlyArray<string> =>
-  run.rows.flatMap((row) => (row.error?.tag === "RestoreOutcomeUnknown" && row.error.unsettled !== undefined ? [row.error.unsettled] : []))
+  run.rows.flatMap((row) => (row.error?.unsettled === undefined ? [] : [row.error.unsettled]))
 
 const runnerOf = (entry: Entry, runners: number): number | undefined => {
   for (let k = 0; k < runners; k++) if (entry.body.includes(`"${collectionOf(k)}"`)) return k

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Reconcile, RestoreClient } from "@dds-restore/client"
+import { Reconcile, RestoreClient, RestoreLedger } from "@dds-restore/client"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
@@ -38,11 +38,12 @@ export interface Input extends Global.Settings {
 }
 
 /**
- * An item's error as the JSON document writes it: its tag and message and, for a
- * `RestoreOutcomeUnknown`, what a job runner acts on without reading the message, under the names
- * the single restore's document gives them: `unsettled`, the submission left unsettled in the
- * ledger for `recover`, and `candidates`, the jobs that may be its job (at most
- * `maxCandidates`; `candidates_not_listed` counts the others).
+ * An item's error as the JSON document writes it: its tag and message and what a job runner acts
+ * on without reading the message. `unsettled`: the submission left unsettled in the ledger, for
+ * `recover` (a `RestoreOutcomeUnknown` whose outcome could not be recorded, named so in the single
+ * restore's document too; a `JobNotRecorded`, whose `submission` it is). `candidates`: the jobs
+ * that may be a `RestoreOutcomeUnknown`'s job, at most `maxCandidates` (`candidates_not_listed`
+ * counts the others). `job_id`: the job a `JobNotRecorded` restore started, to follow.
  *
  * @since 0.2.0
  */
@@ -52,6 +53,7 @@ export interface RowError {
   readonly unsettled?: string
   readonly candidates?: ReadonlyArray<string>
   readonly candidates_not_listed?: number
+  readonly job_id?: string
 }
 
 /**
@@ -80,6 +82,7 @@ const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Reportable =>
   })
 
 const outcomeFields = (failure: Failure.Reportable): Omit<RowError, "tag" | "message"> => {
+  if (failure instanceof RestoreLedger.JobNotRecorded) return { unsettled: failure.submission, job_id: failure.jobId }
   if (!(failure instanceof Reconcile.RestoreOutcomeUnknown)) return {}
   const candidates = failure.candidates ?? []
   return {
