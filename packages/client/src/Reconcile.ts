@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import { ResponseDecodeError, ServiceError } from "./CallError.js"
 import * as Durations from "./internal/durations.js"
+import { named } from "./internal/segment.js"
 import type { RestoreOptions } from "./RestoreClient.js"
 import type * as RestoreLedger from "./RestoreLedger.js"
 import { TransportError } from "./Transport.js"
@@ -84,6 +85,16 @@ export const isAnswerLost = (error: unknown): error is TransportError | ServiceE
   (error instanceof ResponseDecodeError && error.status >= 200 && error.status < 300)
 
 /**
+ * The most candidates an unknown outcome keeps, in `RestoreOutcomeUnknown` and in the ledger's
+ * journal, the first by id: an instance's task list can hold hundreds of new tasks, and neither an
+ * error nor a journal entry grows with it. Its `ambiguity` (the journal's reason) says how many
+ * there were.
+ *
+ * @since 0.2.0
+ */
+export const maxCandidates = 10
+
+/**
  * A restore whose answer was lost, and whose job could not be found in the task list within the
  * wait: it may or may not have started.
  *
@@ -101,7 +112,7 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
   error: Schema.optionalWith(Schema.Union(TransportError, ServiceError, ResponseDecodeError), { exact: true }),
   /** Why the task list could not be read, when it could not. */
   lookupFailure: Schema.optionalWith(Schema.String, { exact: true }),
-  /** The jobs that may be its job, when the task list showed more than one that could be. */
+  /** The jobs that may be its job, when the task list showed more than one that could be (at most `maxCandidates`). */
   candidates: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
   /** Why those could not be told apart. */
   ambiguity: Schema.optionalWith(Schema.String, { exact: true }),
@@ -119,7 +130,7 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
     const since = new Date(this.searchedFrom).toISOString()
     const lost = this.error === undefined ? "" : ` Its answer was lost: ${this.error.message}`
     const looked = this.candidates !== undefined
-      ? `its job is one of ${this.candidates.join(", ")}, and they cannot be told apart: ${this.ambiguity ?? "more than one could be"}.`
+      ? `its job is one of ${named(this.candidates, maxCandidates)}, and they cannot be told apart: ${this.ambiguity ?? "more than one could be"}.`
       : this.lookupFailure === undefined
       ? `no MongodbRestoreTable task of this instance created since ${since} showed up in the task list.`
       : `the task list could not be read: ${this.lookupFailure}`

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { CallError, JobWatch, Reconcile, RestoreClient, Transport } from "@dds-restore/client"
-import { client, instanceId, json, recording } from "./support.js"
+import { CallError, DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, Signer, Transport } from "@dds-restore/client"
+import { client, endpoint, instanceId, json, projectId, recording } from "./support.js"
 
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
 const submittedAt = Date.parse("2026-11-20T12:00:00.000Z")
@@ -84,5 +85,74 @@ describe("settling a restore whose answer was lost", () => {
       undefined,
       undefined
     ])
+  })
+})
+
+// 25 restore tasks, j01 to j25, created just after the submission.
+const many = Array.from({ length: 25 }, (_, i) => `j${String(i + 1).padStart(2, "0")}`)
+
+/** A restore whose answer is lost, then whose task list shows `many`, on a ledger where `claimed` already hold theirs. */
+const lostAmongMany = (claimed: ReadonlyArray<string>) => {
+  const transport = recording((request, index) =>
+    Effect.succeed(
+      request.method === "POST"
+        ? json(200, "")
+        : json(200, JSON.stringify(index === 0 ? { jobs: [], total_count: 0 } : { jobs: many.map((id) => task(id, "2026-11-20T12:00:01+0000")), total_count: many.length }))
+    )
+  )
+  const layer = RestoreClient.layerWithoutLedger().pipe(
+    Layer.provideMerge(RestoreLedger.layerMemory),
+    Layer.provide(transport.layer),
+    Layer.provide(Signer.layerUnsigned),
+    Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
+  )
+  return Effect.gen(function*() {
+    yield* TestClock.setTime(submittedAt)
+    const ledger = yield* RestoreLedger.RestoreLedger
+    const key = { endpoint, projectId, instanceId: "otherin02" }
+    const lease = yield* ledger.acquire(key, { holder: "other", ttl: "1 minute", wait: "0 seconds" })
+    for (const jobId of claimed) {
+      const id = `s${jobId.slice(1)}`
+      yield* ledger.record(lease, { id, key, holder: "other", at: submittedAt - 3_600_000, body: "{}", hash: "h", searchFrom: 0, before: [] })
+      yield* ledger.settle(lease, id, RestoreLedger.Outcome.Submitted({ jobId, reconciled: false }))
+    }
+    yield* ledger.release(lease)
+    const fiber = yield* Effect.fork(Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, {
+      preflight: false,
+      reconcile: { wait: "3 seconds", interval: "1 second" }
+    })))
+    yield* TestClock.adjust("1 minute")
+    const error = yield* Fiber.join(fiber)
+    const [entry] = (yield* ledger.recent(1)).filter((e) => e.key.instanceId === instanceId)
+    return { error, entry }
+  }).pipe(Effect.provide(layer))
+}
+
+describe("an unknown outcome among many new tasks is bounded", () => {
+  it.effect("25 new tasks, all other submissions' jobs: the first 10 are the candidates, the reason names 3 and counts the rest", () =>
+    Effect.gen(function*() {
+      const { entry, error } = yield* lostAmongMany(many)
+      const ambiguity = "all 25 restore tasks new to it are already other submissions' jobs " +
+        "(j01 of submission s01, j02 of submission s02, j03 of submission s03 and 22 more), " +
+        "and the task list cannot tell whether it started one of them"
+      const candidates = many.slice(0, 10)
+      expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, candidates, ambiguity })
+      expect(error.message).toContain(`Then its job is one of ${candidates.join(", ")}, and they cannot be told apart: ${ambiguity}.`)
+      expect(entry?.outcome).toStrictEqual(RestoreLedger.Outcome.Unknown({ candidates, reason: ambiguity }))
+    }))
+
+  it.effect("25 new tasks that no submission holds: the first 10 by id are the candidates, and the reason says so", () =>
+    Effect.gen(function*() {
+      const { entry, error } = yield* lostAmongMany([])
+      const ambiguity = "25 restore tasks new to it and held by no other submission showed up (the first 10 by id are the candidates)"
+      const candidates = many.slice(0, 10)
+      expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, candidates, ambiguity })
+      expect(entry?.outcome).toStrictEqual(RestoreLedger.Outcome.Unknown({ candidates, reason: ambiguity }))
+    }))
+
+  it("an unknown outcome given more candidates (an older ledger's) names the first 10 and counts the rest", () => {
+    const error = new Reconcile.RestoreOutcomeUnknown({ instanceId, submittedAt, searchedFrom: submittedAt, candidates: many, ambiguity: "why" })
+    expect(error.message).toContain(`Then its job is one of ${many.slice(0, 10).join(", ")} and 15 more, and they cannot be told apart: why.`)
+    expect(Reconcile.maxCandidates).toBe(10)
   })
 })

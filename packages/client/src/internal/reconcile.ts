@@ -21,6 +21,7 @@ import type { Options, RestoreOptions, Submission } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
 import { leaseWait as checkedLeaseWait, submissionTime, taskSpan } from "./arguments.js"
 import type { Reads } from "./reads.js"
+import { named } from "./segment.js"
 import type { Call, Sender } from "./send.js"
 import { sha256Hex } from "./sha256.js"
 
@@ -83,6 +84,11 @@ type Lookup =
   | { readonly _tag: "Unreadable"; readonly searchedFrom: number; readonly failure: CallError | InvalidArgument }
 
 type NotFound = Exclude<Lookup, { readonly _tag: "Found" }>
+
+// The most claimed tasks an unknown outcome's reason names (with their submissions), as for its
+// candidates (`Reconcile.maxCandidates`): the reason, kept in the journal, says how many there were.
+const maxNamedClaims = 3
+const { maxCandidates } = Reconcile
 
 // `unsettled`: the journal entry left unsettled for `recover`, when the outcome could not be recorded.
 const outcomeUnknown = (
@@ -179,8 +185,9 @@ export const make = (
             return {
               _tag: "Ambiguous",
               searchedFrom,
-              candidates: open,
-              ambiguity: `${open.length} restore tasks new to it and held by no other submission showed up`
+              candidates: open.slice(0, maxCandidates),
+              ambiguity: `${open.length} restore tasks new to it and held by no other submission showed up` +
+                (open.length > maxCandidates ? ` (the first ${maxCandidates} by id are the candidates)` : "")
             } as const
           }
           const [only] = open
@@ -208,9 +215,13 @@ export const make = (
               ? {
                 _tag: "Ambiguous",
                 searchedFrom,
-                candidates: claimed.map(([jobId]) => jobId),
-                ambiguity: `every restore task new to it is already another submission's job (${
-                  claimed.map(([jobId, holder]) => `${jobId} of submission ${holder}`).join(", ")
+                candidates: claimed.slice(0, maxCandidates).map(([jobId]) => jobId),
+                ambiguity: `${
+                  claimed.length === 1
+                    ? "every restore task new to it is already another submission's job"
+                    : `all ${claimed.length} restore tasks new to it are already other submissions' jobs`
+                } (${
+                  named(claimed.map(([jobId, holder]) => `${jobId} of submission ${holder}`), maxNamedClaims)
                 }), and the task list cannot tell whether it started one of them`
               } as const
               : { _tag: "Absent", searchedFrom } as const

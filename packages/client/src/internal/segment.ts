@@ -1,6 +1,7 @@
 /**
  * The one rule for an identifier placed in a URL path: only ASCII letters, digits, `-` and `_`,
- * never empty, so that no id can add a path segment, climb with `..` or smuggle a query.
+ * never empty, so that no id can add a path segment, climb with `..` or smuggle a query; and how a
+ * value, or a list of them, is quoted in a message, bounded.
  */
 const safeSegment = /^[A-Za-z0-9_-]+$/
 
@@ -10,3 +11,7 @@ export const isSafeSegment = (value: string): boolean => safeSegment.test(value)
 /** A value for an error message: quoted, and cut short so that a huge input cannot flood a log. */
 export const quote = (value: string, max = 64): string =>
   JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value)
+
+/** A list for a message: its first `max` items, and how many more there are, so that its length is bounded. */
+export const named = (items: ReadonlyArray<string>, max: number): string =>
+  items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`
