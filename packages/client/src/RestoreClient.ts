@@ -77,6 +77,13 @@ export interface RestoreOptions {
 export const maxLeaseWait: Duration.Duration = Arguments.maxLeaseWait
 
 /**
+ * The slowest `requestsPerSecond` of `restoreMany`, 0.01 (one request every 100 seconds): a slower rate would wait
+ * longer between two requests than any other wait lasts, and Effect's timers take one of about 25 days for an infinite one.
+ * @since 0.2.0
+ */
+export const minRequestRate: number = Arguments.minRequestRate
+
+/**
  * Every way a restore can fail.
  *
  * @since 0.1.0
@@ -126,7 +133,7 @@ export interface ItemResult {
 
 /**
  * How `restoreMany` runs its batch: how many restores at once, the most requests per second all of
- * them together send (no limit when absent), and the options of each restore, whose `leaseWait` is
+ * them together send (no limit when absent; at least `minRequestRate`), and the options of each restore, whose `leaseWait` is
  * 0 unless given: an instance another runner is restoring gets `InstanceBusy` and the batch goes on.
  *
  * @since 0.1.0
@@ -233,15 +240,9 @@ export interface Service {
    */
   readonly watchJob: (jobId: string, options?: JobWatch.Options) => Stream.Stream<JobWatch.Snapshot, WaitError>
   /** The restorable windows of one UTC day, given as `YYYY-MM-DD`. */
-  readonly restorableTimes: (
-    instanceId: string,
-    day: string
-  ) => Effect.Effect<ReadonlyArray<Wire.RestoreWindow>, CallError | InvalidArgument>
+  readonly restorableTimes: (instanceId: string, day: string) => Effect.Effect<ReadonlyArray<Wire.RestoreWindow>, CallError | InvalidArgument>
   /** Every database that can be restored to a point in time (epoch ms), all pages walked. */
-  readonly restorableDatabases: (
-    instanceId: string,
-    at: number
-  ) => Effect.Effect<ReadonlyArray<string>, CallError | InvalidArgument>
+  readonly restorableDatabases: (instanceId: string, at: number) => Effect.Effect<ReadonlyArray<string>, CallError | InvalidArgument>
   /** Every collection of a database that can be restored to a point in time (epoch ms), all pages walked. */
   readonly restorableCollections: (
     instanceId: string,

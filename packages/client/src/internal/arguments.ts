@@ -119,11 +119,7 @@ export const concurrency = (operation: string, value: number): Effect.Effect<num
       })
     )
 
-/**
- * The slowest request rate: one request every 100 seconds. A slower one would leave a batch waiting
- * longer between two requests than any lease, reconcile or job wait lasts, and from about one request
- * in 25 days Effect's timers take the wait for an infinite one, so the batch would never end.
- */
+/** The slowest request rate, public as `RestoreClient.minRequestRate`, which says why. */
 export const minRequestRate = 0.01
 
 /** A request rate: at least `minRequestRate`, or absent for no limit. */
