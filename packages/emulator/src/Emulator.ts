@@ -16,6 +16,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Gateway from "./internal/gateway.js"
+import { clip, maxReason } from "./internal/quote.js"
 import * as Server from "./internal/server.js"
 
 /**
@@ -75,7 +76,8 @@ export class Emulator extends Context.Tag("@dds-restore/emulator/Emulator")<Emul
 
 /**
  * The emulator could not listen where it was asked to (the port is taken, the host is not an
- * address of this machine).
+ * address of this machine). The message shows the host's first 200 characters and the reason's
+ * first 1000, whatever their length.
  *
  * @since 0.1.0
  */
@@ -89,7 +91,7 @@ export class EmulatorError extends Schema.TaggedError<EmulatorError>("@dds-resto
 ) {
   /** @since 0.1.0 */
   override get message(): string {
-    return `The emulator could not listen on ${this.host}:${this.port}: ${this.detail}. ` +
+    return `The emulator could not listen on ${clip(this.host)}:${this.port}: ${clip(this.detail, maxReason)}. ` +
       "Choose another port (0 picks a free one) or a host address of this machine."
   }
 }

@@ -12,6 +12,7 @@ import type * as Scope from "effect/Scope"
 import * as Fs from "node:fs/promises"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorOptions from "./EmulatorOptions.js"
+import { clip, maxReason } from "./internal/quote.js"
 
 /**
  * Where the bin writes lines: standard output and standard error in the bin, anything in tests.
@@ -24,7 +25,8 @@ export interface Output {
 }
 
 /**
- * A `--seed` file that could not be read or is not a valid seed.
+ * A `--seed` file that could not be read or is not a valid seed. The message shows the path's first
+ * 200 characters and the reason's first 1000, whatever their length.
  *
  * @since 0.1.0
  */
@@ -37,7 +39,7 @@ export class SeedFileError extends Schema.TaggedError<SeedFileError>("@dds-resto
 ) {
   /** @since 0.1.0 */
   override get message(): string {
-    return `The seed file ${this.path} could not be used: ${this.detail}. ` +
+    return `The seed file ${clip(this.path)} could not be used: ${clip(this.detail, maxReason)}. ` +
       "Fix the file (JSON of the testing package's Seed schema) or leave --seed out to serve the demo fixture."
   }
 }

@@ -10,9 +10,12 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as NodeUtil from "node:util"
+import { clip, maxReason, quote } from "./internal/quote.js"
 
 /**
  * A command-line value that could not be used: which option, the value given, and what is expected.
+ * The message quotes the value's first 200 characters (and says how many more there are), whatever
+ * its length.
  *
  * @since 0.1.0
  */
@@ -26,7 +29,7 @@ export class InvalidOption extends Schema.TaggedError<InvalidOption>("@dds-resto
 ) {
   /** @since 0.1.0 */
   override get message(): string {
-    return `${this.option} ${JSON.stringify(this.value)}: ${this.detail} (run with --help for the options).`
+    return `${this.option} ${quote(this.value)}: ${this.detail} (run with --help for the options).`
   }
 }
 
@@ -171,12 +174,12 @@ export const parseFaults = (spec: string): Either.Either<Fault.Rates, InvalidOpt
     const name = equals === -1 ? item : item.slice(0, equals).trim()
     const parser = faultParsers[name]
     if (parser === undefined) {
-      return refuse(`unknown fault ${JSON.stringify(name)}; known: ${Object.keys(faultParsers).join(", ")}`)
+      return refuse(`unknown fault ${quote(name)}; known: ${Object.keys(faultParsers).join(", ")}`)
     }
-    if (equals === -1) return refuse(`${item}: expected ${name}=<value>`)
+    if (equals === -1) return refuse(`${clip(item)}: expected ${name}=<value>`)
     if (seen.has(name)) return refuse(`${name} is given twice`)
     seen.add(name)
-    const next = parser(faults, item, item.slice(equals + 1).trim())
+    const next = parser(faults, clip(item), item.slice(equals + 1).trim())
     if (Either.isLeft(next)) return refuse(next.left)
     faults = next.right
   }
@@ -241,10 +244,11 @@ const optionSpec = {
   help: { type: "boolean" }
 } as const
 
+// Node's message quotes the argument it refused (twice, for an unknown option), whole.
 const unusable = (error: unknown): InvalidOption => {
   const detail = error instanceof Error ? error.message : String(error)
   const named = /'(--?[^'\s]+)/.exec(detail)
-  return new InvalidOption({ option: named?.[1] ?? "arguments", value: "", detail })
+  return new InvalidOption({ option: named?.[1] === undefined ? "arguments" : clip(named[1]), value: "", detail: clip(detail, maxReason) })
 }
 
 /**

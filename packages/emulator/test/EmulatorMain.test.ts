@@ -1,4 +1,4 @@
-import { EmulatorMain, EmulatorOptions } from "@dds-restore/emulator"
+import { Emulator, EmulatorMain, EmulatorOptions } from "@dds-restore/emulator"
 import { DemoFixture, Seed } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -113,6 +113,27 @@ describe("the dds-restore-emulator bin, in-process", () => {
       expect(code).toBe(1)
       expect(err[0]).toContain("The seed file /nonexistent/seed.json could not be used: ENOENT")
     }))
+
+  it.scoped("a huge seed path: the message shows its first 200 characters and the reason's first 1000", () =>
+    Effect.gen(function*() {
+      const path = `/nonexistent/${"d".repeat(100_000)}.json`
+      const { err, output } = capture()
+      const code = yield* EmulatorMain.run(["--seed", path], output)
+      expect(code).toBe(1)
+      expect(err).toHaveLength(1)
+      expect(err[0]?.startsWith(`The seed file ${path.slice(0, 200)}… (${path.length - 200} more characters) could not be used: ENAMETOOLONG`)).toBe(true)
+      expect(err[0]).toContain(`… (${`ENAMETOOLONG: name too long, open '${path}'`.length - 1_000} more characters). Fix the file`)
+      expect(err[0]?.length).toBeLessThan(1_500)
+    }))
+
+  it("a huge host: the message shows its first 200 characters and the reason's first 1000", () => {
+    const host = "h".repeat(100_000)
+    const detail = `getaddrinfo ENOTFOUND ${host}`
+    expect(new Emulator.EmulatorError({ host, port: 8080, detail }).message).toBe(
+      `The emulator could not listen on ${"h".repeat(200)}… (99800 more characters):8080: ${detail.slice(0, 1_000)}… (${detail.length - 1_000} more characters). ` +
+        "Choose another port (0 picks a free one) or a host address of this machine."
+    )
+  })
 
   it.scoped("a bad fault spec: exit code 1 naming the bad item", () =>
     Effect.gen(function*() {

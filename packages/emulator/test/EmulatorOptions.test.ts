@@ -76,7 +76,7 @@ describe("EmulatorOptions.parseDuration", () => {
   it("takes at most 24h, in the options and in the faults alike", () => {
     expect(Duration.toMillis(EmulatorOptions.maxDuration)).toBe(86_400_000)
     expect(right(EmulatorOptions.parseDuration("24h"))).toEqual(Duration.hours(24))
-    for (const text of ["24.01h", "1441m", `${"9".repeat(400)}h`]) {
+    for (const text of ["24.01h", "1441m", `${"9".repeat(198)}h`]) {
       expect(left(EmulatorOptions.parseArgs(["--job-duration", text])).message, text).toBe(
         `--job-duration ${JSON.stringify(text)}: expected a number followed by ms, s, m or h, at most 24h, for example 2s (run with --help for the options).`
       )
@@ -149,5 +149,51 @@ describe("EmulatorOptions.parseArgs", () => {
 
   it("refuses positional arguments", () => {
     expect(Either.isLeft(EmulatorOptions.parseArgs(["serve"]))).toBe(true)
+  })
+})
+
+describe("a huge value", () => {
+  const huge = "9".repeat(100_000)
+  const more = (n: number) => `… (${n} more characters)`
+
+  it("is quoted by its first 200 characters, and how many more there are", () => {
+    const error = left(EmulatorOptions.parseArgs(["--job-duration", `${huge}h`]))
+    // The error keeps the value as given; its message quotes only the start.
+    expect(error.value).toBe(`${huge}h`)
+    expect(error.message).toBe(
+      `--job-duration "${"9".repeat(200)}"${more(99_801)}: expected a number followed by ms, s, m or h, at most 24h, for example 2s ` +
+        "(run with --help for the options)."
+    )
+    // At the bound itself, the whole value.
+    expect(left(EmulatorOptions.parseArgs(["--port", "9".repeat(200)])).message).toBe(
+      `--port "${"9".repeat(200)}": expected an integer from 0 to 65535 (run with --help for the options).`
+    )
+  })
+
+  it("in --faults: the spec, the bad item and an unknown fault's name are each cut alike", () => {
+    const rate = left(EmulatorOptions.parseArgs(["--faults", `throttle=${huge}`]))
+    expect(rate.message).toBe(
+      `--faults "throttle=${"9".repeat(191)}"${more(99_809)}: throttle=${"9".repeat(191)}${more(99_809)}: ` +
+        "expected a rate from 0 to 1, for example 0.2 (run with --help for the options)."
+    )
+    const x = "x".repeat(100_000)
+    expect(left(EmulatorOptions.parseFaults(`${x}=1`)).detail).toBe(
+      `unknown fault "${"x".repeat(200)}"${more(99_800)}; known: throttle, error5xx, delay-restore-answer, drop-restore-answer, latency, clock-skew`
+    )
+    expect(left(EmulatorOptions.parseFaults(`latency=${x}`)).detail).toBe(`latency=${"x".repeat(192)}${more(99_808)}: expected a duration such as 20ms, at most 24h`)
+  })
+
+  it("as an unknown option: its name and Node's reason are cut too", () => {
+    const error = left(EmulatorOptions.parseArgs([`--${"a".repeat(100_000)}`]))
+    expect(error.option).toBe(`--${"a".repeat(198)}${more(99_802)}`)
+    expect(error.detail.startsWith(`Unknown option '--${"a".repeat(100)}`)).toBe(true)
+    expect(error.detail.endsWith(" more characters)")).toBe(true)
+    expect(error.message.length).toBeLessThan(1_500)
+  })
+
+  it("the fleet seed's, too", () => {
+    expect(left(EmulatorOptions.parseArgs(["--instances", "2", "--fleet-seed", "s".repeat(5_000)])).message).toBe(
+      `--fleet-seed "${"s".repeat(200)}"${more(4_800)}: expected a text of 1 to 100 characters (run with --help for the options).`
+    )
   })
 })
