@@ -1,7 +1,7 @@
 // `dds-restore restore PLAN --instances FILE` as a job runner runs it: the built command line
 // against `dds-restore emulator --instances N`, one result per line of the file in its order, the
 // exit code of the most severe result, a bad file refused line by line before anything is sent.
-import { Reconcile, RestoreLedger } from "@dds-restore/client"
+import { RestoreLedger } from "@dds-restore/client"
 import { DemoFixture } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
 import { mkdtempSync, writeFileSync } from "node:fs"
@@ -165,16 +165,6 @@ describe("dds-restore restore --instances", () => {
       await emulator.stop()
     }
   }, 60_000)
-
-  it("an item lists at most 20 candidates and counts the others", () => {
-    const candidates = Array.from({ length: 25 }, (_, k) => `job-${String(k).padStart(2, "0")}`)
-    const failure = new Reconcile.RestoreOutcomeUnknown({ instanceId: "i-1", submittedAt: 0, searchedFrom: 0, candidates, ambiguity: "25 tasks" })
-    expect(RestoreMany.row({ instanceId: "i-1", result: Exit.fail(failure) })).toStrictEqual({
-      instance_id: "i-1",
-      error: { tag: "RestoreOutcomeUnknown", message: failure.message, candidates: candidates.slice(0, 20), candidates_not_listed: 5 }
-    })
-    expect(RestoreMany.maxCandidates).toBe(20)
-  })
 
   it("an item whose job the ledger could not record names the job to follow and the submission left unsettled", () => {
     const failure = new RestoreLedger.JobNotRecorded({

@@ -42,8 +42,9 @@ export interface Input extends Global.Settings {
  * on without reading the message. `unsettled`: the submission left unsettled in the ledger, for
  * `recover` (a `RestoreOutcomeUnknown` whose outcome could not be recorded, named so in the single
  * restore's document too; a `JobNotRecorded`, whose `submission` it is). `candidates`: the jobs
- * that may be a `RestoreOutcomeUnknown`'s job, at most `maxCandidates` (`candidates_not_listed`
- * counts the others). `job_id`: the job a `JobNotRecorded` restore started, to follow.
+ * that may be a `RestoreOutcomeUnknown`'s job, as the client keeps them (at most
+ * `Reconcile.maxCandidates`, its `ambiguity` saying how many there were). `job_id`: the job a
+ * `JobNotRecorded` restore started, to follow.
  *
  * @since 0.2.0
  */
@@ -52,7 +53,6 @@ export interface RowError {
   readonly message: string
   readonly unsettled?: string
   readonly candidates?: ReadonlyArray<string>
-  readonly candidates_not_listed?: number
   readonly job_id?: string
 }
 
@@ -64,13 +64,6 @@ export interface RowError {
 export type Row =
   | { readonly instance_id: string; readonly job_id: string; readonly reconciled: boolean }
   | { readonly instance_id: string; readonly error: RowError }
-
-/**
- * The most candidates an item's error lists: a document of 10000 items stays bounded.
- *
- * @since 0.2.0
- */
-export const maxCandidates = 20
 
 const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Reportable =>
   Option.getOrElse(Cause.failureOption(cause), () => {
@@ -84,11 +77,9 @@ const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Reportable =>
 const outcomeFields = (failure: Failure.Reportable): Omit<RowError, "tag" | "message"> => {
   if (failure instanceof RestoreLedger.JobNotRecorded) return { unsettled: failure.submission, job_id: failure.jobId }
   if (!(failure instanceof Reconcile.RestoreOutcomeUnknown)) return {}
-  const candidates = failure.candidates ?? []
   return {
     ...(failure.unsettled === undefined ? {} : { unsettled: failure.unsettled }),
-    ...(failure.candidates === undefined ? {} : { candidates: candidates.slice(0, maxCandidates) }),
-    ...(candidates.length > maxCandidates ? { candidates_not_listed: candidates.length - maxCandidates } : {})
+    ...(failure.candidates === undefined ? {} : { candidates: failure.candidates })
   }
 }
 
