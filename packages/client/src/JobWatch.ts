@@ -11,7 +11,8 @@ import * as Schema from "effect/Schema"
 import * as Durations from "./internal/durations.js"
 
 /**
- * How a job is polled; each option left out keeps its default (see `defaults`).
+ * How a job is polled; each option left out keeps its default (see `defaults`), and one out of its
+ * bounds (`minInterval`, `maxTimeout`) is refused with `InvalidArgument` before the job is read.
  *
  * @since 0.1.0
  */
@@ -49,6 +50,22 @@ export const defaults: Settings = {
   timeout: Duration.hours(2),
   notVisibleFor: Duration.seconds(30)
 }
+
+/**
+ * The longest `timeout` (and `notVisibleFor`), 7 days: a restore job runs for hours, not weeks; a
+ * longer wait is refused with `InvalidArgument` before the job is read (wait on it again instead).
+ *
+ * @since 0.2.0
+ */
+export const maxTimeout: Duration.Duration = Duration.days(7)
+
+/**
+ * The shortest `initialInterval` and `maxInterval`, 10 milliseconds: the job is not read back to
+ * back; a shorter one is refused with `InvalidArgument`.
+ *
+ * @since 0.2.0
+ */
+export const minInterval: Duration.Duration = Duration.millis(10)
 
 /**
  * The settings from the defaults and the options given.

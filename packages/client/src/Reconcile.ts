@@ -16,18 +16,19 @@ import type * as RestoreLedger from "./RestoreLedger.js"
 import { TransportError } from "./Transport.js"
 
 /**
- * How long and how often the task list is read; each option left out keeps its default.
+ * How long and how often the task list is read; each option left out keeps its default, and one
+ * out of its bounds is refused with `InvalidArgument` before anything is sent.
  *
  * @since 0.1.0
  */
 export interface Options {
-  /** How long to keep looking: a new task takes a few seconds to show in the list. */
+  /** How long to keep looking: a new task takes a few seconds to show in the list (at most `maxWait`). */
   readonly wait?: Duration.DurationInput | undefined
-  /** The wait between two reads of the task list. */
+  /** The wait between two reads of the task list (at least `minInterval`). */
   readonly interval?: Duration.DurationInput | undefined
   /**
    * How far before the submission (on this machine's clock) to start looking, to allow for this
-   * machine's clock being ahead of the service's.
+   * machine's clock being ahead of the service's (at most `maxClockSkewMargin`).
    */
   readonly clockSkewMargin?: Duration.DurationInput | undefined
 }
@@ -54,6 +55,31 @@ export const defaults: Settings = {
   interval: Duration.seconds(3),
   clockSkewMargin: Duration.minutes(15)
 }
+
+/**
+ * The longest `wait`, 30 minutes: a new task shows in the task list within seconds, and the
+ * instance stays leased while its job is looked for. A longer one is refused with `InvalidArgument`
+ * before anything is sent, as is an `interval` under `minInterval` or a `clockSkewMargin` over
+ * `maxClockSkewMargin`.
+ *
+ * @since 0.2.0
+ */
+export const maxWait: Duration.Duration = Duration.minutes(30)
+
+/**
+ * The shortest `interval`, 10 milliseconds: the task list is not read back to back.
+ *
+ * @since 0.2.0
+ */
+export const minInterval: Duration.Duration = Duration.millis(10)
+
+/**
+ * The largest `clockSkewMargin`, 15 minutes: the gateway refuses a signature further than that
+ * from its clock, so this machine's clock cannot be further ahead of the service's.
+ *
+ * @since 0.2.0
+ */
+export const maxClockSkewMargin: Duration.Duration = Duration.minutes(15)
 
 /**
  * The settings from the defaults and the options given.

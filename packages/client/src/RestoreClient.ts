@@ -282,8 +282,8 @@ export interface Options {
   /** Who submits, as the ledger records it (default: `RestoreClient` and a random id). */
   readonly holder?: string | undefined
   /**
-   * The instance's lease: its time to live (30 seconds; renewed at a third of it while held) and
-   * how long to wait while other submissions hold it (10 minutes).
+   * The instance's lease: its time to live (30 s, renewed at a third of it while held; `RestoreLedger.minLeaseTtl`
+   * to `maxLeaseTtl`) and how long to wait while others hold it (10 min; at most `maxLeaseWait`).
    */
   readonly lease?: { readonly ttl?: Duration.DurationInput | undefined; readonly wait?: Duration.DurationInput | undefined } | undefined
 }
@@ -320,9 +320,9 @@ export const make = (
       restoreMany,
       waitForJob: (jobId, watchOptions = {}) =>
         // The stream ends only after a Completed snapshot: it fails on every other way out.
-        onJob("waitForJob", jobId, (id) => Effect.map(Stream.runLast(watch(reads.job, id, watchOptions)), (last) => Option.getOrThrow(last).job)),
+        onJob("waitForJob", jobId, (id) => Effect.map(Stream.runLast(watch("waitForJob", reads.job, id, watchOptions)), (last) => Option.getOrThrow(last).job)),
       watchJob: (jobId, watchOptions = {}) =>
-        Stream.unwrap(Effect.map(Arguments.safeId("watchJob", "jobId", jobId), (id) => watch(reads.job, id, watchOptions)))
+        Stream.unwrap(Effect.map(Arguments.safeId("watchJob", "jobId", jobId), (id) => watch("watchJob", reads.job, id, watchOptions)))
     })
   })
 

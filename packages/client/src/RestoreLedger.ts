@@ -11,7 +11,7 @@
  */
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
@@ -63,6 +63,24 @@ export interface AcquireOptions {
   readonly ttl: Duration.DurationInput
   readonly wait: Duration.DurationInput
 }
+
+/**
+ * The shortest time to live of the leases a `RestoreClient` takes (its `lease.ttl`), 2 seconds: a
+ * lease is renewed at a third of it, so a shorter one can run out on a loaded machine while its
+ * holder lives. A `lease.ttl` out of `minLeaseTtl` to `maxLeaseTtl` is refused with
+ * `InvalidArgument` by every call that takes a lease, before anything is sent.
+ *
+ * @since 0.2.0
+ */
+export const minLeaseTtl: Duration.Duration = Duration.seconds(2)
+
+/**
+ * The longest time to live of the leases a `RestoreClient` takes, 10 minutes: a lease whose holder
+ * died keeps its instance locked until it runs out.
+ *
+ * @since 0.2.0
+ */
+export const maxLeaseTtl: Duration.Duration = Duration.minutes(10)
 
 /**
  * A submission as it is journaled before it is sent: who, when, where, the plan's wire body and

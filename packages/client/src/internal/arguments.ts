@@ -9,6 +9,9 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { InvalidArgument } from "../CallError.js"
+import * as JobWatch from "../JobWatch.js"
+import * as Reconcile from "../Reconcile.js"
+import * as RestoreLedger from "../RestoreLedger.js"
 import { isSafeSegment, quote } from "./segment.js"
 
 /** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
@@ -140,16 +143,114 @@ export const requestRate = (
 /** The longest wait for an instance's lease, public as `RestoreClient.maxLeaseWait`, which says why. */
 export const maxLeaseWait: Duration.Duration = Duration.hours(1)
 
-/** How long to wait for an instance's lease: 0 (not at all) to `maxLeaseWait`. */
-export const leaseWait = (operation: string, value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidArgument> => {
-  const refuse = (reason: string) => Effect.fail(new InvalidArgument({ operation, argument: "leaseWait", reason }))
+/**
+ * The bounds of a duration argument and the words of its refusal: what it is ("wait for a lease"),
+ * an example, why the bound (said after "give at most that"), and what else may be given (said
+ * after every refusal: ", or 0 not to wait").
+ */
+export interface Span {
+  readonly what: string
+  readonly example: string
+  readonly min?: Duration.Duration
+  readonly max?: Duration.Duration
+  readonly why?: string
+  readonly also?: string
+}
+
+/** A duration argument: finite, within its span. */
+export const duration = (
+  operation: string,
+  argument: string,
+  value: Duration.DurationInput,
+  span: Span
+): Effect.Effect<Duration.Duration, InvalidArgument> => {
+  const refuse = (reason: string) => Effect.fail(new InvalidArgument({ operation, argument, reason: `${reason}${span.also ?? ""}.` }))
   return Option.match(Option.filter(Duration.decodeUnknown(value), Duration.isFinite), {
-    onSome: (wait) =>
-      Duration.greaterThan(wait, maxLeaseWait)
-        ? refuse(`${Duration.format(wait)} is longer than the longest wait for a lease, ${Duration.format(maxLeaseWait)}: ` +
-          "give at most that (a submission that holds the instance longer is stuck, not busy), or 0 not to wait.")
-        : Effect.succeed(wait),
-    onNone: () =>
-      refuse(`${quote(String(value))} is not a wait for a lease: give a finite duration, such as "30 seconds", or 0 not to wait.`)
+    onSome: (given) =>
+      span.max !== undefined && Duration.greaterThan(given, span.max)
+        ? refuse(`${Duration.format(given)} is longer than the longest ${span.what}, ${Duration.format(span.max)}: give at most that${span.why ?? ""}`)
+        : span.min !== undefined && Duration.lessThan(given, span.min)
+        ? refuse(`${Duration.format(given)} is shorter than the shortest ${span.what}, ${Duration.format(span.min)}: give at least that${span.why ?? ""}`)
+        : Effect.succeed(given),
+    onNone: () => refuse(`${quote(String(value))} is not a ${span.what}: give a finite duration, such as "${span.example}"`)
   })
 }
+
+/**
+ * Settings made of durations, each one given checked against its span (its argument named
+ * `prefix` and its key), each one left out its default.
+ */
+export const durations = <K extends string>(
+  operation: string,
+  prefix: string,
+  defaults: { readonly [key in K]: Duration.Duration },
+  options: NoInfer<{ readonly [key in K]?: Duration.DurationInput | undefined }>,
+  spans: NoInfer<{ readonly [key in K]: Span }>
+): Effect.Effect<{ [key in K]: Duration.Duration }, InvalidArgument> =>
+  Effect.gen(function*() {
+    const settings: { [key in K]: Duration.Duration } = { ...defaults }
+    for (const key of Object.keys(defaults) as Array<K>) {
+      const given = options[key]
+      if (given !== undefined) settings[key] = yield* duration(operation, `${prefix}${key}`, given, spans[key])
+    }
+    return settings
+  })
+
+const leaseWaitSpan: Span = {
+  what: "wait for a lease",
+  example: "30 seconds",
+  max: maxLeaseWait,
+  why: " (a submission that holds the instance longer is stuck, not busy)",
+  also: ", or 0 not to wait"
+}
+
+/** How long to wait for an instance's lease: 0 (not at all) to `maxLeaseWait`. */
+export const leaseWait = (operation: string, value: Duration.DurationInput, argument = "leaseWait"): Effect.Effect<Duration.Duration, InvalidArgument> =>
+  duration(operation, argument, value, leaseWaitSpan)
+
+/** The time to live of the client's leases (its `lease.ttl`), from `RestoreLedger.minLeaseTtl` to `maxLeaseTtl`. */
+export const leaseTtl = (operation: string, value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidArgument> =>
+  duration(operation, "lease.ttl", value, {
+    what: "time to live of a lease",
+    example: "30 seconds",
+    min: RestoreLedger.minLeaseTtl,
+    max: RestoreLedger.maxLeaseTtl,
+    why: " (a lease is renewed at a third of it, so a shorter one can run out while its holder lives, and a longer one keeps " +
+      "an instance locked long after its holder died), in the client's options (RestoreClient.layer({ lease: { ttl } }))"
+  })
+
+/** The settings of a search of the task list (`restore`'s `reconcile`, `reconcile`, `recover`), within their bounds. */
+export const reconcileSettings = (
+  operation: string,
+  prefix: string,
+  options: Reconcile.Options = {}
+): Effect.Effect<Reconcile.Settings, InvalidArgument> =>
+  durations(operation, prefix, Reconcile.defaults, options, {
+    wait: {
+      what: "wait for a lost answer's job",
+      example: "60 seconds",
+      max: Reconcile.maxWait,
+      why: " (a new task shows in the task list within seconds, and the instance stays leased while its job is looked for)"
+    },
+    interval: { what: "interval between two reads of the task list", example: "3 seconds", min: Reconcile.minInterval },
+    clockSkewMargin: {
+      what: "clock skew margin",
+      example: "15 minutes",
+      max: Reconcile.maxClockSkewMargin,
+      why: " (the gateway refuses a signature further than that from its clock)"
+    }
+  })
+
+/** The polling settings of a wait on a job, within their bounds. */
+export const jobWatchSettings = (operation: string, options: JobWatch.Options = {}): Effect.Effect<JobWatch.Settings, InvalidArgument> =>
+  durations(operation, "", JobWatch.defaults, options, {
+    initialInterval: { what: "interval between two reads of a job", example: "2 seconds", min: JobWatch.minInterval },
+    maxInterval: { what: "interval between two reads of a job", example: "30 seconds", min: JobWatch.minInterval },
+    timeout: {
+      what: "wait for a job",
+      example: "2 hours",
+      max: JobWatch.maxTimeout,
+      why: " (a restore job runs for hours, not weeks: wait on it again to wait longer)"
+    },
+    notVisibleFor: { what: "wait for a new job to show", example: "30 seconds", max: JobWatch.maxTimeout }
+  })

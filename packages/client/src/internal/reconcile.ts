@@ -19,24 +19,17 @@ import type { CallError, InvalidArgument } from "../CallError.js"
 import * as Reconcile from "../Reconcile.js"
 import type { Options, RestoreOptions, Submission } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
-import { leaseWait as checkedLeaseWait, submissionTime, taskSpan } from "./arguments.js"
+import { leaseTtl, leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskSpan } from "./arguments.js"
 import type { Reads } from "./reads.js"
 import { named } from "./segment.js"
 import type { Call, Sender } from "./send.js"
 import { sha256Hex } from "./sha256.js"
 
-/** Who submits, and how the instance's lease is held. */
+/** How the instance's lease is held. */
 interface LeaseSettings {
-  readonly holder: string
   readonly ttl: Duration.Duration
   readonly wait: Duration.Duration
 }
-
-const leaseSettings = (options: Pick<Options, "holder" | "lease">): LeaseSettings => ({
-  holder: options.holder ?? `RestoreClient ${globalThis.crypto.randomUUID()}`,
-  ttl: Duration.decode(options.lease?.ttl ?? "30 seconds"),
-  wait: Duration.decode(options.lease?.wait ?? "10 minutes")
-})
 
 /** Every way holding the lease and writing to the ledger can fail. */
 export type LedgerFailure = RestoreLedger.LedgerError | RestoreLedger.InstanceBusy | RestoreLedger.LeaseLost
@@ -50,7 +43,7 @@ export interface Submissions {
     instanceId: string,
     plan: RestorePlan.RestorePlan,
     options: RestoreOptions
-  ) => Effect.Effect<Submission, CallError | Reconcile.RestoreOutcomeUnknown | RestoreLedger.JobNotRecorded | LedgerFailure>
+  ) => Effect.Effect<Submission, CallError | InvalidArgument | Reconcile.RestoreOutcomeUnknown | RestoreLedger.JobNotRecorded | LedgerFailure>
   /** Looks for the job of a submission made at `submittedAt` whose answer was lost. */
   readonly reconcile: (
     instanceId: string,
@@ -116,7 +109,14 @@ export const make = (
   ledger: RestoreLedger.Service,
   options: Pick<Options, "holder" | "lease">
 ): Submissions => {
-  const lease = leaseSettings(options)
+  const holder = options.holder ?? `RestoreClient ${globalThis.crypto.randomUUID()}`
+  // The client's lease options, checked by every call that takes a lease: the client itself is
+  // built without a failure of its own, so an option out of its bounds is refused by each call.
+  const leaseOf = (operation: string): Effect.Effect<LeaseSettings, InvalidArgument> =>
+    Effect.all({
+      ttl: leaseTtl(operation, options.lease?.ttl ?? "30 seconds"),
+      wait: checkedLeaseWait(operation, options.lease?.wait ?? "10 minutes", "lease.wait")
+    })
   const service: RestoreLedger.ServiceKey = { endpoint: config.endpoint, projectId: config.projectId }
   const keyOf = (instanceId: string): RestoreLedger.InstanceKey => ({ ...service, instanceId })
 
@@ -130,10 +130,10 @@ export const make = (
 
   // Renewed at a third of its time to live; a lease lost to another holder is not renewed again,
   // and the holder's next write is refused by its token.
-  const renewing = (held: RestoreLedger.Lease) =>
-    Effect.sleep(Duration.millis(Duration.toMillis(lease.ttl) / 3)).pipe(
+  const renewing = (held: RestoreLedger.Lease, ttl: Duration.Duration) =>
+    Effect.sleep(Duration.millis(Duration.toMillis(ttl) / 3)).pipe(
       Effect.zipRight(
-        ledger.renew(held, lease.ttl).pipe(
+        ledger.renew(held, ttl).pipe(
           Effect.catchTag("LedgerError", (error) => Effect.logWarning(`The lease could not be renewed: ${error.message}`))
         )
       ),
@@ -145,14 +145,19 @@ export const make = (
    * Runs `use` under the instance's lease, held (and renewed) until it ends, then released; waits
    * for it at most `wait` (the client's `lease.wait` unless given).
    */
-  const leased = <A, E>(instanceId: string, use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>, wait = lease.wait) =>
+  const leased = <A, E>(
+    lease: LeaseSettings,
+    instanceId: string,
+    use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>,
+    wait = lease.wait
+  ) =>
     Effect.scoped(
       Effect.gen(function*() {
         const held = yield* Effect.acquireRelease(
-          ledger.acquire(keyOf(instanceId), { holder: lease.holder, ttl: lease.ttl, wait }),
+          ledger.acquire(keyOf(instanceId), { holder, ttl: lease.ttl, wait }),
           (taken) => Effect.ignore(ledger.release(taken))
         )
-        yield* Effect.forkScoped(renewing(held))
+        yield* Effect.forkScoped(renewing(held, lease.ttl))
         return yield* use(held)
       })
     )
@@ -264,68 +269,69 @@ export const make = (
     )
 
   const submit: Submissions["submit"] = (id, plan, options) =>
-    leased(id, (held) =>
-      Effect.gen(function*() {
-        const settings = Reconcile.settings(options.reconcile)
-        const margin = Duration.toMillis(settings.clockSkewMargin)
-        const call = restoreCall(id, plan)
-        // Synchronous: nothing under the lease waits on real time outside Effect's Clock.
-        const hash = sha256Hex(call.body ?? "")
-        let resends = options.resubmitIfAbsent === true ? 1 : 0
-        for (;;) {
-          const at = yield* Clock.currentTimeMillis
-          // Read before anything is sent: without it, no lost answer could be settled.
-          const before = yield* beforeSet(id, at, margin)
-          const entry: RestoreLedger.Intent = {
-            id: globalThis.crypto.randomUUID(),
-            key: keyOf(id),
-            holder: lease.holder,
-            at,
-            body: call.body ?? "",
-            hash,
-            searchFrom: at - margin,
-            before: [...before].sort()
+    Effect.flatMap(Effect.all([leaseOf("restore"), reconcileSettings("restore", "reconcile.", options.reconcile)]), ([lease, settings]) =>
+      leased(lease, id, (held) =>
+        Effect.gen(function*() {
+          const margin = Duration.toMillis(settings.clockSkewMargin)
+          const call = restoreCall(id, plan)
+          // Synchronous: nothing under the lease waits on real time outside Effect's Clock.
+          const hash = sha256Hex(call.body ?? "")
+          let resends = options.resubmitIfAbsent === true ? 1 : 0
+          for (;;) {
+            const at = yield* Clock.currentTimeMillis
+            // Read before anything is sent: without it, no lost answer could be settled.
+            const before = yield* beforeSet(id, at, margin)
+            const entry: RestoreLedger.Intent = {
+              id: globalThis.crypto.randomUUID(),
+              key: keyOf(id),
+              holder,
+              at,
+              body: call.body ?? "",
+              hash,
+              searchFrom: at - margin,
+              before: [...before].sort()
+            }
+            yield* ledger.record(held, entry)
+            const sent = yield* Effect.either(sender.send(call, Wire.RestoreResponse))
+            if (Either.isRight(sent)) return yield* claim(held, entry, sent.right.value.job_id, false)
+            const error = sent.left
+            if (!Reconcile.isAnswerLost(error)) {
+              yield* record(held, entry.id, RestoreLedger.Outcome.Refused({ error: error.message }))
+              return yield* Effect.fail(error)
+            }
+            yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
+            yield* ledger.markSent(held, entry.id, error.message)
+            const search = { searchFrom: entry.searchFrom, before, self: entry.id, deadline: yield* deadlineAfter(settings) }
+            const found = yield* lookup(id, search, settings)
+            switch (found._tag) {
+              case "Found":
+                return yield* claim(held, entry, found.jobId, true)
+              case "Ambiguous":
+                yield* record(held, entry.id, RestoreLedger.Outcome.Unknown({ candidates: found.candidates, reason: found.ambiguity }))
+                return yield* outcomeUnknown(id, at, found, error)
+              case "Absent":
+                // Only a task list read to the end of the wait shows that the service started nothing.
+                yield* record(held, entry.id, RestoreLedger.Outcome.NotStarted())
+                if (resends > 0) {
+                  resends--
+                  continue
+                }
+                return yield* outcomeUnknown(id, at, found, error)
+              case "Unreadable":
+                // Left unsettled, and said so: `recover` reads the task list again later.
+                return yield* outcomeUnknown(id, at, found, error, entry.id)
+            }
           }
-          yield* ledger.record(held, entry)
-          const sent = yield* Effect.either(sender.send(call, Wire.RestoreResponse))
-          if (Either.isRight(sent)) return yield* claim(held, entry, sent.right.value.job_id, false)
-          const error = sent.left
-          if (!Reconcile.isAnswerLost(error)) {
-            yield* record(held, entry.id, RestoreLedger.Outcome.Refused({ error: error.message }))
-            return yield* Effect.fail(error)
-          }
-          yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
-          yield* ledger.markSent(held, entry.id, error.message)
-          const search = { searchFrom: entry.searchFrom, before, self: entry.id, deadline: yield* deadlineAfter(settings) }
-          const found = yield* lookup(id, search, settings)
-          switch (found._tag) {
-            case "Found":
-              return yield* claim(held, entry, found.jobId, true)
-            case "Ambiguous":
-              yield* record(held, entry.id, RestoreLedger.Outcome.Unknown({ candidates: found.candidates, reason: found.ambiguity }))
-              return yield* outcomeUnknown(id, at, found, error)
-            case "Absent":
-              // Only a task list read to the end of the wait shows that the service started nothing.
-              yield* record(held, entry.id, RestoreLedger.Outcome.NotStarted())
-              if (resends > 0) {
-                resends--
-                continue
-              }
-              return yield* outcomeUnknown(id, at, found, error)
-            case "Unreadable":
-              // Left unsettled, and said so: `recover` reads the task list again later.
-              return yield* outcomeUnknown(id, at, found, error, entry.id)
-          }
-        }
-      }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait))
+        }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait)))
 
   const reconcile: Submissions["reconcile"] = (id, submittedAt, options) =>
     Effect.gen(function*() {
-      const settings = Reconcile.settings(options)
+      const settings = yield* reconcileSettings("reconcile", "", options)
+      const lease = yield* leaseOf("reconcile")
       const margin = Duration.toMillis(settings.clockSkewMargin)
       // Refused before any read: an instant the task list cannot be searched from.
       const at = yield* submissionTime("reconcile", submittedAt, yield* Clock.currentTimeMillis, margin)
-      return yield* leased(id, (held) =>
+      return yield* leased(lease, id, (held) =>
         Effect.gen(function*() {
           const search = { searchFrom: at - margin, before: new Set<string>(), self: undefined, deadline: yield* deadlineAfter(settings) }
           const found = yield* lookup(id, search, settings)
@@ -334,7 +340,7 @@ export const make = (
           const entry: RestoreLedger.Intent = {
             id: globalThis.crypto.randomUUID(),
             key: keyOf(id),
-            holder: lease.holder,
+            holder,
             at,
             body: "",
             hash: "",
@@ -346,8 +352,8 @@ export const make = (
         }))
     })
 
-  const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
-    leased(entry.key.instanceId, (held) =>
+  const recoverOne = (lease: LeaseSettings, entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
+    leased(lease, entry.key.instanceId, (held) =>
       Effect.gen(function*() {
         // Another process may have settled it while this one waited for the lease.
         const still = (yield* ledger.unsettled(entry.key)).some((unsettled) => unsettled.id === entry.id)
@@ -397,12 +403,13 @@ export const make = (
   const recover: Submissions["recover"] = ({ leaseWait, ...options } = {}) =>
     Effect.gen(function*() {
       // Checked before the ledger is read: a wait that cannot be used settles nothing.
-      const wait = leaseWait === undefined ? lease.wait : yield* checkedLeaseWait("recover", leaseWait)
-      const settings = Reconcile.settings(options)
+      const given = leaseWait === undefined ? undefined : yield* checkedLeaseWait("recover", leaseWait)
+      const lease = yield* leaseOf("recover")
+      const settings = yield* reconcileSettings("recover", "", options)
       const unsettled = yield* ledger.unsettled()
       // Only this service's task list can settle them: those of other endpoints or projects are left.
       const ours = unsettled.filter((entry) => entry.key.endpoint === service.endpoint && entry.key.projectId === service.projectId)
-      return yield* Effect.forEach(ours, (entry) => recoverOne(entry, settings, wait), { concurrency: 4 })
+      return yield* Effect.forEach(ours, (entry) => recoverOne(lease, entry, settings, given ?? lease.wait), { concurrency: 4 })
     })
 
   return { request: (id, plan) => sender.request(restoreCall(id, plan)), submit, reconcile, recover }

@@ -10,8 +10,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { type CallError, ServiceError } from "../CallError.js"
+import { type CallError, type InvalidArgument, ServiceError } from "../CallError.js"
 import * as JobWatch from "../JobWatch.js"
+import { jobWatchSettings } from "./arguments.js"
 
 /** Every way a watch can end badly once the id is known to be well formed. */
 export type WatchError = JobWatch.JobFailed | JobWatch.JobWaitTimeout | JobWatch.JobNotFound | CallError
@@ -40,14 +41,14 @@ const sameAs = (a: JobWatch.Snapshot | undefined, b: JobWatch.Snapshot): boolean
 const isNotFound = (error: CallError): error is ServiceError =>
   error instanceof ServiceError && (error.status === 404 || error.code === "DBS.280016")
 
-/** The snapshots of a job from its first read to its end. */
+/** The snapshots of a job from its first read to its end; options out of their bounds are refused before any read. */
 export const watch = (
+  operation: string,
   read: (jobId: string) => Effect.Effect<Wire.Job, CallError>,
   jobId: string,
   options: JobWatch.Options
-): Stream.Stream<JobWatch.Snapshot, WatchError> =>
-  Stream.unwrap(Effect.map(Clock.currentTimeMillis, (start) => {
-    const settings = JobWatch.settings(options)
+): Stream.Stream<JobWatch.Snapshot, WatchError | InvalidArgument> =>
+  Stream.unwrap(Effect.zipWith(jobWatchSettings(operation, options), Clock.currentTimeMillis, (settings, start) => {
     const initial = Duration.toMillis(settings.initialInterval)
     const max = Duration.toMillis(settings.maxInterval)
     const deadline = start + Duration.toMillis(settings.timeout)

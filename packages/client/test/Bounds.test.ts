@@ -1,0 +1,136 @@
+// Every wait and interval a caller gives the client has a bound, in the library itself: the
+// client's lease (its time to live and its wait), a search of the task list (its wait, interval and
+// clock skew margin) and a wait on a job (its timeout and intervals). One out of its bounds is
+// refused with InvalidArgument naming the operation, the option, the value and the bound, before
+// anything is sent; the bound itself is taken.
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import { RestorePlan } from "@dds-restore/domain"
+import { DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, Signer } from "@dds-restore/client"
+import { endpoint, fixture, instanceId, json, projectId, restoring } from "./support.js"
+
+const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
+const jobId = "a03b1b8a-b756-467c-8a49-38720c3d23ec"
+
+/** A client with these lease options, over a transport that answers a restore and a job as the service does. */
+const withLease = (lease: RestoreClient.Options["lease"]) => {
+  const transport = restoring((request) =>
+    Effect.succeed(json(200, fixture(request.method === "POST" ? "restore-collections.response.json" : "job.response.json")))
+  )
+  const layer = RestoreClient.layer({ lease }).pipe(
+    Layer.provide(transport.layer),
+    Layer.provide(Signer.layerUnsigned),
+    Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
+  )
+  return { transport, layer }
+}
+
+const messages = (errors: ReadonlyArray<{ readonly _tag: string; readonly message: string }>) => errors.map((error) => [error._tag, error.message])
+
+describe("the client's waits are bounded in the library", () => {
+  it("the bounds", () => {
+    expect([RestoreLedger.minLeaseTtl, RestoreLedger.maxLeaseTtl, Reconcile.maxWait, Reconcile.minInterval, Reconcile.maxClockSkewMargin, JobWatch.maxTimeout, JobWatch.minInterval].map(Duration.format))
+      .toStrictEqual(["2s", "10m", "30m", "10ms", "15m", "7d", "10ms"])
+  })
+
+  it.effect("a lease time to live out of 2s to 10m, or a lease wait over 1h, is refused by every call that takes a lease, nothing sent", () =>
+    Effect.gen(function*() {
+      const why = " (a lease is renewed at a third of it, so a shorter one can run out while its holder lives, and a longer one keeps " +
+        "an instance locked long after its holder died), in the client's options (RestoreClient.layer({ lease: { ttl } }))."
+      for (
+        const [lease, refusal] of [
+          [{ ttl: "1999 millis" }, `lease.ttl 1s 999ms is shorter than the shortest time to live of a lease, 2s: give at least that${why}`],
+          [{ ttl: "11 minutes" }, `lease.ttl 11m is longer than the longest time to live of a lease, 10m: give at most that${why}`],
+          [{ ttl: Duration.infinity }, `lease.ttl "Duration(Infinity)" is not a time to live of a lease: give a finite duration, such as "30 seconds".`],
+          [
+            { wait: "2 hours" },
+            "lease.wait 2h is longer than the longest wait for a lease, 1h: give at most that (a submission that holds the instance longer is stuck, not busy), or 0 not to wait."
+          ]
+        ] as const
+      ) {
+        const { layer, transport } = withLease(lease)
+        const refusals = yield* Effect.gen(function*() {
+          const dds = yield* RestoreClient.RestoreClient
+          return [
+            yield* Effect.flip(dds.restore(instanceId, plan, { preflight: false })),
+            yield* Effect.flip(dds.reconcile(instanceId, Date.now())),
+            yield* Effect.flip(dds.recover())
+          ]
+        }).pipe(Effect.provide(layer))
+        expect(messages(refusals)).toStrictEqual([
+          ["InvalidArgument", `restore: ${refusal}`],
+          ["InvalidArgument", `reconcile: ${refusal}`],
+          ["InvalidArgument", `recover: ${refusal}`]
+        ])
+        expect([transport.reads, transport.requests]).toStrictEqual([[], []])
+      }
+    }))
+
+  it.effect("the bounds of the lease are taken", () => {
+    const { layer, transport } = withLease({ ttl: RestoreLedger.maxLeaseTtl, wait: RestoreClient.maxLeaseWait })
+    return Effect.gen(function*() {
+      expect(yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })).toStrictEqual({ jobId, reconciled: false })
+      expect(transport.requests.map((request) => request.method)).toStrictEqual(["POST"])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a search of the task list out of its bounds is refused by restore, reconcile and recover, nothing sent", () => {
+    const { layer, transport } = withLease(undefined)
+    return Effect.gen(function*() {
+      const dds = yield* RestoreClient.RestoreClient
+      const refusals = [
+        yield* Effect.flip(dds.restore(instanceId, plan, { preflight: false, reconcile: { wait: "31 minutes" } })),
+        yield* Effect.flip(dds.restore(instanceId, plan, { preflight: false, reconcile: { wait: "soon" as Duration.DurationInput } })),
+        yield* Effect.flip(dds.reconcile(instanceId, Date.now(), { interval: "9 millis" })),
+        yield* Effect.flip(dds.recover({ clockSkewMargin: "16 minutes" }))
+      ]
+      expect(messages(refusals)).toStrictEqual([
+        [
+          "InvalidArgument",
+          "restore: reconcile.wait 31m is longer than the longest wait for a lost answer's job, 30m: give at most that " +
+          "(a new task shows in the task list within seconds, and the instance stays leased while its job is looked for)."
+        ],
+        ["InvalidArgument", `restore: reconcile.wait "soon" is not a wait for a lost answer's job: give a finite duration, such as "60 seconds".`],
+        ["InvalidArgument", "reconcile: interval 9ms is shorter than the shortest interval between two reads of the task list, 10ms: give at least that."],
+        [
+          "InvalidArgument",
+          "recover: clockSkewMargin 16m is longer than the longest clock skew margin, 15m: give at most that " +
+          "(the gateway refuses a signature further than that from its clock)."
+        ]
+      ])
+      expect([transport.reads, transport.requests]).toStrictEqual([[], []])
+      const bounded = { wait: Reconcile.maxWait, interval: Reconcile.minInterval, clockSkewMargin: Reconcile.maxClockSkewMargin }
+      expect(yield* dds.restore(instanceId, plan, { preflight: false, reconcile: bounded })).toStrictEqual({ jobId, reconciled: false })
+      expect(yield* dds.recover(bounded)).toStrictEqual([])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a wait on a job out of its bounds is refused by waitForJob and watchJob before the job is read", () => {
+    const { layer, transport } = withLease(undefined)
+    return Effect.gen(function*() {
+      const dds = yield* RestoreClient.RestoreClient
+      const refusals = [
+        yield* Effect.flip(dds.waitForJob(jobId, { timeout: "8 days" })),
+        yield* Effect.flip(dds.waitForJob(jobId, { notVisibleFor: Duration.infinity })),
+        yield* Effect.flip(dds.watchJob(jobId, { initialInterval: "1 millis" }).pipe(Stream.runCollect)),
+        yield* Effect.flip(dds.watchJob(jobId, { maxInterval: 0 }).pipe(Stream.runCollect))
+      ]
+      expect(messages(refusals)).toStrictEqual([
+        [
+          "InvalidArgument",
+          "waitForJob: timeout 8d is longer than the longest wait for a job, 7d: give at most that (a restore job runs for hours, not weeks: wait on it again to wait longer)."
+        ],
+        ["InvalidArgument", `waitForJob: notVisibleFor "Duration(Infinity)" is not a wait for a new job to show: give a finite duration, such as "30 seconds".`],
+        ["InvalidArgument", "watchJob: initialInterval 1ms is shorter than the shortest interval between two reads of a job, 10ms: give at least that."],
+        ["InvalidArgument", "watchJob: maxInterval 0 is shorter than the shortest interval between two reads of a job, 10ms: give at least that."]
+      ])
+      expect([transport.reads, transport.requests]).toStrictEqual([[], []])
+      const bounded = { timeout: JobWatch.maxTimeout, notVisibleFor: JobWatch.maxTimeout, initialInterval: JobWatch.minInterval, maxInterval: JobWatch.minInterval }
+      const [first] = yield* dds.watchJob(jobId, bounded).pipe(Stream.take(1), Stream.runCollect)
+      expect([first?.id, first?.status, transport.requests.length]).toStrictEqual([jobId, "Running", 1])
+    }).pipe(Effect.provide(layer))
+  })
+})
