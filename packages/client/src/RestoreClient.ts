@@ -21,7 +21,7 @@ import type { CallError, InstanceNotFound, InvalidArgument } from "./CallError.j
 import { DdsConfig } from "./DdsConfig.js"
 import type * as DdsRequest from "./DdsRequest.js"
 import * as Arguments from "./internal/arguments.js"
-import { onInstance, onJob, traced } from "./internal/operation.js"
+import { onInstance, onJob, refusing, traced } from "./internal/operation.js"
 import * as PreflightRun from "./internal/preflight.js"
 import * as Reads from "./internal/reads.js"
 import * as Submissions from "./internal/reconcile.js"
@@ -272,12 +272,12 @@ export interface Service {
 export class RestoreClient extends Context.Tag("@dds-restore/client/RestoreClient")<RestoreClient, Service>() {}
 
 /**
- * The options of `make` and `layer`.
+ * The options of `make` and `layer`: a client given one out of its bounds refuses each call with `InvalidArgument`.
  *
  * @since 0.1.0
  */
 export interface Options {
-  /** Bounds and delays of retries; each one left out keeps `RetryPolicy.defaults`. */
+  /** Bounds and delays of retries (`RetryPolicy.attemptsLimit`, `elapsedLimit`); each one left out keeps `RetryPolicy.defaults`. */
   readonly retryPolicy?: RetryPolicy.Options | undefined
   /** Who submits, as the ledger records it (default: `RestoreClient` and a random id). */
   readonly holder?: string | undefined
@@ -298,26 +298,25 @@ export const make = (
   options: Options = {}
 ): Effect.Effect<Service, never, Transport | Signer | DdsConfig | RestoreLedger.RestoreLedger> =>
   Effect.gen(function*() {
+    const problem = Arguments.clientOptions(options)
+    if (problem !== undefined) return refusing(problem)
     const config = yield* DdsConfig
     const ledger = yield* RestoreLedger.RestoreLedger
     const sender = yield* Send.make(RetryPolicy.make(options.retryPolicy))
     const reads = Reads.make(sender, config)
     const submissions = Submissions.make(sender, reads, config, ledger, options)
 
-    const { restore, restoreMany } = Restores.make(reads, submissions)
-
     return RestoreClient.of({
       ...Reads.offered(reads),
+      ...Restores.make(reads, submissions),
       preflight: (instanceId, plan, preflightOptions = {}) =>
         onInstance("preflight", instanceId, (id) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) => PreflightRun.run(reads, id, plan, now, preflightOptions))),
-      restore,
       restoreRequest: (instanceId, plan) =>
         Effect.zipWith(Arguments.safeId("restoreRequest", "instanceId", instanceId), RestorePlan.validate(plan), submissions.request),
       reconcile: (instanceId, submittedAt, reconcileOptions) =>
         onInstance("reconcile", instanceId, (id) => submissions.reconcile(id, submittedAt, reconcileOptions)),
       recover: (reconcileOptions) => submissions.recover(reconcileOptions).pipe(traced("recover", {})),
-      restoreMany,
       waitForJob: (jobId, watchOptions = {}) =>
         // The stream ends only after a Completed snapshot: it fails on every other way out.
         onJob("waitForJob", jobId, (id) => Effect.map(Stream.runLast(watch("waitForJob", reads.job, id, watchOptions)), (last) => Option.getOrThrow(last).job)),

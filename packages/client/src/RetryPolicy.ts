@@ -54,6 +54,23 @@ export const defaults: RetryPolicy = {
 }
 
 /**
+ * The most `maxAttempts` a client takes, 20: each retry waits longer than the last, so more only
+ * put off a failure that is not going away. A client given more refuses every call with
+ * `InvalidArgument`, as it does a `maxAttempts` that is not a whole number of 1 or more.
+ *
+ * @since 0.2.0
+ */
+export const attemptsLimit = 20
+
+/**
+ * The longest `maxElapsed`, and the longest of each delay, a client takes: 10 minutes. A client
+ * given a longer one (or one that is not a finite duration) refuses every call with `InvalidArgument`.
+ *
+ * @since 0.2.0
+ */
+export const elapsedLimit: Duration.Duration = Duration.minutes(10)
+
+/**
  * A policy from the defaults and the options given; `maxAttempts` is rounded down and at least 1.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
-// Every wait and interval a caller gives the client has a bound, in the library itself: the
-// client's lease (its time to live and its wait), a search of the task list (its wait, interval and
+// Every wait, interval and count a caller gives the client has a bound, in the library itself: its
+// retry policy, the client's lease (its time to live and its wait), a search of the task list (its wait, interval and
 // clock skew margin) and a wait on a job (its timeout and intervals). One out of its bounds is
 // refused with InvalidArgument naming the operation, the option, the value and the bound, before
 // anything is sent; the bound itself is taken.
@@ -9,18 +9,18 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { RestorePlan } from "@dds-restore/domain"
-import { DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, Signer } from "@dds-restore/client"
+import { DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, RetryPolicy, Signer } from "@dds-restore/client"
 import { endpoint, fixture, instanceId, json, projectId, restoring } from "./support.js"
 
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
 const jobId = "a03b1b8a-b756-467c-8a49-38720c3d23ec"
 
-/** A client with these lease options, over a transport that answers a restore and a job as the service does. */
-const withLease = (lease: RestoreClient.Options["lease"]) => {
+/** A client with these options, over a transport that answers a restore and a job as the service does. */
+const withOptions = (options: RestoreClient.Options) => {
   const transport = restoring((request) =>
     Effect.succeed(json(200, fixture(request.method === "POST" ? "restore-collections.response.json" : "job.response.json")))
   )
-  const layer = RestoreClient.layer({ lease }).pipe(
+  const layer = RestoreClient.layer(options).pipe(
     Layer.provide(transport.layer),
     Layer.provide(Signer.layerUnsigned),
     Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
@@ -51,7 +51,7 @@ describe("the client's waits are bounded in the library", () => {
           ]
         ] as const
       ) {
-        const { layer, transport } = withLease(lease)
+        const { layer, transport } = withOptions({ lease })
         const refusals = yield* Effect.gen(function*() {
           const dds = yield* RestoreClient.RestoreClient
           return [
@@ -69,8 +69,50 @@ describe("the client's waits are bounded in the library", () => {
       }
     }))
 
+  it.effect("a retry policy out of its bounds: every call of the client is refused, naming the option, nothing sent", () =>
+    Effect.gen(function*() {
+      for (
+        const [retryPolicy, refusal] of [
+          [{ maxAttempts: 21 }, "retryPolicy.maxAttempts 21 is not a number of attempts from 1 to 20: give a whole number in that range (1 never retries)."],
+          [{ maxAttempts: 0 }, "retryPolicy.maxAttempts 0 is not a number of attempts from 1 to 20: give a whole number in that range (1 never retries)."],
+          [{ maxAttempts: Number.POSITIVE_INFINITY }, "retryPolicy.maxAttempts Infinity is not a number of attempts from 1 to 20: give a whole number in that range (1 never retries)."],
+          [{ maxElapsed: "11 minutes" }, "retryPolicy.maxElapsed 11m is longer than the longest time to retry a call, 10m: give at most that."],
+          [
+            { baseDelay: Duration.infinity },
+            `retryPolicy.baseDelay "Duration(Infinity)" is not a retry delay: give a finite duration, such as "500 millis".`
+          ],
+          [{ maxDelay: "1 hour" }, "retryPolicy.maxDelay 1h is longer than the longest retry delay, 10m: give at most that (a call is not retried for longer)."]
+        ] as const
+      ) {
+        const { layer, transport } = withOptions({ retryPolicy })
+        const refusals = yield* Effect.gen(function*() {
+          const dds = yield* RestoreClient.RestoreClient
+          return [
+            yield* Effect.flip(dds.job(jobId)),
+            yield* Effect.flip(dds.restoreRequest(instanceId, plan)),
+            yield* Effect.flip(dds.restoreMany([{ instanceId, plan }], { concurrency: 1 })),
+            yield* Effect.flip(Stream.runCollect(dds.watchJob(jobId)))
+          ]
+        }).pipe(Effect.provide(layer))
+        expect(messages(refusals)).toStrictEqual(
+          ["job", "restoreRequest", "restoreMany", "watchJob"].map((operation) => ["InvalidArgument", `${operation}: ${refusal}`])
+        )
+        expect([transport.reads, transport.requests]).toStrictEqual([[], []])
+      }
+    }))
+
+  it.effect("the bounds of the retry policy are taken", () => {
+    const { layer, transport } = withOptions({
+      retryPolicy: { maxAttempts: RetryPolicy.attemptsLimit, maxElapsed: RetryPolicy.elapsedLimit, maxDelay: RetryPolicy.elapsedLimit }
+    })
+    return Effect.gen(function*() {
+      expect((yield* (yield* RestoreClient.RestoreClient).job(jobId)).id).toBe(jobId)
+      expect([RetryPolicy.attemptsLimit, Duration.format(RetryPolicy.elapsedLimit), transport.requests.length]).toStrictEqual([20, "10m", 1])
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("the bounds of the lease are taken", () => {
-    const { layer, transport } = withLease({ ttl: RestoreLedger.maxLeaseTtl, wait: RestoreClient.maxLeaseWait })
+    const { layer, transport } = withOptions({ lease: { ttl: RestoreLedger.maxLeaseTtl, wait: RestoreClient.maxLeaseWait } })
     return Effect.gen(function*() {
       expect(yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })).toStrictEqual({ jobId, reconciled: false })
       expect(transport.requests.map((request) => request.method)).toStrictEqual(["POST"])
@@ -78,7 +120,7 @@ describe("the client's waits are bounded in the library", () => {
   })
 
   it.effect("a search of the task list out of its bounds is refused by restore, reconcile and recover, nothing sent", () => {
-    const { layer, transport } = withLease(undefined)
+    const { layer, transport } = withOptions({})
     return Effect.gen(function*() {
       const dds = yield* RestoreClient.RestoreClient
       const refusals = [
@@ -109,7 +151,7 @@ describe("the client's waits are bounded in the library", () => {
   })
 
   it.effect("a wait on a job out of its bounds is refused by waitForJob and watchJob before the job is read", () => {
-    const { layer, transport } = withLease(undefined)
+    const { layer, transport } = withOptions({})
     return Effect.gen(function*() {
       const dds = yield* RestoreClient.RestoreClient
       const refusals = [

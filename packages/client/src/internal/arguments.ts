@@ -11,7 +11,9 @@ import * as Schema from "effect/Schema"
 import { InvalidArgument } from "../CallError.js"
 import * as JobWatch from "../JobWatch.js"
 import * as Reconcile from "../Reconcile.js"
+import type { Options as ClientOptions } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
+import * as RetryPolicy from "../RetryPolicy.js"
 import { isSafeSegment, quote } from "./segment.js"
 
 /** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
@@ -157,24 +159,31 @@ export interface Span {
   readonly also?: string
 }
 
-/** A duration argument: finite, within its span. */
-export const duration = (
-  operation: string,
-  argument: string,
-  value: Duration.DurationInput,
-  span: Span
-): Effect.Effect<Duration.Duration, InvalidArgument> => {
-  const refuse = (reason: string) => Effect.fail(new InvalidArgument({ operation, argument, reason: `${reason}${span.also ?? ""}.` }))
+// A duration within its span, or why it is not.
+const within = (value: Duration.DurationInput, span: Span): Either.Either<Duration.Duration, string> => {
+  const refuse = (reason: string) => Either.left(`${reason}${span.also ?? ""}.`)
   return Option.match(Option.filter(Duration.decodeUnknown(value), Duration.isFinite), {
     onSome: (given) =>
       span.max !== undefined && Duration.greaterThan(given, span.max)
         ? refuse(`${Duration.format(given)} is longer than the longest ${span.what}, ${Duration.format(span.max)}: give at most that${span.why ?? ""}`)
         : span.min !== undefined && Duration.lessThan(given, span.min)
         ? refuse(`${Duration.format(given)} is shorter than the shortest ${span.what}, ${Duration.format(span.min)}: give at least that${span.why ?? ""}`)
-        : Effect.succeed(given),
+        : Either.right(given),
     onNone: () => refuse(`${quote(String(value))} is not a ${span.what}: give a finite duration, such as "${span.example}"`)
   })
 }
+
+/** A duration argument: finite, within its span. */
+export const duration = (
+  operation: string,
+  argument: string,
+  value: Duration.DurationInput,
+  span: Span
+): Effect.Effect<Duration.Duration, InvalidArgument> =>
+  Either.match(within(value, span), {
+    onLeft: (reason) => Effect.fail(new InvalidArgument({ operation, argument, reason })),
+    onRight: Effect.succeed
+  })
 
 /**
  * Settings made of durations, each one given checked against its span (its argument named
@@ -205,19 +214,62 @@ const leaseWaitSpan: Span = {
 }
 
 /** How long to wait for an instance's lease: 0 (not at all) to `maxLeaseWait`. */
-export const leaseWait = (operation: string, value: Duration.DurationInput, argument = "leaseWait"): Effect.Effect<Duration.Duration, InvalidArgument> =>
-  duration(operation, argument, value, leaseWaitSpan)
+export const leaseWait = (operation: string, value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidArgument> =>
+  duration(operation, "leaseWait", value, leaseWaitSpan)
 
-/** The time to live of the client's leases (its `lease.ttl`), from `RestoreLedger.minLeaseTtl` to `maxLeaseTtl`. */
-export const leaseTtl = (operation: string, value: Duration.DurationInput): Effect.Effect<Duration.Duration, InvalidArgument> =>
-  duration(operation, "lease.ttl", value, {
-    what: "time to live of a lease",
-    example: "30 seconds",
-    min: RestoreLedger.minLeaseTtl,
-    max: RestoreLedger.maxLeaseTtl,
-    why: " (a lease is renewed at a third of it, so a shorter one can run out while its holder lives, and a longer one keeps " +
-      "an instance locked long after its holder died), in the client's options (RestoreClient.layer({ lease: { ttl } }))"
-  })
+const leaseTtlSpan: Span = {
+  what: "time to live of a lease",
+  example: "30 seconds",
+  min: RestoreLedger.minLeaseTtl,
+  max: RestoreLedger.maxLeaseTtl,
+  why: " (a lease is renewed at a third of it, so a shorter one can run out while its holder lives, and a longer one keeps " +
+    "an instance locked long after its holder died), in the client's options (RestoreClient.layer({ lease: { ttl } }))"
+}
+
+const retryDelaySpan = (example: string): Span => ({
+  what: "retry delay",
+  example,
+  max: RetryPolicy.elapsedLimit,
+  why: " (a call is not retried for longer)"
+})
+
+const retrySpans: { readonly [key in Exclude<keyof RetryPolicy.Options, "maxAttempts">]: Span } = {
+  baseDelay: retryDelaySpan("500 millis"),
+  throttleDelay: retryDelaySpan("2 seconds"),
+  maxDelay: retryDelaySpan("10 seconds"),
+  maxElapsed: { what: "time to retry a call", example: "60 seconds", max: RetryPolicy.elapsedLimit }
+}
+
+/** What is wrong with one of a client's own options, said by every call of that client. */
+export interface OptionProblem {
+  readonly argument: string
+  readonly reason: string
+}
+
+/**
+ * What is wrong with a client's own options (its retry policy, its lease), if anything: the client
+ * is built without a failure of its own, and every one of its calls is refused with it instead.
+ */
+export const clientOptions = (options: Pick<ClientOptions, "retryPolicy" | "lease">): OptionProblem | undefined => {
+  const retry = options.retryPolicy ?? {}
+  const attempts = retry.maxAttempts
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= RetryPolicy.attemptsLimit)) {
+    return {
+      argument: "retryPolicy.maxAttempts",
+      reason: `${String(attempts)} is not a number of attempts from 1 to ${RetryPolicy.attemptsLimit}: give a whole number in that range (1 never retries).`
+    }
+  }
+  const durations: ReadonlyArray<readonly [string, Duration.DurationInput | undefined, Span]> = [
+    ...(Object.keys(retrySpans) as Array<keyof typeof retrySpans>).map((key) => [`retryPolicy.${key}`, retry[key], retrySpans[key]] as const),
+    ["lease.ttl", options.lease?.ttl, leaseTtlSpan],
+    ["lease.wait", options.lease?.wait, leaseWaitSpan]
+  ]
+  for (const [argument, value, span] of durations) {
+    const checked = value === undefined ? undefined : within(value, span)
+    if (checked !== undefined && Either.isLeft(checked)) return { argument, reason: checked.left }
+  }
+  return undefined
+}
 
 /** The settings of a search of the task list (`restore`'s `reconcile`, `reconcile`, `recover`), within their bounds. */
 export const reconcileSettings = (

@@ -1,10 +1,13 @@
 /**
  * What every `RestoreClient` operation does around its work: its arguments checked before anything
  * is sent (`arguments.ts`), and all of it in one span, `RestoreClient.<operation>`, with the ids it
- * works on among the span's attributes.
+ * works on among the span's attributes; and the client whose own options are out of their bounds,
+ * whose every operation is refused.
  */
 import * as Effect from "effect/Effect"
-import type { InvalidArgument } from "../CallError.js"
+import * as Stream from "effect/Stream"
+import { InvalidArgument } from "../CallError.js"
+import type { Service } from "../RestoreClient.js"
 import * as Arguments from "./arguments.js"
 
 /** Runs an effect in the span of an operation. */
@@ -29,3 +32,29 @@ export const onInstance = <A, E>(operation: string, instanceId: string, use: (id
 /** An operation on one job. */
 export const onJob = <A, E>(operation: string, jobId: string, use: (id: string) => Effect.Effect<A, E>) =>
   onId(operation, "jobId", jobId, use)
+
+/**
+ * The client given options out of their bounds (`Arguments.clientOptions`): it is built all the
+ * same, and each of its operations is refused with what is wrong, naming the operation, before
+ * anything is sent.
+ */
+export const refusing = (problem: Arguments.OptionProblem): Service => {
+  const refuse = (operation: string) => Effect.fail(new InvalidArgument({ operation, ...problem }))
+  return {
+    preflight: () => refuse("preflight"),
+    restore: () => refuse("restore"),
+    reconcile: () => refuse("reconcile"),
+    recover: () => refuse("recover"),
+    restoreMany: () => refuse("restoreMany"),
+    restoreRequest: () => refuse("restoreRequest"),
+    job: () => refuse("job"),
+    waitForJob: () => refuse("waitForJob"),
+    watchJob: () => Stream.fromEffect(refuse("watchJob")),
+    restorableTimes: () => refuse("restorableTimes"),
+    restorableDatabases: () => refuse("restorableDatabases"),
+    restorableCollections: () => refuse("restorableCollections"),
+    instance: () => refuse("instance"),
+    backupPolicy: () => refuse("backupPolicy"),
+    restoreTasks: () => refuse("restoreTasks")
+  }
+}

@@ -19,7 +19,7 @@ import type { CallError, InvalidArgument } from "../CallError.js"
 import * as Reconcile from "../Reconcile.js"
 import type { Options, RestoreOptions, Submission } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
-import { leaseTtl, leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskSpan } from "./arguments.js"
+import { leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskSpan } from "./arguments.js"
 import type { Reads } from "./reads.js"
 import { named } from "./segment.js"
 import type { Call, Sender } from "./send.js"
@@ -110,13 +110,11 @@ export const make = (
   options: Pick<Options, "holder" | "lease">
 ): Submissions => {
   const holder = options.holder ?? `RestoreClient ${globalThis.crypto.randomUUID()}`
-  // The client's lease options, checked by every call that takes a lease: the client itself is
-  // built without a failure of its own, so an option out of its bounds is refused by each call.
-  const leaseOf = (operation: string): Effect.Effect<LeaseSettings, InvalidArgument> =>
-    Effect.all({
-      ttl: leaseTtl(operation, options.lease?.ttl ?? "30 seconds"),
-      wait: checkedLeaseWait(operation, options.lease?.wait ?? "10 minutes", "lease.wait")
-    })
+  // Within their bounds: a client given options out of them is never built (see `Arguments.clientOptions`).
+  const lease: LeaseSettings = {
+    ttl: Duration.decode(options.lease?.ttl ?? "30 seconds"),
+    wait: Duration.decode(options.lease?.wait ?? "10 minutes")
+  }
   const service: RestoreLedger.ServiceKey = { endpoint: config.endpoint, projectId: config.projectId }
   const keyOf = (instanceId: string): RestoreLedger.InstanceKey => ({ ...service, instanceId })
 
@@ -130,10 +128,10 @@ export const make = (
 
   // Renewed at a third of its time to live; a lease lost to another holder is not renewed again,
   // and the holder's next write is refused by its token.
-  const renewing = (held: RestoreLedger.Lease, ttl: Duration.Duration) =>
-    Effect.sleep(Duration.millis(Duration.toMillis(ttl) / 3)).pipe(
+  const renewing = (held: RestoreLedger.Lease) =>
+    Effect.sleep(Duration.millis(Duration.toMillis(lease.ttl) / 3)).pipe(
       Effect.zipRight(
-        ledger.renew(held, ttl).pipe(
+        ledger.renew(held, lease.ttl).pipe(
           Effect.catchTag("LedgerError", (error) => Effect.logWarning(`The lease could not be renewed: ${error.message}`))
         )
       ),
@@ -145,19 +143,14 @@ export const make = (
    * Runs `use` under the instance's lease, held (and renewed) until it ends, then released; waits
    * for it at most `wait` (the client's `lease.wait` unless given).
    */
-  const leased = <A, E>(
-    lease: LeaseSettings,
-    instanceId: string,
-    use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>,
-    wait = lease.wait
-  ) =>
+  const leased = <A, E>(instanceId: string, use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>, wait = lease.wait) =>
     Effect.scoped(
       Effect.gen(function*() {
         const held = yield* Effect.acquireRelease(
           ledger.acquire(keyOf(instanceId), { holder, ttl: lease.ttl, wait }),
           (taken) => Effect.ignore(ledger.release(taken))
         )
-        yield* Effect.forkScoped(renewing(held, lease.ttl))
+        yield* Effect.forkScoped(renewing(held))
         return yield* use(held)
       })
     )
@@ -269,8 +262,8 @@ export const make = (
     )
 
   const submit: Submissions["submit"] = (id, plan, options) =>
-    Effect.flatMap(Effect.all([leaseOf("restore"), reconcileSettings("restore", "reconcile.", options.reconcile)]), ([lease, settings]) =>
-      leased(lease, id, (held) =>
+    Effect.flatMap(reconcileSettings("restore", "reconcile.", options.reconcile), (settings) =>
+      leased(id, (held) =>
         Effect.gen(function*() {
           const margin = Duration.toMillis(settings.clockSkewMargin)
           const call = restoreCall(id, plan)
@@ -327,11 +320,10 @@ export const make = (
   const reconcile: Submissions["reconcile"] = (id, submittedAt, options) =>
     Effect.gen(function*() {
       const settings = yield* reconcileSettings("reconcile", "", options)
-      const lease = yield* leaseOf("reconcile")
       const margin = Duration.toMillis(settings.clockSkewMargin)
       // Refused before any read: an instant the task list cannot be searched from.
       const at = yield* submissionTime("reconcile", submittedAt, yield* Clock.currentTimeMillis, margin)
-      return yield* leased(lease, id, (held) =>
+      return yield* leased(id, (held) =>
         Effect.gen(function*() {
           const search = { searchFrom: at - margin, before: new Set<string>(), self: undefined, deadline: yield* deadlineAfter(settings) }
           const found = yield* lookup(id, search, settings)
@@ -352,8 +344,8 @@ export const make = (
         }))
     })
 
-  const recoverOne = (lease: LeaseSettings, entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
-    leased(lease, entry.key.instanceId, (held) =>
+  const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
+    leased(entry.key.instanceId, (held) =>
       Effect.gen(function*() {
         // Another process may have settled it while this one waited for the lease.
         const still = (yield* ledger.unsettled(entry.key)).some((unsettled) => unsettled.id === entry.id)
@@ -404,12 +396,11 @@ export const make = (
     Effect.gen(function*() {
       // Checked before the ledger is read: a wait that cannot be used settles nothing.
       const given = leaseWait === undefined ? undefined : yield* checkedLeaseWait("recover", leaseWait)
-      const lease = yield* leaseOf("recover")
       const settings = yield* reconcileSettings("recover", "", options)
       const unsettled = yield* ledger.unsettled()
       // Only this service's task list can settle them: those of other endpoints or projects are left.
       const ours = unsettled.filter((entry) => entry.key.endpoint === service.endpoint && entry.key.projectId === service.projectId)
-      return yield* Effect.forEach(ours, (entry) => recoverOne(lease, entry, settings, given ?? lease.wait), { concurrency: 4 })
+      return yield* Effect.forEach(ours, (entry) => recoverOne(entry, settings, given ?? lease.wait), { concurrency: 4 })
     })
 
   return { request: (id, plan) => sender.request(restoreCall(id, plan)), submit, reconcile, recover }
