@@ -93,7 +93,8 @@ export const report = (instanceId: string, problems: ReadonlyArray<Problem>): Pr
 })
 
 /**
- * The options of a preflight: how many reads run at once (4 when not given).
+ * The options of a preflight: how many reads run at once (4 when not given; a whole number from 1
+ * to `maxConcurrency`, anything else refused with `InvalidArgument` before anything is read).
  *
  * @since 0.1.0
  */
@@ -107,6 +108,14 @@ export interface Options {
  * @since 0.1.0
  */
 export const DEFAULT_CONCURRENCY = 4
+
+/**
+ * The most reads a preflight runs at once, 16: a plan's reads are a few per database, and more at
+ * once only meet the service's rate limit sooner.
+ *
+ * @since 0.2.0
+ */
+export const maxConcurrency = 16
 
 /**
  * One line of a report: `path: message. hint`.

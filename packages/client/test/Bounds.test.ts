@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { RestorePlan } from "@dds-restore/domain"
-import { DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, RetryPolicy, Signer } from "@dds-restore/client"
+import { DdsConfig, JobWatch, Preflight, Reconcile, RestoreClient, RestoreLedger, RetryPolicy, Signer } from "@dds-restore/client"
 import { endpoint, fixture, instanceId, json, projectId, restoring } from "./support.js"
 
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
@@ -108,6 +108,25 @@ describe("the client's waits are bounded in the library", () => {
     return Effect.gen(function*() {
       expect((yield* (yield* RestoreClient.RestoreClient).job(jobId)).id).toBe(jobId)
       expect([RetryPolicy.attemptsLimit, Duration.format(RetryPolicy.elapsedLimit), transport.requests.length]).toStrictEqual([20, "10m", 1])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a preflight running more reads at once than 16, or not a whole number of them, is refused, in preflight and in restore, nothing sent", () => {
+    const { layer, transport } = withOptions({})
+    return Effect.gen(function*() {
+      const dds = yield* RestoreClient.RestoreClient
+      const refusals = [
+        yield* Effect.flip(dds.preflight(instanceId, plan, { concurrency: 17 })),
+        yield* Effect.flip(dds.preflight(instanceId, plan, { concurrency: 0 })),
+        yield* Effect.flip(dds.restore(instanceId, plan, { preflight: { concurrency: 2.5 } }))
+      ]
+      expect(messages(refusals)).toStrictEqual(
+        ["17", "0", "2.5"].map((value) => ["InvalidArgument", `preflight: concurrency ${value} is not a number of reads at once: give a whole number from 1 to 16.`])
+      )
+      expect([transport.reads, transport.requests, Preflight.maxConcurrency]).toStrictEqual([[], [], 16])
+      // The bound itself is taken: the preflight reads (and this transport's answer is no instance).
+      const read = yield* Effect.flip(dds.preflight(instanceId, plan, { concurrency: Preflight.maxConcurrency }))
+      expect([read._tag, transport.requests.length > 0]).toStrictEqual(["ResponseDecodeError", true])
     }).pipe(Effect.provide(layer))
   })
 

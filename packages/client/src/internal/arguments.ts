@@ -10,6 +10,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { InvalidArgument } from "../CallError.js"
 import * as JobWatch from "../JobWatch.js"
+import * as Preflight from "../Preflight.js"
 import * as Reconcile from "../Reconcile.js"
 import type { Options as ClientOptions } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
@@ -121,6 +122,18 @@ export const concurrency = (operation: string, value: number): Effect.Effect<num
         operation,
         argument: "concurrency",
         reason: `${String(value)} is not a number of restores at once: give a whole number of 1 or more.`
+      })
+    )
+
+/** How many reads a preflight runs at once (in `preflight`, or in `restore`'s): a whole number from 1 to `Preflight.maxConcurrency`. */
+export const preflightConcurrency = (value: number): Effect.Effect<number, InvalidArgument> =>
+  Number.isInteger(value) && value >= 1 && value <= Preflight.maxConcurrency
+    ? Effect.succeed(value)
+    : Effect.fail(
+      new InvalidArgument({
+        operation: "preflight",
+        argument: "concurrency",
+        reason: `${String(value)} is not a number of reads at once: give a whole number from 1 to ${Preflight.maxConcurrency}.`
       })
     )
 

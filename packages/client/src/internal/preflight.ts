@@ -5,8 +5,9 @@
  */
 import { Namespace, type PlanError, type RestorePlan, Rules, ServiceTime, type Wire } from "@dds-restore/domain"
 import * as Effect from "effect/Effect"
-import type { CallError } from "../CallError.js"
+import type { CallError, InvalidArgument } from "../CallError.js"
 import * as Preflight from "../Preflight.js"
+import * as Arguments from "./arguments.js"
 import type { Reads } from "./reads.js"
 
 // The restore-time call is asked about UTC days.
@@ -76,9 +77,10 @@ export const run = (
   plan: RestorePlan.RestorePlan,
   now: number,
   options: Preflight.Options
-): Effect.Effect<Preflight.PreflightReport, CallError> =>
+): Effect.Effect<Preflight.PreflightReport, CallError | InvalidArgument> =>
   Effect.gen(function*() {
-    const concurrency = Math.max(1, Math.floor(options.concurrency ?? Preflight.DEFAULT_CONCURRENCY))
+    // Refused before the first read, in `restore` as in `preflight`.
+    const concurrency = yield* Arguments.preflightConcurrency(options.concurrency ?? Preflight.DEFAULT_CONCURRENCY)
     // One bound over every read of this preflight, however they are grouped.
     const permits = yield* Effect.makeSemaphore(concurrency)
     const bounded = permits.withPermits(1)
