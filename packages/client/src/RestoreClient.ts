@@ -167,10 +167,11 @@ export interface Service {
    * and gives the id of its job. Not idempotent: resent only when the gateway refused it before
    * any work; an answer lost in flight (or a 5xx) is settled by looking the job up in the task
    * list, never by resending blindly. Each submission holds the instance's lease in the
-   * `RestoreLedger` from the read of the instance's existing restore tasks (its before set) until it
-   * is settled, and is journaled there: submissions to one instance by every process sharing the
-   * ledger go one at a time, and a lost answer is settled only with a task new to the submission
-   * that no other submission holds, so every caller gets its own job id. `InstanceBusy` when
+   * `RestoreLedger` from its preflight until it is settled, and is journaled there: submissions to
+   * one instance by every process sharing the ledger go one at a time (a restore another one
+   * started is seen by the preflight: the instance busy), and a lost answer is settled only with a
+   * task new to the submission that no other submission holds, so every caller gets its own job
+   * id. `InstanceBusy` when
    * another submission keeps the lease longer than the lease's wait; `JobNotRecorded`, with the
    * job, when the service started one that the ledger could not record.
    */

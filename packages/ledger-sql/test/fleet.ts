@@ -8,11 +8,12 @@
 import { DdsConfig, RestoreClient, RestoreLedger } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
-import { FakeDds, Seed } from "@dds-restore/testing"
+import { FakeDds, Fault, Seed } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -103,6 +104,31 @@ export const fleetSuite = (name: string, ledgers: () => Ledgers) =>
           expect((yield* fake.requests).restore).toBe(1)
         })
       ))
+
+    it.scopedLive("a restore another runner starts on the instance while this one waits for its lease is seen by the preflight, run under the lease: nothing is sent, the service refuses nothing", () =>
+      // The service shows the instance busy while a restore runs, as DDS does.
+      run({ busyWhileRestoring: true }, ({ a, b, plan }) =>
+        Effect.gen(function*() {
+          const fake = yield* FakeDds.FakeDds
+          // A's restore reaches the service 1 s late: its job exists only then, and A holds the
+          // instance's lease until its answer came.
+          yield* fake.injectFault({ operation: "restore", times: 1, fault: Fault.latency("1 second") })
+          const ofA = yield* Effect.fork(a.restore("rs0", plan))
+          // B starts once A's restore is on its way, before its job exists.
+          while (((yield* fake.requests).restore ?? 0) === 0) yield* Effect.sleep("5 millis")
+          expect(yield* fake.jobs).toStrictEqual([])
+          const ofB = yield* Effect.flip(b.restore("rs0", plan, { leaseWait: "20 seconds" }))
+          const [job] = yield* fake.jobs
+          expect(yield* Fiber.join(ofA)).toStrictEqual({ jobId: job?.id, reconciled: false })
+          // B's preflight looked at the instance once A was done with it: busy with A's job.
+          expect(ofB._tag).toBe("PreflightFailed")
+          const problems = ofB._tag === "PreflightFailed" ? ofB.report.problems : []
+          expect(problems.map((problem) => problem.kind)).toStrictEqual(["InstanceBusy"])
+          expect(problems[0]?.message).toContain("running RESTORE")
+          expect((yield* fake.requests).restore).toBe(1)
+          expect((yield* fake.jobs).length).toBe(1)
+        })
+      ), 60_000)
 
     it.scopedLive("two runners given the same instances at once never submit to one instance at once: each instance is restored, or busy with the other", () =>
       run({ faults: { delayRestoreAnswer: "1 second" } }, ({ a, b, keyOf, ledgerA, plan }) =>

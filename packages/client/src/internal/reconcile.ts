@@ -38,12 +38,20 @@ export type LedgerFailure = RestoreLedger.LedgerError | RestoreLedger.InstanceBu
 export interface Submissions {
   /** The restore POST of a plan (already checked), before it is signed: what `submit` sends. */
   readonly request: (instanceId: string, plan: RestorePlan.RestorePlan) => DdsRequest
-  /** Submits a restore plan (already checked) and gives its job, settling a lost answer. */
-  readonly submit: (
+  /**
+   * Submits a restore plan (already checked) and gives its job, settling a lost answer. `first`
+   * runs under the instance's lease before anything is journaled (the preflight): what it reads
+   * of the instance cannot be changed by another submission of the ledger before the plan is sent.
+   */
+  readonly submit: <E = never>(
     instanceId: string,
     plan: RestorePlan.RestorePlan,
-    options: RestoreOptions
-  ) => Effect.Effect<Submission, CallError | InvalidArgument | Reconcile.RestoreOutcomeUnknown | RestoreLedger.JobNotRecorded | LedgerFailure>
+    options: RestoreOptions,
+    first?: Effect.Effect<void, E>
+  ) => Effect.Effect<
+    Submission,
+    E | CallError | InvalidArgument | Reconcile.RestoreOutcomeUnknown | RestoreLedger.JobNotRecorded | LedgerFailure
+  >
   /** Looks for the job of a submission made at `submittedAt` whose answer was lost. */
   readonly reconcile: (
     instanceId: string,
@@ -261,10 +269,11 @@ export const make = (
       })
     )
 
-  const submit: Submissions["submit"] = (id, plan, options) =>
+  const submit: Submissions["submit"] = (id, plan, options, first) =>
     Effect.flatMap(reconcileSettings("restore", "reconcile.", options.reconcile), (settings) =>
       leased(id, (held) =>
         Effect.gen(function*() {
+          if (first !== undefined) yield* first
           const margin = Duration.toMillis(settings.clockSkewMargin)
           const call = restoreCall(id, plan)
           // Synchronous: nothing under the lease waits on real time outside Effect's Clock.

@@ -30,12 +30,17 @@ export const make = (reads: Reads, submissions: Submissions): Restores => {
         const checked = yield* RestorePlan.validate(plan)
         const leaseWait = options.leaseWait === undefined ? undefined : yield* Arguments.leaseWait("restore", options.leaseWait)
         const { preflight: check = true } = options
-        if (check !== false) {
+        // Under the instance's lease: another runner sharing the ledger cannot start a restore on
+        // the instance between the preflight's look at it and this submission. Once it has, the
+        // preflight sees the instance busy with its job (or the lease held: InstanceBusy), rather
+        // than the service refusing the restore, or a lost answer to that refusal leaving the
+        // outcome unknown.
+        const preflight = check === false ? undefined : Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           const report = yield* PreflightRun.run(reads, id, checked, now, check === true ? {} : check)
           if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
-        }
-        return yield* submissions.submit(id, checked, { ...options, leaseWait })
+        })
+        return yield* submissions.submit(id, checked, { ...options, leaseWait }, preflight)
       }))
 
   const restoreMany: Service["restoreMany"] = (items, { concurrency, leaseWait = 0, onResult, requestsPerSecond, ...options }) =>
