@@ -20,7 +20,7 @@ describe("the fleet simulation", () => {
       runners: 4,
       concurrency: 32,
       rate: 10,
-      kill: { runner: 1, afterResults: 40 }
+      kill: { runner: 1, afterSubmissions: 25 }
     })
     console.log(JSON.stringify(figures(report)))
   }, { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 })

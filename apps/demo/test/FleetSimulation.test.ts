@@ -48,7 +48,7 @@ describe("a fleet of runner processes sharing one PostgreSQL ledger", () => {
 
 describe("a runner killed halfway", () => {
   it("SIGKILLed with a submission in flight: the others finish, recover settles what it left from any runner's machine, and still no job twice", async () => {
-    const report = await simulate({ ...shape, database: "demo_fleet_killed", fleetSeed: "killed", kill: { runner: 1, afterResults: 40 } })
+    const report = await simulate({ ...shape, database: "demo_fleet_killed", fleetSeed: "killed", kill: { runner: 1, afterSubmissions: 25 } })
     const counted = figures(report)
     expect(report.runs.map((r) => r.signal)).toStrictEqual([null, "SIGKILL", null, null])
     report.runs.forEach((r, k) => {

@@ -27,8 +27,11 @@ export interface Options {
   readonly concurrency: number
   /** Each runner's --rate: requests per second. */
   readonly rate: number
-  /** SIGKILL this runner once it has this many results and a submission in flight; then `recover`. */
-  readonly kill?: { readonly runner: number; readonly afterResults: number } | undefined
+  /**
+   * SIGKILL this runner once it has journaled this many submissions and one of them is in flight
+   * (journaled, not settled); then `recover`.
+   */
+  readonly kill?: { readonly runner: number; readonly afterSubmissions: number } | undefined
 }
 
 /** One result line of a runner's document. */
@@ -111,8 +114,6 @@ const rowsOf = (database: string, schema: string) =>
 interface Runner {
   readonly child: ChildProcess
   readonly ended: Promise<Ran>
-  /** How many results it has written on stderr so far. */
-  readonly results: () => number
 }
 
 const startRunner = (dir: string, k: number, list: ReadonlyArray<string>, endpoint: string, ledger: Redacted.Redacted<string>, options: Options): Runner => {
@@ -148,7 +149,7 @@ const startRunner = (dir: string, k: number, list: ReadonlyArray<string>, endpoi
       }
     })
   })
-  return { child, ended, results: () => (stderr.match(/^\d+\/\d+ /gm) ?? []).length }
+  return { child, ended }
 }
 
 const pause = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
@@ -172,18 +173,24 @@ export const simulate = async (options: Options): Promise<Report> => {
     const kill = options.kill
     const victim = kill === undefined ? undefined : runners[kill.runner]
     if (kill !== undefined && victim !== undefined) {
-      // Killed once it is halfway and has a submission in flight (sent, its answer not settled).
-      const mine = `%${collectionOf(kill.runner)}%`
-      for (let tries = 0; tries < 1200 && victim.child.exitCode === null; tries++) {
-        if (victim.results() >= kill.afterResults) {
-          const [row] = await Effect.runPromise(PgTest.withClient(options.database, (sql) =>
-            sql.unsafe<{ readonly n: string }>(
-              `SELECT COUNT(*) AS n FROM ${schema}.dds_restore_submissions WHERE state IN ('Intent', 'Sent') AND body LIKE $1`,
-              [mine]
-            )).pipe(Effect.orDie))
-          if (Number(row?.n ?? 0) > 0) break
-        }
-        await pause(50)
+      // Killed once it is halfway and has a submission in flight (journaled, its outcome not
+      // settled), as the ledger shows: with --json a runner writes nothing until its document.
+      const mine = `%"${collectionOf(kill.runner)}"%`
+      let ripe = false
+      let failure = "none"
+      for (let tries = 0; tries < 3000 && !ripe && victim.child.exitCode === null; tries++) {
+        // The ledger's tables exist once the first runner has migrated it.
+        const [row] = await Effect.runPromise(PgTest.withClient(options.database, (sql) =>
+          sql.unsafe<{ readonly journaled: string; readonly unsettled: string }>(
+            `SELECT COUNT(*) AS journaled, COUNT(*) FILTER (WHERE state IN ('Intent', 'Sent')) AS unsettled
+             FROM ${schema}.dds_restore_submissions WHERE body LIKE $1`,
+            [mine]
+          )).pipe(Effect.catchAll((error) => Effect.sync(() => (failure = String(error), [])))))
+        ripe = Number(row?.journaled ?? 0) >= kill.afterSubmissions && Number(row?.unsettled ?? 0) > 0
+        if (!ripe) await pause(50)
+      }
+      if (!ripe) {
+        throw new Error(`runner ${kill.runner} ended, or never had ${kill.afterSubmissions} submissions with one in flight, so it was not killed (last read failure: ${failure})`)
       }
       victim.child.kill("SIGKILL")
     }
@@ -193,7 +200,11 @@ export const simulate = async (options: Options): Promise<Report> => {
     // Left by the killed runner, or by a runner that could not record an outcome (and said so).
     const left = (await rowsOf(options.database, schema)).filter(isUnsettled)
     if (left.length > 0) {
-      const result = await run(["recover", "--endpoint", emulator.url, "--json"], demoCredentials({ DDS_RESTORE_LEDGER: Redacted.value(url) }))
+      // A killed runner's leases run out 30 s after their last renewal: recover waits that out.
+      const result = await run(
+        ["recover", "--endpoint", emulator.url, "--lease-wait", "45s", "--json"],
+        demoCredentials({ DDS_RESTORE_LEDGER: Redacted.value(url) })
+      )
       const parsed = JSON.parse(result.stdout) as { readonly recovered?: ReadonlyArray<{ readonly result: string }> }
       recovered = { code: result.code, results: (parsed.recovered ?? []).map((r) => r.result) }
     }
