@@ -171,9 +171,8 @@ export interface Service {
    * one instance by every process sharing the ledger go one at a time (a restore another one
    * started is seen by the preflight: the instance busy), and a lost answer is settled only with a
    * task new to the submission that no other submission holds, so every caller gets its own job
-   * id. `InstanceBusy` when
-   * another submission keeps the lease longer than the lease's wait; `JobNotRecorded`, with the
-   * job, when the service started one that the ledger could not record.
+   * id. `InstanceBusy` when another submission keeps the lease longer than the lease's wait;
+   * `JobNotRecorded`, with the job, when the service started one that the ledger could not record.
    */
   readonly restore: (
     instanceId: string,
