@@ -12,7 +12,7 @@ import { ResponseDecodeError, ServiceError } from "./CallError.js"
 import * as Durations from "./internal/durations.js"
 import { named } from "./internal/segment.js"
 import type { RestoreOptions } from "./RestoreClient.js"
-import type * as RestoreLedger from "./RestoreLedger.js"
+import * as RestoreLedger from "./RestoreLedger.js"
 import { TransportError } from "./Transport.js"
 
 /**
@@ -144,12 +144,19 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
   ambiguity: Schema.optionalWith(Schema.String, { exact: true }),
   /**
    * The restore ledger's journal entry of the submission, when its outcome could not be recorded
-   * (the task list could not be read): it is left unsettled, and `RestoreClient.recover`
+   * (the task list could not be read, or the ledger failed): it is left unsettled, and `RestoreClient.recover`
    * (`dds-restore recover`) settles it once the task list can be read.
    *
    * @since 0.2.0
    */
-  unsettled: Schema.optionalWith(Schema.String, { exact: true })
+  unsettled: Schema.optionalWith(Schema.String, { exact: true }),
+  /**
+   * Why the outcome could not be recorded, when the restore ledger failed (or the lease was lost)
+   * while the submission was settled: it is left unsettled, as `unsettled` says.
+   *
+   * @since 0.2.0
+   */
+  ledgerFailure: Schema.optionalWith(Schema.Union(RestoreLedger.LedgerError, RestoreLedger.LeaseLost), { exact: true })
 }) {
   /** @since 0.1.0 */
   override get message(): string {
@@ -157,12 +164,15 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
     const lost = this.error === undefined ? "" : ` Its answer was lost: ${this.error.message}`
     const looked = this.candidates !== undefined
       ? `its job is one of ${named(this.candidates, maxCandidates)}, and they cannot be told apart: ${this.ambiguity ?? "more than one could be"}.`
-      : this.lookupFailure === undefined
-      ? `no MongodbRestoreTable task of this instance created since ${since} showed up in the task list.`
-      : `the task list could not be read: ${this.lookupFailure}`
+      : this.lookupFailure !== undefined
+      ? `the task list could not be read: ${this.lookupFailure}`
+      : this.ledgerFailure !== undefined
+      ? "its outcome could not be settled: the restore ledger failed."
+      : `no MongodbRestoreTable task of this instance created since ${since} showed up in the task list.`
     const left = this.unsettled === undefined
       ? ""
-      : ` Its outcome was not recorded: submission ${this.unsettled} is left unsettled in the restore ledger, for recover (RestoreClient.recover, dds-restore recover) to settle from the task list.`
+      : ` Its outcome was not recorded: submission ${this.unsettled} is left unsettled in the restore ledger, for recover (RestoreClient.recover, dds-restore recover) to settle from the task list.` +
+        (this.ledgerFailure === undefined ? "" : ` The ledger's failure: ${this.ledgerFailure.message}`)
     return `The restore on instance ${this.instanceId} submitted at ${new Date(this.submittedAt).toISOString()} may or may not have started:${lost} Then ${looked}${left} ` +
       `Before trying again, look in the task list (GET /v3.1/{project_id}/jobs?name=MongodbRestoreTable, RestoreClient.restoreTasks) or the console's task center for MongodbRestoreTable jobs of instance ${this.instanceId} since ${since}; submit again only if there is none.`
   }

@@ -91,13 +91,18 @@ type NotFound = Exclude<Lookup, { readonly _tag: "Found" }>
 const maxNamedClaims = 3
 const { maxCandidates } = Reconcile
 
-// `unsettled`: the journal entry left unsettled for `recover`, when the outcome could not be recorded.
+const isLedgerFailure = (error: { readonly _tag: string }): error is RestoreLedger.LedgerError | RestoreLedger.LeaseLost =>
+  error._tag === "LedgerError" || error._tag === "LeaseLost"
+
+// `unsettled`: the journal entry left unsettled for `recover`, when the outcome could not be
+// recorded (the task list could not be read, or the ledger failed: `ledgerFailure`).
 const outcomeUnknown = (
   id: string,
   submittedAt: number,
   found: NotFound,
   error: Reconcile.RestoreOutcomeUnknown["error"],
-  unsettled?: string
+  unsettled?: string,
+  ledgerFailure?: RestoreLedger.LedgerError | RestoreLedger.LeaseLost
 ) =>
   new Reconcile.RestoreOutcomeUnknown({
     instanceId: id,
@@ -105,6 +110,7 @@ const outcomeUnknown = (
     searchedFrom: found.searchedFrom,
     ...(error === undefined ? {} : { error }),
     ...(unsettled === undefined ? {} : { unsettled }),
+    ...(ledgerFailure === undefined ? {} : { ledgerFailure }),
     ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {}),
     ...(found._tag === "Ambiguous" ? { candidates: found.candidates, ambiguity: found.ambiguity } : {})
   })
@@ -251,7 +257,7 @@ export const make = (
     ledger.settle(held, entry.id, RestoreLedger.Outcome.Submitted({ jobId, reconciled })).pipe(
       Effect.as<Submission>({ jobId, reconciled }),
       Effect.catchIf(
-        (error): error is RestoreLedger.LedgerError | RestoreLedger.LeaseLost => error._tag !== "JobClaimed",
+        isLedgerFailure,
         (ledgerFailure) =>
           new RestoreLedger.JobNotRecorded({ instanceId: entry.key.instanceId, jobId, reconciled, submission: entry.id, ledgerFailure })
       ),
@@ -267,6 +273,52 @@ export const make = (
           Effect.fail(outcomeUnknown(entry.key.instanceId, entry.at, found, undefined))
         )
       })
+    )
+
+  // A restore whose answer was lost may have started: a ledger that fails while it is settled leaves
+  // it unsettled, for `recover`, and its outcome unknown, saying so (never a bare ledger error).
+  const settleLost = (
+    held: RestoreLedger.Lease,
+    entry: RestoreLedger.Intent,
+    before: ReadonlySet<string>,
+    error: Reconcile.RestoreOutcomeUnknown["error"] & {},
+    settings: Reconcile.Settings,
+    resend: boolean
+  ) =>
+    Effect.gen(function*() {
+      const id = entry.key.instanceId
+      yield* ledger.markSent(held, entry.id, error.message)
+      const search = { searchFrom: entry.searchFrom, before, self: entry.id, deadline: yield* deadlineAfter(settings) }
+      const found = yield* lookup(id, search, settings)
+      const recorded = (notFound: NotFound, outcome: Exclude<RestoreLedger.Outcome, { readonly _tag: "Submitted" }>) =>
+        record(held, entry.id, outcome).pipe(
+          Effect.catchIf(isLedgerFailure, (ledgerFailure) => outcomeUnknown(id, entry.at, notFound, error, entry.id, ledgerFailure))
+        )
+      switch (found._tag) {
+        case "Found":
+          return yield* claim(held, entry, found.jobId, true)
+        case "Ambiguous":
+          yield* recorded(found, RestoreLedger.Outcome.Unknown({ candidates: found.candidates, reason: found.ambiguity }))
+          return yield* outcomeUnknown(id, entry.at, found, error)
+        case "Absent":
+          // Only a task list read to the end of the wait shows that the service started nothing.
+          yield* recorded(found, RestoreLedger.Outcome.NotStarted())
+          if (resend) return "Resend" as const
+          return yield* outcomeUnknown(id, entry.at, found, error)
+        case "Unreadable":
+          // Left unsettled, and said so: `recover` reads the task list again later.
+          return yield* outcomeUnknown(id, entry.at, found, error, entry.id)
+      }
+    }).pipe(
+      Effect.catchIf(isLedgerFailure, (ledgerFailure) =>
+        new Reconcile.RestoreOutcomeUnknown({
+          instanceId: entry.key.instanceId,
+          submittedAt: entry.at,
+          searchedFrom: entry.searchFrom,
+          error,
+          unsettled: entry.id,
+          ledgerFailure
+        }))
     )
 
   const submit: Submissions["submit"] = (id, plan, options, first) =>
@@ -302,27 +354,9 @@ export const make = (
               return yield* Effect.fail(error)
             }
             yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
-            yield* ledger.markSent(held, entry.id, error.message)
-            const search = { searchFrom: entry.searchFrom, before, self: entry.id, deadline: yield* deadlineAfter(settings) }
-            const found = yield* lookup(id, search, settings)
-            switch (found._tag) {
-              case "Found":
-                return yield* claim(held, entry, found.jobId, true)
-              case "Ambiguous":
-                yield* record(held, entry.id, RestoreLedger.Outcome.Unknown({ candidates: found.candidates, reason: found.ambiguity }))
-                return yield* outcomeUnknown(id, at, found, error)
-              case "Absent":
-                // Only a task list read to the end of the wait shows that the service started nothing.
-                yield* record(held, entry.id, RestoreLedger.Outcome.NotStarted())
-                if (resends > 0) {
-                  resends--
-                  continue
-                }
-                return yield* outcomeUnknown(id, at, found, error)
-              case "Unreadable":
-                // Left unsettled, and said so: `recover` reads the task list again later.
-                return yield* outcomeUnknown(id, at, found, error, entry.id)
-            }
+            const settled = yield* settleLost(held, entry, before, error, settings, resends > 0)
+            if (settled !== "Resend") return settled
+            resends--
           }
         }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait)))
 

@@ -1,7 +1,9 @@
-// A restore the service started whose outcome the ledger then refuses to record: the caller still
-// gets its job, in JobNotRecorded, and the submission is left unsettled for recover, which records
-// that very job once the ledger can be written again. The ledger is an SQLite file whose trigger
-// aborts the write of a Submitted outcome, as a full disk or a failing database would.
+// A restore whose outcome the ledger then refuses to record. One the service started: the caller
+// still gets its job, in JobNotRecorded, and the submission is left unsettled for recover, which
+// records that very job once the ledger can be written again. One whose answer was lost: its
+// outcome is unknown, the submission left unsettled, and the ledger's failure said, never a bare
+// LedgerError. The ledger is an SQLite file whose trigger aborts the write of one state, as a full
+// disk or a failing database would.
 import { DdsConfig, RestoreClient, RestoreLedger } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
 import { AkSkSigner } from "@dds-restore/signer-aksk"
@@ -22,11 +24,11 @@ const instanceId = "rs-unrecorded"
 const endpoint = "https://dds.cn-north-4.myhuaweicloud.com"
 const scratch = mkdtempSync(path.join(tmpdir(), "dds-restore-not-recorded-"))
 
-const refuseOutcomes = `CREATE TRIGGER refuse_outcomes BEFORE UPDATE OF state ON dds_restore_submissions
-  WHEN NEW.state = 'Submitted' BEGIN SELECT RAISE(ABORT, 'the disk refused the outcome'); END`
+const refuse = (state: string) => `CREATE TRIGGER refuse_outcomes BEFORE UPDATE OF state ON dds_restore_submissions
+  WHEN NEW.state = '${state}' BEGIN SELECT RAISE(ABORT, 'the disk refused the outcome'); END`
 
-/** A restore on a fresh ledger file that refuses outcomes, with `fault` on the fake's restore answer. */
-const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined) =>
+/** A restore on a fresh ledger file that refuses to record `state`, with `fault` on the fake's restore answer. */
+const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined, state = "Submitted") =>
   Effect.gen(function*() {
     const filename = path.join(scratch, name, "ledger.db")
     const now = Date.now()
@@ -42,7 +44,7 @@ const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined) =>
     const ledger = LedgerSql.layerSqlite({ filename })
     // The schema first, then the trigger, as another program would add it to the file.
     yield* Effect.scoped(Layer.build(ledger))
-    yield* withDriver(filename, refuseOutcomes)
+    yield* withDriver(filename, refuse(state))
     const world = Layer.mergeAll(
       AkSkSigner.layer(credentials),
       Layer.orDie(DdsConfig.layer({ projectId: seed.projectId, endpoint }))
@@ -52,12 +54,12 @@ const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined) =>
       const fake = yield* FakeDds.FakeDds
       if (fault !== undefined) yield* fake.injectFault({ operation: "restore", times: 1, fault })
       const dds = yield* RestoreClient.RestoreClient
-      const error = yield* Effect.flip(dds.restore(instanceId, plan, { reconcile: { wait: "5 seconds", interval: "100 millis" } }))
+      const error = yield* Effect.flip(dds.restore(instanceId, plan, { reconcile: { wait: "1 second", interval: "100 millis" } }))
       const jobs = yield* fake.jobs
       const unsettled = yield* (yield* RestoreLedger.RestoreLedger).unsettled()
       // Once the ledger can record outcomes again, recover settles the submission with that job.
       yield* withDriver(filename, "DROP TRIGGER refuse_outcomes")
-      const recovered = yield* dds.recover({ wait: "5 seconds", interval: "100 millis" })
+      const recovered = yield* dds.recover({ wait: "1 second", interval: "100 millis" })
       return { error, filename, jobs, unsettled, recovered }
     }).pipe(Effect.provide(client))
   })
@@ -98,5 +100,31 @@ describe("a restore whose outcome the ledger cannot record", () => {
       expect(error.message).toContain(
         `created job ${job?.id} (its answer was lost; the job was found in the task list), but its outcome could not be recorded: `
       )
+    }), 60_000)
+
+  it.live("a lost answer whose lookup found no job, NotStarted refused by the ledger: unknown, left unsettled, the ledger's failure said", () =>
+    Effect.gen(function*() {
+      const { error, filename, jobs, recovered, unsettled } = yield* restoreUnrecorded("absent", Fault.serverError(503), "NotStarted")
+      const [entry] = unsettled
+      expect([jobs.length, unsettled.length, entry?.state]).toStrictEqual([0, 1, "Sent"])
+      const ledgerFailure = new RestoreLedger.LedgerError({ ledger: filename, reason: "Failed", detail: "settling a submission: the disk refused the outcome" })
+      expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, unsettled: entry?.id, ledgerFailure })
+      expect(error._tag === "RestoreOutcomeUnknown" && [error.candidates, error.lookupFailure, error.error?._tag]).toStrictEqual([undefined, undefined, "ServiceError"])
+      expect(error.message).toContain(
+        ` Then its outcome could not be settled: the restore ledger failed. Its outcome was not recorded: submission ${entry?.id} is left unsettled ` +
+          `in the restore ledger, for recover (RestoreClient.recover, dds-restore recover) to settle from the task list. The ledger's failure: ${ledgerFailure.message} `
+      )
+      // The trigger gone, recover records what the task list shows: nothing started.
+      expect(recovered.map((r) => [r.entry.id, r.outcome])).toStrictEqual([[entry?.id, RestoreLedger.Outcome.NotStarted()]])
+    }), 60_000)
+
+  it.live("a lost answer that the ledger cannot even mark as lost: unknown, left unsettled as an intent, the ledger's failure said", () =>
+    Effect.gen(function*() {
+      const { error, filename, unsettled } = yield* restoreUnrecorded("unmarked", Fault.dropAnswer(), "Sent")
+      const [entry] = unsettled
+      expect([unsettled.length, entry?.state]).toStrictEqual([1, "Intent"])
+      const ledgerFailure = new RestoreLedger.LedgerError({ ledger: filename, reason: "Failed", detail: "journaling a lost answer: the disk refused the outcome" })
+      expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, unsettled: entry?.id, ledgerFailure })
+      expect(error.message).toContain(" Then its outcome could not be settled: the restore ledger failed. Its outcome was not recorded: ")
     }), 60_000)
 })
