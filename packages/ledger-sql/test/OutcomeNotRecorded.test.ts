@@ -11,6 +11,7 @@ import { FakeDds, Fault, Seed } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -54,13 +55,20 @@ const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined, state =
       const fake = yield* FakeDds.FakeDds
       if (fault !== undefined) yield* fake.injectFault({ operation: "restore", times: 1, fault })
       const dds = yield* RestoreClient.RestoreClient
-      const error = yield* Effect.flip(dds.restore(instanceId, plan, { reconcile: { wait: "1 second", interval: "100 millis" } }))
+      // What the client logs (its warnings), as one line each.
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => {
+        logs.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
+      })
+      const error = yield* Effect.flip(dds.restore(instanceId, plan, { reconcile: { wait: "1 second", interval: "100 millis" } })).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+      )
       const jobs = yield* fake.jobs
       const unsettled = yield* (yield* RestoreLedger.RestoreLedger).unsettled()
       // Once the ledger can record outcomes again, recover settles the submission with that job.
       yield* withDriver(filename, "DROP TRIGGER refuse_outcomes")
       const recovered = yield* dds.recover({ wait: "1 second", interval: "100 millis" })
-      return { error, filename, jobs, unsettled, recovered }
+      return { error, filename, jobs, logs, unsettled, recovered }
     }).pipe(Effect.provide(client))
   })
 
@@ -126,5 +134,18 @@ describe("a restore whose outcome the ledger cannot record", () => {
       const ledgerFailure = new RestoreLedger.LedgerError({ ledger: filename, reason: "Failed", detail: "journaling a lost answer: the disk refused the outcome" })
       expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, unsettled: entry?.id, ledgerFailure })
       expect(error.message).toContain(" Then its outcome could not be settled: the restore ledger failed. Its outcome was not recorded: ")
+    }), 60_000)
+
+  it.live("a refusal the ledger cannot record: the caller gets the refusal, the submission is left unsettled, and recover settles it", () =>
+    Effect.gen(function*() {
+      const { error, filename, logs, recovered, unsettled } = yield* restoreUnrecorded("refused", Fault.serverError(400), "Refused")
+      const [entry] = unsettled
+      expect([error._tag, error._tag === "ServiceError" ? error.status : undefined, entry?.state]).toStrictEqual(["ServiceError", 400, "Intent"])
+      const ledgerFailure = new RestoreLedger.LedgerError({ ledger: filename, reason: "Failed", detail: "settling a submission: the disk refused the outcome" })
+      expect(logs).toStrictEqual([
+        `The refusal of submission ${entry?.id} to instance ${instanceId} could not be recorded: ${ledgerFailure.message} ` +
+        "It stays unsettled in the restore ledger until recover (dds-restore recover, RestoreClient.recover) settles it."
+      ])
+      expect(recovered.map((r) => [r.entry.id, r.outcome])).toStrictEqual([[entry?.id, RestoreLedger.Outcome.NotStarted()]])
     }), 60_000)
 })

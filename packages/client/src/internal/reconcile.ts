@@ -20,8 +20,8 @@ import * as Reconcile from "../Reconcile.js"
 import type { Options, RestoreOptions, Submission } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
 import { leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskSpan } from "./arguments.js"
+import { allClaimed, isLedgerFailure, type Lookup, manyOpen, type NotFound, outcomeUnknown, rivalled, type Search } from "./lookup.js"
 import type { Reads } from "./reads.js"
-import { named } from "./segment.js"
 import type { Call, Sender } from "./send.js"
 import { sha256Hex } from "./sha256.js"
 
@@ -63,57 +63,6 @@ export interface Submissions {
     options: Reconcile.RecoverOptions | undefined
   ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, InvalidArgument | RestoreLedger.LedgerError>
 }
-
-/** What a search of the task list is about: which tasks are not this submission's to begin with. */
-interface Search {
-  readonly searchFrom: number
-  readonly before: ReadonlySet<string>
-  /** The journal entry of the submission searched for (absent for `reconcile`). */
-  readonly self: string | undefined
-  readonly deadline: number
-}
-
-type Lookup =
-  | { readonly _tag: "Found"; readonly jobId: string }
-  | {
-    readonly _tag: "Ambiguous"
-    readonly searchedFrom: number
-    readonly candidates: ReadonlyArray<string>
-    readonly ambiguity: string
-  }
-  | { readonly _tag: "Absent"; readonly searchedFrom: number }
-  | { readonly _tag: "Unreadable"; readonly searchedFrom: number; readonly failure: CallError | InvalidArgument }
-
-type NotFound = Exclude<Lookup, { readonly _tag: "Found" }>
-
-// The most claimed tasks an unknown outcome's reason names (with their submissions), as for its
-// candidates (`Reconcile.maxCandidates`): the reason, kept in the journal, says how many there were.
-const maxNamedClaims = 3
-const { maxCandidates } = Reconcile
-
-const isLedgerFailure = (error: { readonly _tag: string }): error is RestoreLedger.LedgerError | RestoreLedger.LeaseLost =>
-  error._tag === "LedgerError" || error._tag === "LeaseLost"
-
-// `unsettled`: the journal entry left unsettled for `recover`, when the outcome could not be
-// recorded (the task list could not be read, or the ledger failed: `ledgerFailure`).
-const outcomeUnknown = (
-  id: string,
-  submittedAt: number,
-  found: NotFound,
-  error: Reconcile.RestoreOutcomeUnknown["error"],
-  unsettled?: string,
-  ledgerFailure?: RestoreLedger.LedgerError | RestoreLedger.LeaseLost
-) =>
-  new Reconcile.RestoreOutcomeUnknown({
-    instanceId: id,
-    submittedAt,
-    searchedFrom: found.searchedFrom,
-    ...(error === undefined ? {} : { error }),
-    ...(unsettled === undefined ? {} : { unsettled }),
-    ...(ledgerFailure === undefined ? {} : { ledgerFailure }),
-    ...(found._tag === "Unreadable" ? { lookupFailure: found.failure.message } : {}),
-    ...(found._tag === "Ambiguous" ? { candidates: found.candidates, ambiguity: found.ambiguity } : {})
-  })
 
 /** The submissions of one client, over its sender, reads and ledger. */
 export const make = (
@@ -194,13 +143,7 @@ export const make = (
           claimed = [...claims].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           const open = fresh.filter((jobId) => !claims.has(jobId)).sort()
           if (open.length > 1) {
-            return {
-              _tag: "Ambiguous",
-              searchedFrom,
-              candidates: open.slice(0, maxCandidates),
-              ambiguity: `${open.length} restore tasks new to it and held by no other submission showed up` +
-                (open.length > maxCandidates ? ` (the first ${maxCandidates} by id are the candidates)` : "")
-            } as const
+            return manyOpen(searchedFrom, open)
           }
           const [only] = open
           if (only !== undefined) {
@@ -211,32 +154,13 @@ export const make = (
             )
             const [rival] = rivals
             if (rival === undefined) return { _tag: "Found", jobId: only } as const
-            return {
-              _tag: "Ambiguous",
-              searchedFrom,
-              candidates: open,
-              ambiguity: `submission ${rival.id} to this instance (${rival.holder}, ${new Date(rival.at).toISOString()}) is ` +
-                `${rival.state === "NotStarted" ? "recorded as not started" : "not settled"}, and the task may be its job`
-            } as const
+            return rivalled(searchedFrom, open, rival)
           }
         }
         const left = search.deadline - (yield* Clock.currentTimeMillis)
         if (left <= 0) {
           return Either.isRight(listed)
-            ? claimed.length > 0
-              ? {
-                _tag: "Ambiguous",
-                searchedFrom,
-                candidates: claimed.slice(0, maxCandidates).map(([jobId]) => jobId),
-                ambiguity: `${
-                  claimed.length === 1
-                    ? "every restore task new to it is already another submission's job"
-                    : `all ${claimed.length} restore tasks new to it are already other submissions' jobs`
-                } (${
-                  named(claimed.map(([jobId, holder]) => `${jobId} of submission ${holder}`), maxNamedClaims)
-                }), and the task list cannot tell whether it started one of them`
-              } as const
-              : { _tag: "Absent", searchedFrom } as const
+            ? claimed.length > 0 ? allClaimed(searchedFrom, claimed) : { _tag: "Absent", searchedFrom } as const
             : { _tag: "Unreadable", searchedFrom, failure: listed.left } as const
         }
         yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))
@@ -350,7 +274,15 @@ export const make = (
             if (Either.isRight(sent)) return yield* claim(held, entry, sent.right.value.job_id, false)
             const error = sent.left
             if (!Reconcile.isAnswerLost(error)) {
-              yield* record(held, entry.id, RestoreLedger.Outcome.Refused({ error: error.message }))
+              // The refusal is what the caller needs (nothing started, and why): a ledger that cannot
+              // record it is said in a warning, and recover settles the submission later.
+              yield* record(held, entry.id, RestoreLedger.Outcome.Refused({ error: error.message })).pipe(
+                Effect.catchIf(isLedgerFailure, (ledgerFailure) =>
+                  Effect.logWarning(
+                    `The refusal of submission ${entry.id} to instance ${id} could not be recorded: ${ledgerFailure.message} ` +
+                      "It stays unsettled in the restore ledger until recover (dds-restore recover, RestoreClient.recover) settles it."
+                  ))
+              )
               return yield* Effect.fail(error)
             }
             yield* Effect.logWarning(`The answer to a restore on instance ${id} was lost; looking for its job in the task list`)
