@@ -186,10 +186,12 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
  * - `InstanceBusy`: a live submission held the instance's lease past the wait; it stays unsettled.
  * - `LeaseLost`: this process lost the instance's lease while settling it; it stays unsettled.
  * - `TaskListUnreadable`: the task list could not be read; it stays unsettled.
+ * - `LedgerError`: the restore ledger failed while it was settled (what the task list showed, a
+ *   job above all, is in `problem`); it stays unsettled.
  *
  * @since 0.2.0
  */
-export type Left = "SettledElsewhere" | "InstanceBusy" | "LeaseLost" | "TaskListUnreadable"
+export type Left = "SettledElsewhere" | "InstanceBusy" | "LeaseLost" | "TaskListUnreadable" | "LedgerError"
 
 /**
  * One unsettled submission of the ledger after `recover`: its journal entry as it was, and the

@@ -65,17 +65,19 @@ const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined, state =
       )
       const jobs = yield* fake.jobs
       const unsettled = yield* (yield* RestoreLedger.RestoreLedger).unsettled()
-      // Once the ledger can record outcomes again, recover settles the submission with that job.
+      // While the ledger still refuses, recover says what it found and leaves the submission; once
+      // the ledger can record outcomes again, recover settles it with what the task list shows.
+      const refused = yield* dds.recover({ wait: "1 second", interval: "100 millis" })
       yield* withDriver(filename, "DROP TRIGGER refuse_outcomes")
       const recovered = yield* dds.recover({ wait: "1 second", interval: "100 millis" })
-      return { error, filename, jobs, logs, unsettled, recovered }
+      return { error, filename, jobs, logs, unsettled, refused, recovered }
     }).pipe(Effect.provide(client))
   })
 
 describe("a restore whose outcome the ledger cannot record", () => {
   it.live("gives its job in JobNotRecorded, names the submission left unsettled, and recover records that job", () =>
     Effect.gen(function*() {
-      const { error, filename, jobs, recovered, unsettled } = yield* restoreUnrecorded("answered", undefined)
+      const { error, filename, jobs, recovered, refused, unsettled } = yield* restoreUnrecorded("answered", undefined)
       const [job] = jobs
       const [entry] = unsettled
       expect([jobs.length, unsettled.length, entry?.state, entry?.key.instanceId]).toStrictEqual([1, 1, "Intent", instanceId])
@@ -93,6 +95,9 @@ describe("a restore whose outcome the ledger cannot record", () => {
           `to record it for submission ${submission}, left unsettled. Do not submit the restore again: follow job ${jobId} ` +
           `(dds-restore job ${jobId} --wait, RestoreClient.waitForJob).`
       )
+      expect(refused.map((r) => [r.entry.id, r.outcome, r.left, r.problem])).toStrictEqual([
+        [submission, undefined, "LedgerError", `its job ${jobId} was found in the task list, but could not be recorded: ${ledgerFailure.message}`]
+      ])
       expect(recovered.map((r) => [r.entry.id, r.outcome, r.left])).toStrictEqual([
         [submission, RestoreLedger.Outcome.Submitted({ jobId, reconciled: true }), undefined]
       ])
@@ -138,7 +143,7 @@ describe("a restore whose outcome the ledger cannot record", () => {
 
   it.live("a refusal the ledger cannot record: the caller gets the refusal, the submission is left unsettled, and recover settles it", () =>
     Effect.gen(function*() {
-      const { error, filename, logs, recovered, unsettled } = yield* restoreUnrecorded("refused", Fault.serverError(400), "Refused")
+      const { error, filename, logs, recovered, refused, unsettled } = yield* restoreUnrecorded("refused", Fault.serverError(400), "Refused")
       const [entry] = unsettled
       expect([error._tag, error._tag === "ServiceError" ? error.status : undefined, entry?.state]).toStrictEqual(["ServiceError", 400, "Intent"])
       const ledgerFailure = new RestoreLedger.LedgerError({ ledger: filename, reason: "Failed", detail: "settling a submission: the disk refused the outcome" })
@@ -146,6 +151,7 @@ describe("a restore whose outcome the ledger cannot record", () => {
         `The refusal of submission ${entry?.id} to instance ${instanceId} could not be recorded: ${ledgerFailure.message} ` +
         "It stays unsettled in the restore ledger until recover (dds-restore recover, RestoreClient.recover) settles it."
       ])
-      expect(recovered.map((r) => [r.entry.id, r.outcome])).toStrictEqual([[entry?.id, RestoreLedger.Outcome.NotStarted()]])
+      // Only a refusal is refused by this ledger: recover records what the task list shows, nothing started.
+      expect([refused.map((r) => [r.entry.id, r.outcome]), recovered]).toStrictEqual([[[entry?.id, RestoreLedger.Outcome.NotStarted()]], []])
     }), 60_000)
 })

@@ -349,7 +349,7 @@ export const make = (
             problem: `the task list could not be read: ${found._tag === "Unreadable" ? found.failure.message : ""}`
           } as const
         }
-        const settled = yield* ledger.settle(held, entry.id, outcome).pipe(
+        const settled = yield* Effect.either(ledger.settle(held, entry.id, outcome).pipe(
           Effect.as(outcome),
           Effect.catchTag("JobClaimed", (claimed) => {
             const unknown = RestoreLedger.Outcome.Unknown({
@@ -358,12 +358,19 @@ export const make = (
             })
             return Effect.as(record(held, entry.id, unknown), unknown)
           })
-        )
-        return { entry, outcome: settled, left: undefined, problem: undefined }
+        ))
+        if (Either.isRight(settled)) return { entry, outcome: settled.right, left: undefined, problem: undefined }
+        // What the task list showed is said, its job above all, when the ledger cannot record it.
+        const shown = outcome._tag === "Submitted"
+          ? `its job ${outcome.jobId} was found in the task list`
+          : outcome._tag === "NotStarted"
+          ? "no task of it showed up in the task list (not started)"
+          : "the task list could not tell its job (unknown)"
+        return { entry, outcome: undefined, left: settled.left._tag, problem: `${shown}, but could not be recorded: ${settled.left.message}` } as const
       }), wait).pipe(
         Effect.catchTags({
           InstanceBusy: (busy) => Effect.succeed({ entry, outcome: undefined, left: "InstanceBusy", problem: busy.message } as const),
-          LeaseLost: (lost) => Effect.succeed({ entry, outcome: undefined, left: "LeaseLost", problem: lost.message } as const)
+          LedgerError: (failed) => Effect.succeed({ entry, outcome: undefined, left: "LedgerError", problem: failed.message } as const)
         })
       )
 
