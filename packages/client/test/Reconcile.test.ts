@@ -2,10 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
 import { CallError, DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, Signer, Transport } from "@dds-restore/client"
-import { client, endpoint, instanceId, json, projectId, recording } from "./support.js"
+import { client, counting, endpoint, fixture, instanceId, json, projectId, recording } from "./support.js"
 
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
 const submittedAt = Date.parse("2026-11-20T12:00:00.000Z")
@@ -65,6 +66,42 @@ describe("settling a restore whose answer was lost", () => {
       // At 0, 3, 6 and 9 seconds.
       expect(transport.requests).toHaveLength(4)
     }).pipe(Effect.provide(client(transport.layer)))
+  })
+
+  it.effect("a task-list poll throttled before the wait ends is not retried past it: the read at the end of the wait settles the lost answer", () => {
+    // The before set, the restore (its answer lost), three throttled polls, then the task list with the job.
+    let polls = 0
+    const transport = recording((request, index) =>
+      Effect.succeed(
+        request.method === "POST"
+          ? json(200, "")
+          : index === 0
+          ? json(200, JSON.stringify({ jobs: [], total_count: 0 }))
+          : ++polls <= 3
+          ? json(429, fixture("gateway-throttled.response.json"), `req-throttled-${polls}`)
+          : json(200, JSON.stringify({ jobs: [task("the-job", "2026-11-20T12:00:01+0000")], total_count: 1 }))
+      )
+    )
+    const signer = counting()
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(submittedAt)
+      const fiber = yield* Effect.fork((yield* RestoreClient.RestoreClient).restore(instanceId, plan, {
+        preflight: false,
+        reconcile: { wait: "8 seconds", interval: "3 seconds" }
+      }))
+      // The first poll is throttled at 0 s, retried at 1.6 to 2.4 s and at 4.8 to 7.2 s (waits of
+      // 2 s and 4 s, ±20%), both throttled; its next wait (8 s ± 20%) would end after the 8 s wait,
+      // so the read at 8 s is the next one, and it finds the job. Retried past the wait, the poll
+      // would have found it at 11.2 s at the earliest.
+      yield* TestClock.adjust("7999 millis")
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust("1 milli")
+      expect(Option.isSome(yield* Fiber.poll(fiber))).toBe(true)
+      expect(yield* Fiber.join(fiber)).toStrictEqual({ jobId: "the-job", reconciled: true })
+      expect(transport.requests.map((r) => r.method)).toStrictEqual(["GET", "POST", "GET", "GET", "GET", "GET"])
+      // The last read is made at the end of the wait, not later.
+      expect(signer.signed.at(-1)).toBe(submittedAt + 8000)
+    }).pipe(Effect.provide(client(transport.layer, signer.layer)))
   })
 
   it("only an answer that may have been acted on is left to reconcile", () => {

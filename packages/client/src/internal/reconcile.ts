@@ -22,7 +22,7 @@ import * as RestoreLedger from "../RestoreLedger.js"
 import { leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskSpan } from "./arguments.js"
 import { allClaimed, isLedgerFailure, type Lookup, manyOpen, type NotFound, outcomeUnknown, rivalled, type Search } from "./lookup.js"
 import type { Reads } from "./reads.js"
-import type { Call, Sender } from "./send.js"
+import { type Call, type Sender, until } from "./send.js"
 import { sha256Hex } from "./sha256.js"
 
 /** How the instance's lease is held. */
@@ -134,9 +134,11 @@ export const make = (
       let claimed: ReadonlyArray<readonly [string, string]> = []
       for (;;) {
         const now = yield* Clock.currentTimeMillis
-        const listed = yield* Effect.either(
-          Effect.flatMap(taskSpan("reconcile", searchedFrom, now + margin), ([start, end]) => reads.tasks(id, start, end))
-        )
+        // Before the deadline a read retries only while it can be done by then (another read
+        // follows); the final one retries as any read: only it shows that nothing was started.
+        const final = now >= search.deadline
+        const read = Effect.flatMap(taskSpan("reconcile", searchedFrom, now + margin), ([start, end]) => reads.tasks(id, start, end))
+        const listed = yield* Effect.either(final ? read : until(search.deadline, read))
         if (Either.isRight(listed)) {
           const fresh = [...new Set(listed.right.map((task) => task.id))].filter((jobId) => !search.before.has(jobId))
           const claims = fresh.length === 0 ? new Map<string, string>() : yield* ledger.claims(service, fresh)
@@ -158,12 +160,12 @@ export const make = (
           }
         }
         const left = search.deadline - (yield* Clock.currentTimeMillis)
-        if (left <= 0) {
+        if (final || (left <= 0 && Either.isRight(listed))) {
           return Either.isRight(listed)
             ? claimed.length > 0 ? allClaimed(searchedFrom, claimed) : { _tag: "Absent", searchedFrom } as const
             : { _tag: "Unreadable", searchedFrom, failure: listed.left } as const
         }
-        yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))
+        if (left > 0) yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))
       }
     })
 

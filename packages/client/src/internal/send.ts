@@ -5,12 +5,14 @@
  */
 import { Wire } from "@dds-restore/domain"
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import { type CallError, ResponseDecodeError, ServiceError } from "../CallError.js"
 import * as DdsConfig from "../DdsConfig.js"
@@ -61,6 +63,30 @@ export const limited = <A, E, R>(requestsPerSecond: number | undefined, effect: 
   requestsPerSecond === undefined
     ? effect
     : Effect.flatMap(Pacer.make(requestsPerSecond), (pacer) => Effect.locally(effect, currentPacer, Option.some(pacer)))
+
+/**
+ * The instant (epoch ms, on the Effect `Clock`) by which the current fiber's sends are to be done
+ * retrying: a retry whose wait would end after it is not made, and the last error stands. A
+ * caller that reads again anyway sets it (a lost answer's lookup polls the task list until its
+ * wait ends, so a poll throttled before then is not retried past it).
+ */
+export const currentDeadline: FiberRef.FiberRef<Option.Option<number>> = FiberRef.unsafeMake(Option.none())
+
+/** `effect` with its sends retrying only while a retry can start by `deadline` (see `currentDeadline`). */
+export const until = <A, E, R>(deadline: number, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.locally(effect, currentDeadline, Option.some(deadline))
+
+// The retry schedule of a call, cut at the fiber's deadline when it has one.
+const retries = (policy: RetryPolicy.RetryPolicy, idempotent: boolean) =>
+  Effect.map(FiberRef.get(currentDeadline), (deadline) => {
+    const schedule = RetryPolicy.schedule(policy, decide(idempotent))
+    return Option.isNone(deadline)
+      ? schedule
+      : schedule.pipe(
+        Schedule.delays,
+        Schedule.checkEffect((_, wait) => Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(wait) <= deadline.value))
+      )
+  })
 
 /** A decoded answer and the request id it came with. */
 export interface Answer<A> {
@@ -265,8 +291,7 @@ export const make = (policy: RetryPolicy.RetryPolicy): Effect.Effect<Sender, nev
 
     const send = <A, I>(call: Call, schema: Schema.Schema<A, I>): Effect.Effect<Answer<A>, CallError> => {
       const request = build(call)
-      return attempt(call, request).pipe(
-        Effect.retry(RetryPolicy.schedule(policy, decide(call.idempotent))),
+      return Effect.flatMap(retries(policy, call.idempotent), (schedule) => Effect.retry(attempt(call, request), schedule)).pipe(
         Effect.flatMap((response) =>
           Effect.map(decode(call.operation, response, schema), (value) => ({
             value,
