@@ -157,6 +157,47 @@ export interface Entry extends Intent {
 export const isUnsettled = (entry: Entry): boolean => entry.state === "Intent" || entry.state === "Sent"
 
 /**
+ * A submission's place in the journal's order, oldest first: when it was made (`at`), then its id.
+ *
+ * @since 0.2.0
+ */
+export interface Position {
+  readonly at: number
+  readonly id: string
+}
+
+/**
+ * Which page of the unsettled submissions to read: those after `after` (the last one of the page
+ * read before; from the oldest when absent), at most `limit` of them (`unsettledLimit` when absent,
+ * and never more). A page that comes back full may be followed by more: read on after its last.
+ *
+ * @since 0.2.0
+ */
+export interface UnsettledPage {
+  readonly after?: Position | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * The most unsettled submissions one read gives (`Service.unsettled`): the ledger is read a page
+ * at a time, never whole.
+ *
+ * @since 0.2.0
+ */
+export const unsettledLimit = 100
+
+/**
+ * How many unsettled submissions a read of `page` gives at most: its `limit` as a whole number
+ * from 1 to `unsettledLimit`, or `unsettledLimit` when it has none (or none that is a number).
+ *
+ * @since 0.2.0
+ */
+export const pageSize = (page?: UnsettledPage): number => {
+  const limit = page?.limit
+  return limit === undefined || Number.isNaN(limit) ? unsettledLimit : Math.min(unsettledLimit, Math.max(1, Math.floor(limit)))
+}
+
+/**
  * The ledger cannot be used: it cannot be created or opened, it is not a ledger, it is corrupt or
  * locked, or it was written by a newer version. Nothing was sent.
  *
@@ -297,8 +338,13 @@ export interface Service {
     service: ServiceKey,
     jobIds: ReadonlyArray<string>
   ) => Effect.Effect<ReadonlyMap<string, string>, LedgerError>
-  /** The unsettled submissions (`Intent` or `Sent`), oldest first, of one instance or of every one. */
-  readonly unsettled: (key?: InstanceKey) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
+  /**
+   * A page of the unsettled submissions (`Intent` or `Sent`), oldest first (by `at`, then id), of
+   * one instance (an `InstanceKey`), of one service (a `ServiceKey`: every instance of its endpoint
+   * and project) or of every one: at most `pageSize(page)`, after `page.after`. A full page may be
+   * followed by more.
+   */
+  readonly unsettled: (scope?: ServiceKey | InstanceKey, page?: UnsettledPage) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
   /** The submissions to one instance made at or after `since` (epoch ms), oldest first. */
   readonly journal: (key: InstanceKey, since: number) => Effect.Effect<ReadonlyArray<Entry>, LedgerError>
   /** The most recent submissions, newest first. */

@@ -28,7 +28,7 @@ import { mkdirSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { busyRetry, classify, connectRetry, guard, isBusy } from "./internal/failure.js"
-import { entryOf, type LeaseRow, type SubmissionRow } from "./internal/journal.js"
+import { entryOf, type LeaseRow, type SubmissionRow, unsettledQuery } from "./internal/journal.js"
 import * as Lease from "./internal/lease.js"
 import * as Location from "./internal/location.js"
 import * as Migrations from "./internal/migrations.js"
@@ -134,15 +134,8 @@ export const make = (options: Options): Effect.Effect<RestoreLedger.Service, Res
           }
           return found
         }).pipe(guarded("reading the claimed jobs")),
-      unsettled: (key) =>
-        Effect.map(
-          key === undefined
-            ? sql<SubmissionRow>`SELECT * FROM dds_restore_submissions WHERE state IN (${"Intent"}, ${"Sent"}) ORDER BY at, id`
-            : sql<SubmissionRow>`SELECT * FROM dds_restore_submissions WHERE state IN (${"Intent"}, ${"Sent"})
-                AND endpoint = ${key.endpoint} AND project_id = ${key.projectId} AND instance_id = ${key.instanceId}
-                ORDER BY at, id`,
-          (rows) => rows.map(entryOf)
-        ).pipe(guarded("reading the unsettled submissions")),
+      unsettled: (scope, page) =>
+        Effect.map(unsettledQuery(sql, scope, page), (rows) => rows.map(entryOf)).pipe(guarded("reading the unsettled submissions")),
       journal: (key, since) =>
         Effect.map(
           sql<SubmissionRow>`SELECT * FROM dds_restore_submissions

@@ -52,7 +52,7 @@ describe("a PostgreSQL ledger: migrated by many runners at once", () => {
           sql.unsafe<{ readonly migration_id: number; readonly name: string }>(
             `SELECT migration_id, name FROM ${schema}.dds_restore_ledger_migrations ORDER BY migration_id`
           )).pipe(Effect.orDie)
-        expect(applied.map((row) => [row.migration_id, row.name])).toStrictEqual([[1, "create_ledger"]])
+        expect(applied.map((row) => [row.migration_id, row.name])).toStrictEqual([[1, "create_ledger"], [2, "index_unsettled"]])
       }
     }), 120_000)
 

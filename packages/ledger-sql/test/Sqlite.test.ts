@@ -70,6 +70,34 @@ describe("an SQLite ledger file", () => {
       ])
     }))
 
+  it.effect("a ledger of schema 1 (the version before) gets the index of unsettled submissions when opened, its journal kept", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "schema-1.db")
+      yield* Effect.gen(function*() {
+        const ledger = yield* RestoreLedger.RestoreLedger
+        const lease = yield* ledger.acquire(key, { holder: "a", ttl: "1 minute", wait: "0 seconds" })
+        yield* ledger.record(lease, { id: "s1", key, holder: "a", at: 1, body: "{}", hash: "h", searchFrom: 0, before: [] })
+      }).pipe(Effect.provide(LedgerSql.layerSqlite({ filename })), Effect.scoped)
+      // As the version before left it: no index of unsettled submissions, migrations up to 1.
+      yield* withDriver(filename, "DROP INDEX dds_restore_submissions_unsettled; DELETE FROM dds_restore_ledger_migrations WHERE migration_id = 2")
+      const unsettled = yield* Effect.flatMap(RestoreLedger.RestoreLedger, (ledger) => ledger.unsettled({ endpoint: key.endpoint, projectId: "p1" })).pipe(
+        Effect.provide(LedgerSql.layerSqlite({ filename })),
+        Effect.scoped
+      )
+      expect(unsettled.map((entry) => [entry.id, entry.state])).toStrictEqual([["s1", "Intent"]])
+      const db = new Database(filename)
+      try {
+        expect(db.prepare("SELECT migration_id, name FROM dds_restore_ledger_migrations ORDER BY migration_id").all()).toStrictEqual([
+          { migration_id: 1, name: "create_ledger" },
+          { migration_id: 2, name: "index_unsettled" }
+        ])
+        expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'dds_restore_submissions_unsettled'").all())
+          .toStrictEqual([{ name: "dds_restore_submissions_unsettled" }])
+      } finally {
+        db.close()
+      }
+    }))
+
   it.effect("a ledger written by a newer version is refused as NewerSchema, and not rewritten", () =>
     Effect.gen(function*() {
       const filename = path.join(scratch, "newer.db")

@@ -203,6 +203,86 @@ export const ledgerSuite = (name: string, layer: () => Layer.Layer<RestoreLedger
         })
       ))
 
+    it.effect("the unsettled of an instance, of a service or of all: only theirs, settled ones left out, oldest first (at, then id)", () =>
+      run((ledger) =>
+        Effect.gen(function*() {
+          const sibling: RestoreLedger.InstanceKey = { ...key, instanceId: "rs1" }
+          const elsewhere: RestoreLedger.InstanceKey = { ...key, endpoint: "http://127.0.0.1:40001" }
+          const otherProject: RestoreLedger.InstanceKey = { ...key, projectId: "p2" }
+          const leases = yield* Effect.forEach(
+            [key, sibling, elsewhere, otherProject],
+            (where, i) => ledger.acquire(where, { holder: `h${i}`, ttl: "1 hour", wait: "0 seconds" })
+          )
+          const held = (where: RestoreLedger.InstanceKey) =>
+            Effect.fromNullable(leases.find((lease) => RestoreLedger.keyString(lease.key) === RestoreLedger.keyString(where))).pipe(Effect.orDie)
+          // Journaled out of their order; "tie-b" and "tie-a" at one instant.
+          const journaled: ReadonlyArray<readonly [string, RestoreLedger.InstanceKey, number]> = [
+            ["late", key, NOW + 50],
+            ["other-endpoint", elsewhere, NOW + 5],
+            ["tie-b", key, NOW + 20],
+            ["sibling", sibling, NOW + 30],
+            ["other-project", otherProject, NOW + 1],
+            ["early", key, NOW + 10],
+            ["tie-a", key, NOW + 20],
+            ["settled", key, NOW + 15]
+          ]
+          for (const [id, where, at] of journaled) yield* ledger.record(yield* held(where), { ...intent(id, [], at), key: where })
+          yield* ledger.settle(yield* held(key), "settled", RestoreLedger.Outcome.NotStarted())
+          yield* ledger.markSent(yield* held(key), "late", "POST ... failed (Timeout)")
+          const ids = (entries: ReadonlyArray<RestoreLedger.Entry>) => entries.map((entry) => entry.id)
+          expect(ids(yield* ledger.unsettled(key))).toStrictEqual(["early", "tie-a", "tie-b", "late"])
+          expect(ids(yield* ledger.unsettled(service))).toStrictEqual(["early", "tie-a", "tie-b", "sibling", "late"])
+          expect(ids(yield* ledger.unsettled({ endpoint: elsewhere.endpoint, projectId: "p1" }))).toStrictEqual(["other-endpoint"])
+          expect(ids(yield* ledger.unsettled(otherProject))).toStrictEqual(["other-project"])
+          expect(ids(yield* ledger.unsettled({ ...service, instanceId: "rs9" }))).toStrictEqual([])
+          expect(ids(yield* ledger.unsettled())).toStrictEqual(["other-project", "other-endpoint", "early", "tie-a", "tie-b", "sibling", "late"])
+          expect((yield* ledger.unsettled(key)).map((entry) => [entry.id, entry.key, entry.state])).toStrictEqual([
+            ["early", key, "Intent"],
+            ["tie-a", key, "Intent"],
+            ["tie-b", key, "Intent"],
+            ["late", key, "Sent"]
+          ])
+        })
+      ))
+
+    it.effect("the unsettled are read a page at a time: at most the limit, the next after the last, each once; a page is at most unsettledLimit", () =>
+      run((ledger) =>
+        Effect.gen(function*() {
+          const lease = yield* ledger.acquire(key, { holder: "a", ttl: "1 hour", wait: "0 seconds" })
+          const total = RestoreLedger.unsettledLimit + 3
+          // Journaled newest first, two at each instant.
+          const all = Array.from({ length: total }, (_, i) => ({ id: `s${String(i).padStart(3, "0")}`, at: NOW + Math.floor(i / 2) }))
+          for (const { at, id } of [...all].reverse()) yield* ledger.record(lease, intent(id, [], at))
+          const ids = all.map((entry) => entry.id)
+          const pages: Array<ReadonlyArray<string>> = []
+          let after: RestoreLedger.Position | undefined
+          for (let read = 0; read < total; read++) {
+            const page = yield* ledger.unsettled(service, { after, limit: 40 })
+            pages.push(page.map((entry) => entry.id))
+            const last = page[page.length - 1]
+            if (last === undefined || page.length < 40) break
+            after = { at: last.at, id: last.id }
+          }
+          expect(pages).toStrictEqual([ids.slice(0, 40), ids.slice(40, 80), ids.slice(80)])
+          // No limit, or one above the bound: a page of unsettledLimit, the rest after it.
+          const first = yield* ledger.unsettled(key)
+          expect(first.map((entry) => entry.id)).toStrictEqual(ids.slice(0, RestoreLedger.unsettledLimit))
+          expect((yield* ledger.unsettled(key, { limit: 10 * RestoreLedger.unsettledLimit })).length).toBe(RestoreLedger.unsettledLimit)
+          const lastOfFirst = first[first.length - 1]
+          expect([lastOfFirst?.id, lastOfFirst?.at]).toStrictEqual([ids[RestoreLedger.unsettledLimit - 1], all[RestoreLedger.unsettledLimit - 1]?.at])
+          expect((yield* ledger.unsettled(key, { after: lastOfFirst })).map((entry) => entry.id)).toStrictEqual(ids.slice(RestoreLedger.unsettledLimit))
+          // A limit below 1, or not a whole number: at least one, whole.
+          expect((yield* ledger.unsettled(key, { limit: 0 })).map((entry) => entry.id)).toStrictEqual(["s000"])
+          expect((yield* ledger.unsettled(key, { limit: 2.7 })).map((entry) => entry.id)).toStrictEqual(["s000", "s001"])
+          // One settled between two reads: the next page goes on after the last one read all the same.
+          const [, second] = yield* ledger.unsettled(key, { limit: 2 })
+          yield* ledger.settle(lease, "s001", RestoreLedger.Outcome.NotStarted())
+          yield* ledger.settle(lease, "s002", RestoreLedger.Outcome.NotStarted())
+          expect(second?.id).toBe("s001")
+          expect((yield* ledger.unsettled(key, { after: second, limit: 2 })).map((entry) => entry.id)).toStrictEqual(["s003", "s004"])
+        })
+      ), 60_000)
+
     it.effect("the leases are listed latest expiry first, released ones with their last holder and token, and counted with the submissions", () =>
       run((ledger) =>
         Effect.gen(function*() {

@@ -17,6 +17,11 @@ interface MemoryLease {
   expiresAt: number
 }
 
+// Whether a key is within a scope: every key, a service's (endpoint and project), or one instance's.
+const inScope = (key: RestoreLedger.InstanceKey, scope: RestoreLedger.ServiceKey | RestoreLedger.InstanceKey | undefined): boolean =>
+  scope === undefined ||
+  (key.endpoint === scope.endpoint && key.projectId === scope.projectId && (!("instanceId" in scope) || key.instanceId === scope.instanceId))
+
 /** A ledger in this process's memory: what one process's submissions share, gone when it ends. */
 export const make: Effect.Effect<RestoreLedger.Service> = Effect.sync(() => {
   const leases = new Map<string, MemoryLease>()
@@ -144,12 +149,14 @@ export const make: Effect.Effect<RestoreLedger.Service> = Effect.sync(() => {
         }
         return found
       }),
-    unsettled: (key) =>
-      Effect.sync(() =>
-        [...journal.values()].filter((entry) =>
-          RestoreLedger.isUnsettled(entry) && (key === undefined || RestoreLedger.keyString(entry.key) === RestoreLedger.keyString(key))
-        )
-      ),
+    unsettled: (scope, page) =>
+      Effect.sync(() => {
+        const after = page?.after
+        return [...journal.values()].filter((entry) =>
+          RestoreLedger.isUnsettled(entry) && inScope(entry.key, scope) &&
+          (after === undefined || entry.at > after.at || (entry.at === after.at && entry.id > after.id))
+        ).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, RestoreLedger.pageSize(page))
+      }),
     journal: (key, since) =>
       Effect.sync(() =>
         [...journal.values()].filter((entry) => RestoreLedger.keyString(entry.key) === RestoreLedger.keyString(key) && entry.at >= since)

@@ -321,11 +321,25 @@ export const make = (
         }))
     })
 
+  // Whether a submission is still unsettled: its instance's unsettled ones from its instant on, a
+  // page at a time, until it shows up or a later instant does.
+  const stillUnsettled = (entry: RestoreLedger.Entry) =>
+    Effect.gen(function*() {
+      let after: RestoreLedger.Position = { at: entry.at, id: "" }
+      for (;;) {
+        const page = yield* ledger.unsettled(entry.key, { after })
+        if (page.some((unsettled) => unsettled.id === entry.id)) return true
+        const last = page[page.length - 1]
+        if (last === undefined || last.at > entry.at || page.length < RestoreLedger.pageSize()) return false
+        after = { at: last.at, id: last.id }
+      }
+    })
+
   const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
     leased(entry.key.instanceId, (held) =>
       Effect.gen(function*() {
         // Another process may have settled it while this one waited for the lease.
-        const still = (yield* ledger.unsettled(entry.key)).some((unsettled) => unsettled.id === entry.id)
+        const still = yield* stillUnsettled(entry)
         if (!still) return { entry, outcome: undefined, left: "SettledElsewhere", problem: "settled by another process meanwhile" } as const
         const now = yield* Clock.currentTimeMillis
         // A task takes a few seconds to show: a submission younger than the wait is waited for.
@@ -381,10 +395,19 @@ export const make = (
       // Checked before the ledger is read: a wait that cannot be used settles nothing.
       const given = leaseWait === undefined ? undefined : yield* checkedLeaseWait("recover", leaseWait)
       const settings = yield* reconcileSettings("recover", "", options)
-      const unsettled = yield* ledger.unsettled()
-      // Only this service's task list can settle them: those of other endpoints or projects are left.
-      const ours = unsettled.filter((entry) => entry.key.endpoint === service.endpoint && entry.key.projectId === service.projectId)
-      return yield* Effect.forEach(ours, (entry) => recoverOne(entry, settings, given ?? lease.wait), { concurrency: 4 })
+      // Only this service's task list can settle them: those of other endpoints or projects are
+      // left. Read oldest first, a page at a time, each settled (or left, saying why) before the
+      // next is read after its last: every one is read once, however many there are, and the
+      // reading ends with the first page that is not full.
+      const recovered: Array<Reconcile.Recovered> = []
+      let after: RestoreLedger.Position | undefined
+      for (;;) {
+        const page = yield* ledger.unsettled(service, { after })
+        recovered.push(...yield* Effect.forEach(page, (entry) => recoverOne(entry, settings, given ?? lease.wait), { concurrency: 4 }))
+        const last = page[page.length - 1]
+        if (last === undefined || page.length < RestoreLedger.pageSize()) return recovered
+        after = { at: last.at, id: last.id }
+      }
     })
 
   return { request: (id, plan) => sender.request(restoreCall(id, plan)), submit, reconcile, recover }

@@ -1,6 +1,7 @@
 // The ledger's rows as SQL returns them (numbers may come back as strings from PostgreSQL's
-// BIGINT), and the journal entries they are read into.
+// BIGINT), the journal entries they are read into, and the read of the unsettled ones.
 import { RestoreLedger } from "@dds-restore/client"
+import type * as SqlClient from "@effect/sql/SqlClient"
 
 /** A lease's row. */
 export interface LeaseRow {
@@ -64,3 +65,25 @@ export const entryOf = (row: SubmissionRow): RestoreLedger.Entry => ({
   settledAt: row.settled_at === null ? undefined : Number(row.settled_at),
   outcome: outcomeOf(row)
 })
+
+/**
+ * The read of a page of unsettled submissions (`RestoreLedger.Service["unsettled"]`): of every
+ * service, of one (`ServiceKey`) or of one instance (`InstanceKey`), oldest first (`at`, then
+ * `id`), after `page.after`, at most `pageSize(page)`. The states are written out, not bound, so
+ * that both databases see the condition of the partial index of unsettled submissions (migration
+ * 2) in it, and read the page from that index, in its order.
+ */
+export const unsettledQuery = (
+  sql: SqlClient.SqlClient,
+  scope: RestoreLedger.ServiceKey | RestoreLedger.InstanceKey | undefined,
+  page: RestoreLedger.UnsettledPage | undefined
+) => {
+  const where = [sql`state IN ('Intent', 'Sent')`]
+  if (scope !== undefined) where.push(sql`endpoint = ${scope.endpoint}`, sql`project_id = ${scope.projectId}`)
+  if (scope !== undefined && "instanceId" in scope) where.push(sql`instance_id = ${scope.instanceId}`)
+  const after = page?.after
+  // `at >=` first: the start of the index's range (neither database makes one of the OR alone).
+  if (after !== undefined) where.push(sql`at >= ${after.at}`, sql`(at > ${after.at} OR (at = ${after.at} AND id > ${after.id}))`)
+  return sql<SubmissionRow>`SELECT * FROM dds_restore_submissions WHERE ${sql.and(where)}
+    ORDER BY at, id LIMIT ${RestoreLedger.pageSize(page)}`
+}

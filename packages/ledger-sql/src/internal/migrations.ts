@@ -54,13 +54,23 @@ const createLedger = Effect.gen(function*() {
   )`
 })
 
+// The unsettled submissions of a service (or of one of its instances), oldest first, a page at a
+// time (`unsettled`): read from an index of only the unsettled rows, in the order they are read,
+// which stays small however long the journal grows.
+const indexUnsettled = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE INDEX dds_restore_submissions_unsettled ON dds_restore_submissions (endpoint, project_id, at, id)
+    WHERE state IN ('Intent', 'Sent')`
+})
+
 /** Every migration, by `<id>_<name>`: ids only grow, and a released one never changes. */
 export const migrations = {
-  "1_create_ledger": createLedger
+  "1_create_ledger": createLedger,
+  "2_index_unsettled": indexUnsettled
 }
 
 /** The id of the last migration this version knows. */
-export const latest = 1
+export const latest = 2
 
 /**
  * The key of the PostgreSQL advisory lock that migrations take turns under, in every database that
