@@ -24,6 +24,7 @@ import { allClaimed, isLedgerFailure, type Lookup, manyOpen, type NotFound, outc
 import type { Reads } from "./reads.js"
 import { type Call, type Sender, until } from "./send.js"
 import { sha256Hex } from "./sha256.js"
+import * as Unsettled from "./unsettled.js"
 
 /** How the instance's lease is held. */
 interface LeaseSettings {
@@ -321,25 +322,11 @@ export const make = (
         }))
     })
 
-  // Whether a submission is still unsettled: its instance's unsettled ones from its instant on, a
-  // page at a time, until it shows up or a later instant does.
-  const stillUnsettled = (entry: RestoreLedger.Entry) =>
-    Effect.gen(function*() {
-      let after: RestoreLedger.Position = { at: entry.at, id: "" }
-      for (;;) {
-        const page = yield* ledger.unsettled(entry.key, { after })
-        if (page.some((unsettled) => unsettled.id === entry.id)) return true
-        const last = page[page.length - 1]
-        if (last === undefined || last.at > entry.at || page.length < RestoreLedger.pageSize()) return false
-        after = { at: last.at, id: last.id }
-      }
-    })
-
   const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
     leased(entry.key.instanceId, (held) =>
       Effect.gen(function*() {
         // Another process may have settled it while this one waited for the lease.
-        const still = yield* stillUnsettled(entry)
+        const still = yield* Unsettled.still(ledger, entry)
         if (!still) return { entry, outcome: undefined, left: "SettledElsewhere", problem: "settled by another process meanwhile" } as const
         const now = yield* Clock.currentTimeMillis
         // A task takes a few seconds to show: a submission younger than the wait is waited for.
@@ -395,19 +382,8 @@ export const make = (
       // Checked before the ledger is read: a wait that cannot be used settles nothing.
       const given = leaseWait === undefined ? undefined : yield* checkedLeaseWait("recover", leaseWait)
       const settings = yield* reconcileSettings("recover", "", options)
-      // Only this service's task list can settle them: those of other endpoints or projects are
-      // left. Read oldest first, a page at a time, each settled (or left, saying why) before the
-      // next is read after its last: every one is read once, however many there are, and the
-      // reading ends with the first page that is not full.
-      const recovered: Array<Reconcile.Recovered> = []
-      let after: RestoreLedger.Position | undefined
-      for (;;) {
-        const page = yield* ledger.unsettled(service, { after })
-        recovered.push(...yield* Effect.forEach(page, (entry) => recoverOne(entry, settings, given ?? lease.wait), { concurrency: 4 }))
-        const last = page[page.length - 1]
-        if (last === undefined || page.length < RestoreLedger.pageSize()) return recovered
-        after = { at: last.at, id: last.id }
-      }
+      // Only this service's task list can settle them: those of other endpoints or projects are left.
+      return yield* Unsettled.forEach(ledger, service, (entry) => recoverOne(entry, settings, given ?? lease.wait), 4)
     })
 
   return { request: (id, plan) => sender.request(restoreCall(id, plan)), submit, reconcile, recover }
