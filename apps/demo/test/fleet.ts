@@ -173,7 +173,8 @@ export const simulate = async (options: Options): Promise<Report> => {
     const kill = options.kill
     const victim = kill === undefined ? undefined : runners[kill.runner]
     if (kill !== undefined && victim !== undefined) {
-      // Killed once it is halfway and has a submission in flight (journaled, its outcome not
+      // Killed once it is halfway (a runner submits about 50 of its 100 instances, the other runner
+      // of each instance taking the rest) and has a submission in flight (journaled, its outcome not
       // settled), as the ledger shows: with --json a runner writes nothing until its document.
       const mine = `%"${collectionOf(kill.runner)}"%`
       let ripe = false

@@ -23,7 +23,10 @@ export interface RetryPolicy {
   readonly throttleDelay: Duration.Duration
   /** No single wait is longer than this. */
   readonly maxDelay: Duration.Duration
-  /** No retry starts once this much time has passed since the first failure. */
+  /**
+   * No retry is decided once this much time has passed since the first failure (one decided just
+   * before starts after its wait, at most `maxDelay`).
+   */
   readonly maxElapsed: Duration.Duration
 }
 

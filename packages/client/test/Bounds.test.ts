@@ -120,14 +120,38 @@ describe("the client's waits are bounded in the library", () => {
         yield* Effect.flip(dds.preflight(instanceId, plan, { concurrency: 0 })),
         yield* Effect.flip(dds.restore(instanceId, plan, { preflight: { concurrency: 2.5 } }))
       ]
-      expect(messages(refusals)).toStrictEqual(
-        ["17", "0", "2.5"].map((value) => ["InvalidArgument", `preflight: concurrency ${value} is not a number of reads at once: give a whole number from 1 to 16.`])
-      )
+      const reason = (value: string) => `${value} is not a number of reads at once: give a whole number from 1 to 16.`
+      expect(messages(refusals)).toStrictEqual([
+        ["InvalidArgument", `preflight: concurrency ${reason("17")}`],
+        ["InvalidArgument", `preflight: concurrency ${reason("0")}`],
+        ["InvalidArgument", `restore: preflight.concurrency ${reason("2.5")}`]
+      ])
       expect([transport.reads, transport.requests, Preflight.maxConcurrency]).toStrictEqual([[], [], 16])
       // The bound itself is taken: the preflight reads (and this transport's answer is no instance).
       const read = yield* Effect.flip(dds.preflight(instanceId, plan, { concurrency: Preflight.maxConcurrency }))
       expect([read._tag, transport.requests.length > 0]).toStrictEqual(["ResponseDecodeError", true])
     }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a restore's preflight concurrency is refused before the instance's lease is waited for: another holder's lease does not hide it", () => {
+    const transport = restoring(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
+    return Effect.gen(function*() {
+      const ledger = yield* RestoreLedger.makeMemory
+      const key = { endpoint, projectId, instanceId }
+      yield* ledger.acquire(key, { holder: "another runner", ttl: "1 minute", wait: "0 millis" })
+      const dds = yield* RestoreClient.make().pipe(Effect.provideService(RestoreLedger.RestoreLedger, ledger))
+      const refused = yield* Effect.flip(dds.restore(instanceId, plan, { preflight: { concurrency: 0 }, leaseWait: "0 millis" }))
+      expect([refused._tag, refused.message]).toStrictEqual([
+        "InvalidArgument",
+        "restore: preflight.concurrency 0 is not a number of reads at once: give a whole number from 1 to 16."
+      ])
+      // A good one waits for the lease, as before.
+      const busy = yield* Effect.flip(dds.restore(instanceId, plan, { preflight: { concurrency: 2 }, leaseWait: "0 millis" }))
+      expect(busy._tag).toBe("InstanceBusy")
+      expect([transport.reads, transport.requests]).toStrictEqual([[], []])
+    }).pipe(
+      Effect.provide(Layer.mergeAll(transport.layer, Signer.layerUnsigned, Layer.orDie(DdsConfig.layer({ projectId, endpoint }))))
+    )
   })
 
   it.effect("the bounds of the lease are taken", () => {

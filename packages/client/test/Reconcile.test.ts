@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
 import { CallError, DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, Signer, Transport } from "@dds-restore/client"
@@ -68,7 +69,9 @@ describe("settling a restore whose answer was lost", () => {
     }).pipe(Effect.provide(client(transport.layer)))
   })
 
-  it.effect("a task-list poll throttled before the wait ends is not retried past it: the read at the end of the wait settles the lost answer", () => {
+  // Whatever the jitter of the back-off draws: lowest, middle, highest.
+  for (const draw of [0, 0.5, 0.999]) {
+  it.effect(`a task-list poll throttled before the wait ends is not retried past it: the read at the end of the wait settles the lost answer (jitter draw ${draw})`, () => {
     // The before set, the restore (its answer lost), three throttled polls, then the task list with the job.
     let polls = 0
     const transport = recording((request, index) =>
@@ -101,8 +104,9 @@ describe("settling a restore whose answer was lost", () => {
       expect(transport.requests.map((r) => r.method)).toStrictEqual(["GET", "POST", "GET", "GET", "GET", "GET"])
       // The last read is made at the end of the wait, not later.
       expect(signer.signed.at(-1)).toBe(submittedAt + 8000)
-    }).pipe(Effect.provide(client(transport.layer, signer.layer)))
+    }).pipe(Effect.provide(client(transport.layer, signer.layer)), Effect.withRandom(Random.fixed([draw])))
   })
+  }
 
   it("only an answer that may have been acted on is left to reconcile", () => {
     const lost = (mayHaveReachedServer: boolean) =>

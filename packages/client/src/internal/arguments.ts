@@ -126,13 +126,13 @@ export const concurrency = (operation: string, value: number): Effect.Effect<num
     )
 
 /** How many reads a preflight runs at once (in `preflight`, or in `restore`'s): a whole number from 1 to `Preflight.maxConcurrency`. */
-export const preflightConcurrency = (value: number): Effect.Effect<number, InvalidArgument> =>
+export const preflightConcurrency = (value: number, operation = "preflight", argument = "concurrency"): Effect.Effect<number, InvalidArgument> =>
   Number.isInteger(value) && value >= 1 && value <= Preflight.maxConcurrency
     ? Effect.succeed(value)
     : Effect.fail(
       new InvalidArgument({
-        operation: "preflight",
-        argument: "concurrency",
+        operation,
+        argument,
         reason: `${String(value)} is not a number of reads at once: give a whole number from 1 to ${Preflight.maxConcurrency}.`
       })
     )

@@ -166,7 +166,8 @@ export const make = (
             ? claimed.length > 0 ? allClaimed(searchedFrom, claimed) : { _tag: "Absent", searchedFrom } as const
             : { _tag: "Unreadable", searchedFrom, failure: listed.left } as const
         }
-        if (left > 0) yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(settings.interval), left)))
+        // A read that failed before the deadline was not retried past it: the final read is next.
+        if (left > 0) yield* Effect.sleep(Duration.millis(Either.isLeft(listed) ? left : Math.min(Duration.toMillis(settings.interval), left)))
       }
     })
 

@@ -30,6 +30,10 @@ export const make = (reads: Reads, submissions: Submissions): Restores => {
         const checked = yield* RestorePlan.validate(plan)
         const leaseWait = options.leaseWait === undefined ? undefined : yield* Arguments.leaseWait("restore", options.leaseWait)
         const { preflight: check = true } = options
+        // Refused before the lease is waited for, as every other argument is.
+        if (typeof check === "object" && check.concurrency !== undefined) {
+          yield* Arguments.preflightConcurrency(check.concurrency, "restore", "preflight.concurrency")
+        }
         // Under the instance's lease: another runner sharing the ledger cannot start a restore on
         // the instance between the preflight's look at it and this submission. Once it has, the
         // preflight sees the instance busy with its job (or the lease held: InstanceBusy), rather
