@@ -292,8 +292,11 @@ export class JobNotRecorded extends Schema.TaggedError<JobNotRecorded>("@dds-res
   jobId: Schema.String,
   /** Whether the answer was lost and the job found in the task list instead. */
   reconciled: Schema.Boolean,
-  /** The submission's journal entry, left unsettled. */
-  submission: Schema.String,
+  /**
+   * The submission's journal entry, left unsettled; absent when `reconcile` found the job of a
+   * submission made elsewhere and could not journal it at all.
+   */
+  submission: Schema.optionalWith(Schema.String, { exact: true }),
   /** Why the outcome could not be recorded. */
   ledgerFailure: Schema.Union(LedgerError, LeaseLost)
 }) {
@@ -303,9 +306,11 @@ export class JobNotRecorded extends Schema.TaggedError<JobNotRecorded>("@dds-res
     const unknown = this.ledgerFailure._tag === "LeaseLost"
       ? `Unless the process that took the lease has recorded it since, the restore ledger does not know this job yet`
       : "The restore ledger does not know this job yet"
+    const recover = this.submission === undefined
+      ? ": nothing of it was journaled, so recover has nothing to settle"
+      : `: run recover (dds-restore recover, RestoreClient.recover) once the ledger can be used, to record it for submission ${this.submission}, left unsettled`
     return `The restore on instance ${this.instanceId} created job ${this.jobId}${found}, but its outcome could not be recorded: ` +
-      `${this.ledgerFailure.message} ${unknown}: run recover (dds-restore recover, RestoreClient.recover) once the ledger can be used, ` +
-      `to record it for submission ${this.submission}, left unsettled. Do not submit the restore again: follow job ${this.jobId} ` +
+      `${this.ledgerFailure.message} ${unknown}${recover}. Do not submit the restore again: follow job ${this.jobId} ` +
       `(dds-restore job ${this.jobId} --wait, RestoreClient.waitForJob).`
   }
 }

@@ -154,6 +154,31 @@ describe("the client's waits are bounded in the library", () => {
     )
   })
 
+  it.effect("recover refuses a ledger whose pages of unsettled submissions do not move on, rather than reading them forever", () => {
+    const transport = restoring(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
+    return Effect.gen(function*() {
+      const memory = yield* RestoreLedger.makeMemory
+      // A full page of submissions whose leases another live process holds: recover leaves them.
+      for (let i = 0; i < RestoreLedger.unsettledLimit; i++) {
+        const key = { endpoint, projectId, instanceId: `rs${i}` }
+        const lease = yield* memory.acquire(key, { holder: "alive", ttl: "1 minute", wait: "0 millis" })
+        yield* memory.record(lease, { id: `s${String(i).padStart(3, "0")}`, key, holder: "alive", at: 1_000 + i, body: "{}", hash: "", searchFrom: 0, before: [] })
+      }
+      // A ledger that reads the first page whatever it is asked.
+      const ledger: RestoreLedger.Service = { ...memory, unsettled: (scope) => memory.unsettled(scope) }
+      const dds = yield* RestoreClient.make().pipe(Effect.provideService(RestoreLedger.RestoreLedger, ledger))
+      const refused = yield* Effect.flip(dds.recover({ leaseWait: "0 millis" }))
+      expect([refused._tag, refused.message]).toStrictEqual([
+        "LedgerError",
+        "The restore ledger given to this client cannot be used (Failed): a page of unsettled submissions read after 1099/s099 ended at 1099/s099, " +
+        "not past where it started: the ledger does not read pages in order (RestoreLedger.Service.unsettled), so they are not read again"
+      ])
+      expect([transport.reads, transport.requests]).toStrictEqual([[], []])
+    }).pipe(
+      Effect.provide(Layer.mergeAll(transport.layer, Signer.layerUnsigned, Layer.orDie(DdsConfig.layer({ projectId, endpoint }))))
+    )
+  })
+
   it.effect("the bounds of the lease are taken", () => {
     const { layer, transport } = withOptions({ lease: { ttl: RestoreLedger.maxLeaseTtl, wait: RestoreClient.maxLeaseWait } })
     return Effect.gen(function*() {

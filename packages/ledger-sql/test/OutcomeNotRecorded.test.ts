@@ -154,4 +154,39 @@ describe("a restore whose outcome the ledger cannot record", () => {
       // Only a refusal is refused by this ledger: recover records what the task list shows, nothing started.
       expect([refused.map((r) => [r.entry.id, r.outcome]), recovered]).toStrictEqual([[[entry?.id, RestoreLedger.Outcome.NotStarted()]], []])
     }), 60_000)
+  it.live("a job reconcile finds for a submission made elsewhere, on a ledger that cannot journal it: JobNotRecorded gives the job, naming no submission", () =>
+    Effect.gen(function*() {
+      const filename = path.join(scratch, "found-elsewhere", "ledger.db")
+      const now = Date.now()
+      const seed = Seed.make({
+        instances: [
+          Seed.replicaSet({ id: instanceId, name: "orders", windows: [{ start: now - 24 * HOUR, end: now - 60_000 }], databases: { shop: ["orders"] } })
+        ],
+        credentials: [credentials]
+      })
+      const plan = RestorePlan.make([
+        RestorePlan.collections("shop", [RestorePlan.collection({ oldName: "orders", newName: "orders_restored", at: now - HOUR })])
+      ])
+      const ledger = LedgerSql.layerSqlite({ filename })
+      yield* Effect.scoped(Layer.build(ledger))
+      yield* withDriver(filename, `CREATE TRIGGER refuse_journal BEFORE INSERT ON dds_restore_submissions
+        BEGIN SELECT RAISE(ABORT, 'the disk refused the journal'); END`)
+      const world = Layer.mergeAll(
+        AkSkSigner.layer(credentials),
+        Layer.orDie(DdsConfig.layer({ projectId: seed.projectId, endpoint }))
+      ).pipe(Layer.provideMerge(FakeDds.layerMemory(seed, { jobVisibleAfter: "0 millis" })))
+      yield* Effect.gen(function*() {
+        // Restored elsewhere: another process, with a ledger of its own.
+        const elsewhere = yield* RestoreClient.make({ holder: "elsewhere" }).pipe(Effect.provideService(RestoreLedger.RestoreLedger, yield* RestoreLedger.makeMemory))
+        const submittedAt = Date.now()
+        const { jobId } = yield* elsewhere.restore(instanceId, plan)
+        const dds = yield* RestoreClient.RestoreClient
+        const error = yield* Effect.flip(dds.reconcile(instanceId, submittedAt, { wait: "1 second", interval: "100 millis" }))
+        const ledgerFailure = new RestoreLedger.LedgerError({ ledger: filename, reason: "Failed", detail: "journaling a submission: the disk refused the journal" })
+        expect(error).toStrictEqual(new RestoreLedger.JobNotRecorded({ instanceId, jobId, reconciled: true, ledgerFailure }))
+        expect(error.message).toContain(`created job ${jobId} (its answer was lost; the job was found in the task list), but its outcome could not be recorded: `)
+        expect(error.message).toContain("nothing of it was journaled, so recover has nothing to settle. Do not submit the restore again")
+        expect(yield* (yield* RestoreLedger.RestoreLedger).unsettled()).toStrictEqual([])
+      }).pipe(Effect.provide(RestoreClient.layerWithoutLedger({ holder: "runner" }).pipe(Layer.provideMerge(world), Layer.provideMerge(ledger))))
+    }), 60_000)
 })

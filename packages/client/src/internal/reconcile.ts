@@ -318,7 +318,10 @@ export const make = (
             searchFrom: search.searchFrom,
             before: []
           }
-          yield* ledger.record(held, entry)
+          // The job found is the caller's answer: a ledger that cannot journal it does not lose it.
+          const unrecorded = (ledgerFailure: RestoreLedger.LedgerError | RestoreLedger.LeaseLost) =>
+            new RestoreLedger.JobNotRecorded({ instanceId: id, jobId: found.jobId, reconciled: true, ledgerFailure })
+          yield* ledger.record(held, entry).pipe(Effect.catchIf(isLedgerFailure, (failure) => Effect.fail(unrecorded(failure))))
           return yield* claim(held, entry, found.jobId, true)
         }))
     })

@@ -5,6 +5,20 @@
 import * as Effect from "effect/Effect"
 import * as RestoreLedger from "../RestoreLedger.js"
 
+// The next page starts after the last entry of this one, which is past where this one started: a
+// ledger whose pages do not move on (one that ignores `after`) is refused, never read forever.
+const next = (after: RestoreLedger.Position | undefined, last: RestoreLedger.Entry) =>
+  after === undefined || last.at > after.at || (last.at === after.at && last.id > after.id)
+    ? Effect.succeed<RestoreLedger.Position>({ at: last.at, id: last.id })
+    : Effect.fail(
+      new RestoreLedger.LedgerError({
+        ledger: "given to this client",
+        reason: "Failed",
+        detail: `a page of unsettled submissions read after ${after.at}/${after.id.slice(0, 64)} ended at ${last.at}/${last.id.slice(0, 64)}, ` +
+          "not past where it started: the ledger does not read pages in order (RestoreLedger.Service.unsettled), so they are not read again"
+      })
+    )
+
 /**
  * Runs `settle` on every unsettled submission of a service (`concurrency` at a time), oldest first,
  * and gives their results in that order. Each page is settled (or left, saying why) before the
@@ -25,7 +39,7 @@ export const forEach = <A, E>(
       results.push(...yield* Effect.forEach(page, settle, { concurrency }))
       const last = page[page.length - 1]
       if (last === undefined || page.length < RestoreLedger.pageSize()) return results
-      after = { at: last.at, id: last.id }
+      after = yield* next(after, last)
     }
   })
 
@@ -42,6 +56,6 @@ export const still = (ledger: RestoreLedger.Service, entry: RestoreLedger.Entry)
       if (page.some((unsettled) => unsettled.id === entry.id)) return true
       const last = page[page.length - 1]
       if (last === undefined || last.at > entry.at || page.length < RestoreLedger.pageSize()) return false
-      after = { at: last.at, id: last.id }
+      after = yield* next(after, last)
     }
   })
