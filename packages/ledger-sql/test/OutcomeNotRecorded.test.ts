@@ -28,8 +28,11 @@ const scratch = mkdtempSync(path.join(tmpdir(), "dds-restore-not-recorded-"))
 const refuse = (state: string) => `CREATE TRIGGER refuse_outcomes BEFORE UPDATE OF state ON dds_restore_submissions
   WHEN NEW.state = '${state}' BEGIN SELECT RAISE(ABORT, 'the disk refused the outcome'); END`
 
-/** A restore on a fresh ledger file that refuses to record `state`, with `fault` on the fake's restore answer. */
-const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined, state = "Submitted") =>
+/**
+ * A fresh ledger file named `name` whose `trigger` refuses some write (added after the schema, as
+ * another program would), the fake service with one instance, and a plan for it.
+ */
+const refusing = (name: string, trigger: string) =>
   Effect.gen(function*() {
     const filename = path.join(scratch, name, "ledger.db")
     const now = Date.now()
@@ -43,13 +46,19 @@ const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined, state =
       RestorePlan.collections("shop", [RestorePlan.collection({ oldName: "orders", newName: "orders_restored", at: now - HOUR })])
     ])
     const ledger = LedgerSql.layerSqlite({ filename })
-    // The schema first, then the trigger, as another program would add it to the file.
     yield* Effect.scoped(Layer.build(ledger))
-    yield* withDriver(filename, refuse(state))
+    yield* withDriver(filename, trigger)
     const world = Layer.mergeAll(
       AkSkSigner.layer(credentials),
       Layer.orDie(DdsConfig.layer({ projectId: seed.projectId, endpoint }))
     ).pipe(Layer.provideMerge(FakeDds.layerMemory(seed, { jobVisibleAfter: "0 millis" })))
+    return { filename, ledger, plan, world }
+  })
+
+/** A restore on a fresh ledger file that refuses to record `state`, with `fault` on the fake's restore answer. */
+const restoreUnrecorded = (name: string, fault: Fault.Fault | undefined, state = "Submitted") =>
+  Effect.gen(function*() {
+    const { filename, ledger, plan, world } = yield* refusing(name, refuse(state))
     const client = RestoreClient.layerWithoutLedger({ holder: "runner" }).pipe(Layer.provideMerge(world), Layer.provideMerge(ledger))
     return yield* Effect.gen(function*() {
       const fake = yield* FakeDds.FakeDds
@@ -156,25 +165,10 @@ describe("a restore whose outcome the ledger cannot record", () => {
     }), 60_000)
   it.live("a job reconcile finds for a submission made elsewhere, on a ledger that cannot journal it: JobNotRecorded gives the job, naming no submission", () =>
     Effect.gen(function*() {
-      const filename = path.join(scratch, "found-elsewhere", "ledger.db")
-      const now = Date.now()
-      const seed = Seed.make({
-        instances: [
-          Seed.replicaSet({ id: instanceId, name: "orders", windows: [{ start: now - 24 * HOUR, end: now - 60_000 }], databases: { shop: ["orders"] } })
-        ],
-        credentials: [credentials]
-      })
-      const plan = RestorePlan.make([
-        RestorePlan.collections("shop", [RestorePlan.collection({ oldName: "orders", newName: "orders_restored", at: now - HOUR })])
-      ])
-      const ledger = LedgerSql.layerSqlite({ filename })
-      yield* Effect.scoped(Layer.build(ledger))
-      yield* withDriver(filename, `CREATE TRIGGER refuse_journal BEFORE INSERT ON dds_restore_submissions
-        BEGIN SELECT RAISE(ABORT, 'the disk refused the journal'); END`)
-      const world = Layer.mergeAll(
-        AkSkSigner.layer(credentials),
-        Layer.orDie(DdsConfig.layer({ projectId: seed.projectId, endpoint }))
-      ).pipe(Layer.provideMerge(FakeDds.layerMemory(seed, { jobVisibleAfter: "0 millis" })))
+      const { filename, ledger, plan, world } = yield* refusing(
+        "found-elsewhere",
+        "CREATE TRIGGER refuse_journal BEFORE INSERT ON dds_restore_submissions BEGIN SELECT RAISE(ABORT, 'the disk refused the journal'); END"
+      )
       yield* Effect.gen(function*() {
         // Restored elsewhere: another process, with a ledger of its own.
         const elsewhere = yield* RestoreClient.make({ holder: "elsewhere" }).pipe(Effect.provideService(RestoreLedger.RestoreLedger, yield* RestoreLedger.makeMemory))
