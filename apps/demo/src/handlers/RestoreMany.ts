@@ -75,7 +75,9 @@ const failureOf = (cause: Cause.Cause<Failure.Failure>): Failure.Reportable =>
   })
 
 const outcomeFields = (failure: Failure.Reportable): Omit<RowError, "tag" | "message"> => {
-  if (failure instanceof RestoreLedger.JobNotRecorded) return { unsettled: failure.submission, job_id: failure.jobId }
+  if (failure instanceof RestoreLedger.JobNotRecorded) {
+    return { ...(failure.submission === undefined ? {} : { unsettled: failure.submission }), job_id: failure.jobId }
+  }
   if (!(failure instanceof Reconcile.RestoreOutcomeUnknown)) return {}
   return {
     ...(failure.unsettled === undefined ? {} : { unsettled: failure.unsettled }),
