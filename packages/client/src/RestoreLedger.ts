@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Memory from "./internal/ledgerMemory.js"
+import { clip } from "./internal/segment.js"
 
 /**
  * What a lease and a journal entry are about: the service (its endpoint and the project) and one
@@ -309,9 +310,11 @@ export class JobNotRecorded extends Schema.TaggedError<JobNotRecorded>("@dds-res
     const recover = this.submission === undefined
       ? ": nothing of it was journaled, so recover has nothing to settle"
       : `: run recover (dds-restore recover, RestoreClient.recover) once the ledger can be used, to record it for submission ${this.submission}, left unsettled`
-    return `The restore on instance ${this.instanceId} created job ${this.jobId}${found}, but its outcome could not be recorded: ` +
-      `${this.ledgerFailure.message} ${unknown}${recover}. Do not submit the restore again: follow job ${this.jobId} ` +
-      `(dds-restore job ${this.jobId} --wait, RestoreClient.waitForJob).`
+    // The service's id, shown bounded: `jobId` holds it whole.
+    const job = clip(this.jobId)
+    return `The restore on instance ${this.instanceId} created job ${job}${found}, but its outcome could not be recorded: ` +
+      `${this.ledgerFailure.message} ${unknown}${recover}. Do not submit the restore again: follow job ${job} ` +
+      `(dds-restore job ${job} --wait, RestoreClient.waitForJob).`
   }
 }
 

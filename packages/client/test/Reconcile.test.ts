@@ -197,3 +197,45 @@ describe("an unknown outcome among many new tasks is bounded", () => {
     expect(Reconcile.maxCandidates).toBe(10)
   })
 })
+
+describe("what an error quotes from elsewhere is bounded", () => {
+  it.effect("an unsettled rival submission with a huge holder: the reason shows its first 64 characters, and what happened", () => {
+    const holder = "h".repeat(1_000)
+    const transport = recording(() =>
+      Effect.succeed(json(200, JSON.stringify({ jobs: [task("the-job", "2026-11-20T12:00:01+0000")], total_count: 1 })))
+    )
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(submittedAt)
+      const ledger = yield* RestoreLedger.RestoreLedger
+      const key = { endpoint, projectId, instanceId }
+      const lease = yield* ledger.acquire(key, { holder, ttl: "1 minute", wait: "0 seconds" })
+      yield* ledger.record(lease, { id: "rival", key, holder, at: submittedAt - 60_000, body: "{}", hash: "h", searchFrom: 0, before: [] })
+      yield* ledger.release(lease)
+      const fiber = yield* Effect.fork(Effect.flip((yield* RestoreClient.RestoreClient).reconcile(instanceId, submittedAt, { wait: "3 seconds" })))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      const ambiguity = `submission rival to this instance (${"h".repeat(64)}…, 2026-11-20T11:59:00.000Z) is not settled, and the task may be its job`
+      expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, candidates: ["the-job"], ambiguity })
+      expect(error.message).toContain(`Then its job is one of the-job, and they cannot be told apart: ${ambiguity}.`)
+      expect(error.message.length).toBeLessThan(1_000)
+    }).pipe(Effect.provide(RestoreClient.layerWithoutLedger().pipe(
+      Layer.provideMerge(RestoreLedger.layerMemory),
+      Layer.provide(transport.layer),
+      Layer.provide(Signer.layerUnsigned),
+      Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
+    )))
+  })
+
+  it("a job the ledger could not record, with a huge id: the message shows its first 64 characters, and what to do", () => {
+    const jobId = "j".repeat(1_000)
+    const ledgerFailure = new RestoreLedger.LedgerError({ ledger: "ledger.db", reason: "Failed", detail: "disk full" })
+    const error = new RestoreLedger.JobNotRecorded({ instanceId, jobId, reconciled: false, submission: "s1", ledgerFailure })
+    const shown = `${"j".repeat(64)}…`
+    expect(error.message).toBe(
+      `The restore on instance ${instanceId} created job ${shown}, but its outcome could not be recorded: ${ledgerFailure.message} ` +
+        "The restore ledger does not know this job yet: run recover (dds-restore recover, RestoreClient.recover) once the ledger can be used, " +
+        `to record it for submission s1, left unsettled. Do not submit the restore again: follow job ${shown} (dds-restore job ${shown} --wait, RestoreClient.waitForJob).`
+    )
+    expect(error.jobId).toBe(jobId)
+  })
+})

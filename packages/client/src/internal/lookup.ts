@@ -6,7 +6,7 @@
 import * as Reconcile from "../Reconcile.js"
 import type * as RestoreLedger from "../RestoreLedger.js"
 import type { CallError, InvalidArgument } from "../CallError.js"
-import { named } from "./segment.js"
+import { clip, named } from "./segment.js"
 
 /** What a search of the task list is about: which tasks are not this submission's to begin with. */
 export interface Search {
@@ -51,7 +51,7 @@ export const rivalled = (searchedFrom: number, open: ReadonlyArray<string>, riva
   _tag: "Ambiguous",
   searchedFrom,
   candidates: open,
-  ambiguity: `submission ${rival.id} to this instance (${rival.holder}, ${new Date(rival.at).toISOString()}) is ` +
+  ambiguity: `submission ${rival.id} to this instance (${clip(rival.holder)}, ${new Date(rival.at).toISOString()}) is ` +
     `${rival.state === "NotStarted" ? "recorded as not started" : "not settled"}, and the task may be its job`
 })
 

@@ -8,9 +8,11 @@ const safeSegment = /^[A-Za-z0-9_-]+$/
 /** Whether a value may be placed in a URL path as one segment, as is. */
 export const isSafeSegment = (value: string): boolean => safeSegment.test(value)
 
+/** A value from elsewhere for a message, as is (a job id, a holder): cut short so that a huge one cannot flood a log. */
+export const clip = (value: string, max = 64): string => (value.length > max ? `${value.slice(0, max)}…` : value)
+
 /** A value for an error message: quoted, and cut short so that a huge input cannot flood a log. */
-export const quote = (value: string, max = 64): string =>
-  JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value)
+export const quote = (value: string, max = 64): string => JSON.stringify(clip(value, max))
 
 /** A list for a message: its first `max` items, and how many more there are, so that its length is bounded. */
 export const named = (items: ReadonlyArray<string>, max: number): string =>
