@@ -15,17 +15,19 @@ import { endpoint, fixture, instanceId, json, projectId, restoring } from "./sup
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
 const jobId = "a03b1b8a-b756-467c-8a49-38720c3d23ec"
 
-/** A client with these options, over a transport that answers a restore and a job as the service does. */
-const withOptions = (options: RestoreClient.Options) => {
+/** What a client needs besides its ledger: a transport that answers a restore and a job as the service does, a signer, the config. */
+const service = () => {
   const transport = restoring((request) =>
     Effect.succeed(json(200, fixture(request.method === "POST" ? "restore-collections.response.json" : "job.response.json")))
   )
-  const layer = RestoreClient.layer(options).pipe(
-    Layer.provide(transport.layer),
-    Layer.provide(Signer.layerUnsigned),
-    Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
-  )
+  const layer = Layer.mergeAll(transport.layer, Signer.layerUnsigned, Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
   return { transport, layer }
+}
+
+/** A client with these options, over `service()`. */
+const withOptions = (options: RestoreClient.Options) => {
+  const { layer, transport } = service()
+  return { transport, layer: RestoreClient.layer(options).pipe(Layer.provide(layer)) }
 }
 
 const messages = (errors: ReadonlyArray<{ readonly _tag: string; readonly message: string }>) => errors.map((error) => [error._tag, error.message])
@@ -134,7 +136,7 @@ describe("the client's waits are bounded in the library", () => {
   })
 
   it.effect("a restore's preflight concurrency is refused before the instance's lease is waited for: another holder's lease does not hide it", () => {
-    const transport = restoring(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
+    const { layer, transport } = service()
     return Effect.gen(function*() {
       const ledger = yield* RestoreLedger.makeMemory
       const key = { endpoint, projectId, instanceId }
@@ -149,13 +151,11 @@ describe("the client's waits are bounded in the library", () => {
       const busy = yield* Effect.flip(dds.restore(instanceId, plan, { preflight: { concurrency: 2 }, leaseWait: "0 millis" }))
       expect(busy._tag).toBe("InstanceBusy")
       expect([transport.reads, transport.requests]).toStrictEqual([[], []])
-    }).pipe(
-      Effect.provide(Layer.mergeAll(transport.layer, Signer.layerUnsigned, Layer.orDie(DdsConfig.layer({ projectId, endpoint }))))
-    )
+    }).pipe(Effect.provide(layer))
   })
 
   it.effect("recover refuses a ledger whose pages of unsettled submissions do not move on, rather than reading them forever", () => {
-    const transport = restoring(() => Effect.succeed(json(200, fixture("restore-collections.response.json"))))
+    const { layer, transport } = service()
     return Effect.gen(function*() {
       const memory = yield* RestoreLedger.makeMemory
       // A full page of submissions whose leases another live process holds: recover leaves them.
@@ -174,9 +174,7 @@ describe("the client's waits are bounded in the library", () => {
         "not past where it started: the ledger does not read pages in order (RestoreLedger.Service.unsettled), so they are not read again"
       ])
       expect([transport.reads, transport.requests]).toStrictEqual([[], []])
-    }).pipe(
-      Effect.provide(Layer.mergeAll(transport.layer, Signer.layerUnsigned, Layer.orDie(DdsConfig.layer({ projectId, endpoint }))))
-    )
+    }).pipe(Effect.provide(layer))
   })
 
   it.effect("the bounds of the lease are taken", () => {

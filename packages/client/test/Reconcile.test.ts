@@ -6,7 +6,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { CallError, DdsConfig, JobWatch, Reconcile, RestoreClient, RestoreLedger, Signer, Transport } from "@dds-restore/client"
+import { CallError, DdsConfig, type DdsResponse, JobWatch, Reconcile, RestoreClient, RestoreLedger, Signer, Transport } from "@dds-restore/client"
 import { client, counting, endpoint, fixture, instanceId, json, projectId, recording } from "./support.js"
 
 const plan = RestorePlan.make([RestorePlan.database("shop", 1607762955000)])
@@ -24,18 +24,30 @@ const task = (id: string, createdAt: string, instance = instanceId) => ({
   ended_at: ""
 })
 
+const noTasks = JSON.stringify({ jobs: [], total_count: 0 })
+
+/**
+ * A transport for a restore whose answer is lost: the read before it (its before set) shows no
+ * task, the restore is answered 200 with `post` (no job id to read), and every later read of the
+ * task list with `after()`.
+ */
+const lostAnswer = (post: string, after: () => DdsResponse.DdsResponse) =>
+  recording((request, index) => Effect.succeed(request.method === "POST" ? json(200, post) : index === 0 ? json(200, noTasks) : after()))
+
+/** A client over `transport` and a ledger in memory that the test reads and writes as well. */
+const withLedger = (transport: Layer.Layer<Transport.Transport>) =>
+  RestoreClient.layerWithoutLedger().pipe(
+    Layer.provideMerge(RestoreLedger.layerMemory),
+    Layer.provide(transport),
+    Layer.provide(Signer.layerUnsigned),
+    Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
+  )
+
 describe("settling a restore whose answer was lost", () => {
   it.effect("a 2xx whose body cannot be read is settled from the task list, searched from 15 minutes before the submission", () => {
     // Before the restore, the instance has no restore task; after it, its job and another instance's.
-    const transport = recording((request, index) =>
-      Effect.succeed(
-        request.method === "POST"
-          ? json(200, "<html>proxy</html>")
-          : index === 0
-          ? json(200, JSON.stringify({ jobs: [], total_count: 0 }))
-          : json(200, JSON.stringify({ jobs: [task("other-instance-job", "2026-11-20T11:59:00+0000", "otherin02"), task("the-job", "2026-11-20T11:58:00+0000")], total_count: 2 }))
-      )
-    )
+    const transport = lostAnswer("<html>proxy</html>", () =>
+      json(200, JSON.stringify({ jobs: [task("other-instance-job", "2026-11-20T11:59:00+0000", "otherin02"), task("the-job", "2026-11-20T11:58:00+0000")], total_count: 2 })))
     return Effect.gen(function*() {
       yield* TestClock.setTime(submittedAt)
       const submission = yield* (yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false })
@@ -56,7 +68,7 @@ describe("settling a restore whose answer was lost", () => {
   })
 
   it.effect("a reconcile that outlasts its wait names the instance, the time and what to check", () => {
-    const transport = recording(() => Effect.succeed(json(200, JSON.stringify({ jobs: [], total_count: 0 }))))
+    const transport = recording(() => Effect.succeed(json(200, noTasks)))
     return Effect.gen(function*() {
       yield* TestClock.setTime(submittedAt)
       const fiber = yield* Effect.fork(Effect.flip((yield* RestoreClient.RestoreClient).reconcile(instanceId, submittedAt, { wait: "9 seconds" })))
@@ -74,17 +86,10 @@ describe("settling a restore whose answer was lost", () => {
   it.effect(`a task-list poll throttled before the wait ends is not retried past it: the read at the end of the wait settles the lost answer (jitter draw ${draw})`, () => {
     // The before set, the restore (its answer lost), three throttled polls, then the task list with the job.
     let polls = 0
-    const transport = recording((request, index) =>
-      Effect.succeed(
-        request.method === "POST"
-          ? json(200, "")
-          : index === 0
-          ? json(200, JSON.stringify({ jobs: [], total_count: 0 }))
-          : ++polls <= 3
-          ? json(429, fixture("gateway-throttled.response.json"), `req-throttled-${polls}`)
-          : json(200, JSON.stringify({ jobs: [task("the-job", "2026-11-20T12:00:01+0000")], total_count: 1 }))
-      )
-    )
+    const transport = lostAnswer("", () =>
+      ++polls <= 3
+        ? json(429, fixture("gateway-throttled.response.json"), `req-throttled-${polls}`)
+        : json(200, JSON.stringify({ jobs: [task("the-job", "2026-11-20T12:00:01+0000")], total_count: 1 })))
     const signer = counting()
     return Effect.gen(function*() {
       yield* TestClock.setTime(submittedAt)
@@ -134,19 +139,7 @@ const many = Array.from({ length: 25 }, (_, i) => `j${String(i + 1).padStart(2, 
 
 /** A restore whose answer is lost, then whose task list shows `many`, on a ledger where `claimed` already hold theirs. */
 const lostAmongMany = (claimed: ReadonlyArray<string>) => {
-  const transport = recording((request, index) =>
-    Effect.succeed(
-      request.method === "POST"
-        ? json(200, "")
-        : json(200, JSON.stringify(index === 0 ? { jobs: [], total_count: 0 } : { jobs: many.map((id) => task(id, "2026-11-20T12:00:01+0000")), total_count: many.length }))
-    )
-  )
-  const layer = RestoreClient.layerWithoutLedger().pipe(
-    Layer.provideMerge(RestoreLedger.layerMemory),
-    Layer.provide(transport.layer),
-    Layer.provide(Signer.layerUnsigned),
-    Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
-  )
+  const transport = lostAnswer("", () => json(200, JSON.stringify({ jobs: many.map((id) => task(id, "2026-11-20T12:00:01+0000")), total_count: many.length })))
   return Effect.gen(function*() {
     yield* TestClock.setTime(submittedAt)
     const ledger = yield* RestoreLedger.RestoreLedger
@@ -166,7 +159,7 @@ const lostAmongMany = (claimed: ReadonlyArray<string>) => {
     const error = yield* Fiber.join(fiber)
     const [entry] = (yield* ledger.recent(1)).filter((e) => e.key.instanceId === instanceId)
     return { error, entry }
-  }).pipe(Effect.provide(layer))
+  }).pipe(Effect.provide(withLedger(transport.layer)))
 }
 
 describe("an unknown outcome among many new tasks is bounded", () => {
@@ -218,12 +211,7 @@ describe("what an error quotes from elsewhere is bounded", () => {
       expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, candidates: ["the-job"], ambiguity })
       expect(error.message).toContain(`Then its job is one of the-job, and they cannot be told apart: ${ambiguity}.`)
       expect(error.message.length).toBeLessThan(1_000)
-    }).pipe(Effect.provide(RestoreClient.layerWithoutLedger().pipe(
-      Layer.provideMerge(RestoreLedger.layerMemory),
-      Layer.provide(transport.layer),
-      Layer.provide(Signer.layerUnsigned),
-      Layer.provide(Layer.orDie(DdsConfig.layer({ projectId, endpoint })))
-    )))
+    }).pipe(Effect.provide(withLedger(transport.layer)))
   })
 
   it("a job the ledger could not record, with a huge id: the message shows its first 64 characters, and what to do", () => {
