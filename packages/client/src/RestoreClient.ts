@@ -311,7 +311,8 @@ export const make = (
       ...Restores.make(reads, submissions),
       preflight: (instanceId, plan, preflightOptions = {}) =>
         onInstance("preflight", instanceId, (id) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) => PreflightRun.run(reads, id, plan, now, preflightOptions))),
+          Effect.flatMap(Effect.zip(Arguments.preflightConcurrency(preflightOptions.concurrency), Clock.currentTimeMillis), ([atOnce, now]) =>
+            PreflightRun.run(reads, id, plan, now, atOnce))),
       restoreRequest: (instanceId, plan) =>
         Effect.zipWith(Arguments.safeId("restoreRequest", "instanceId", instanceId), RestorePlan.validate(plan), submissions.request),
       reconcile: (instanceId, submittedAt, reconcileOptions) =>

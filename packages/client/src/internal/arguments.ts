@@ -125,9 +125,18 @@ export const concurrency = (operation: string, value: number): Effect.Effect<num
       })
     )
 
-/** How many reads a preflight runs at once (in `preflight`, or in `restore`'s): a whole number from 1 to `Preflight.maxConcurrency`. */
-export const preflightConcurrency = (value: number, operation = "preflight", argument = "concurrency"): Effect.Effect<number, InvalidArgument> =>
-  Number.isInteger(value) && value >= 1 && value <= Preflight.maxConcurrency
+/**
+ * How many reads a preflight runs at once (in `preflight`, or in `restore`'s): a whole number from 1
+ * to `Preflight.maxConcurrency`, `Preflight.DEFAULT_CONCURRENCY` when not given. Checked once, by
+ * the operation, before anything else is done (in `restore`, before the lease is waited for).
+ */
+export const preflightConcurrency = (
+  given: number | undefined,
+  operation = "preflight",
+  argument = "concurrency"
+): Effect.Effect<number, InvalidArgument> => {
+  const value = given ?? Preflight.DEFAULT_CONCURRENCY
+  return Number.isInteger(value) && value >= 1 && value <= Preflight.maxConcurrency
     ? Effect.succeed(value)
     : Effect.fail(
       new InvalidArgument({
@@ -136,6 +145,7 @@ export const preflightConcurrency = (value: number, operation = "preflight", arg
         reason: `${String(value)} is not a number of reads at once: give a whole number from 1 to ${Preflight.maxConcurrency}.`
       })
     )
+}
 
 /** The slowest request rate, public as `RestoreClient.minRequestRate`, which says why. */
 export const minRequestRate = 0.01

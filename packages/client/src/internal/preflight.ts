@@ -7,7 +7,6 @@ import { Namespace, type PlanError, type RestorePlan, Rules, ServiceTime, type W
 import * as Effect from "effect/Effect"
 import type { CallError, InvalidArgument } from "../CallError.js"
 import * as Preflight from "../Preflight.js"
-import * as Arguments from "./arguments.js"
 import type { Reads } from "./reads.js"
 
 // The restore-time call is asked about UTC days.
@@ -70,17 +69,18 @@ const comparePaths = (a: PlanError.Path, b: PlanError.Path): number => {
   return a.length - b.length
 }
 
-/** Every problem of `plan` on `instanceId`, judged at `now` (epoch ms). */
+/**
+ * Every problem of `plan` on `instanceId`, judged at `now` (epoch ms), `concurrency` reads at once
+ * (checked by the caller, `Arguments.preflightConcurrency`, before anything else is done).
+ */
 export const run = (
   reads: Reads,
   instanceId: string,
   plan: RestorePlan.RestorePlan,
   now: number,
-  options: Preflight.Options
+  concurrency: number
 ): Effect.Effect<Preflight.PreflightReport, CallError | InvalidArgument> =>
   Effect.gen(function*() {
-    // Refused before the first read, in `restore` as in `preflight`.
-    const concurrency = yield* Arguments.preflightConcurrency(options.concurrency ?? Preflight.DEFAULT_CONCURRENCY)
     // One bound over every read of this preflight, however they are grouped.
     const permits = yield* Effect.makeSemaphore(concurrency)
     const bounded = permits.withPermits(1)

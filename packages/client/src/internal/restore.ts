@@ -31,17 +31,17 @@ export const make = (reads: Reads, submissions: Submissions): Restores => {
         const leaseWait = options.leaseWait === undefined ? undefined : yield* Arguments.leaseWait("restore", options.leaseWait)
         const { preflight: check = true } = options
         // Refused before the lease is waited for, as every other argument is.
-        if (typeof check === "object" && check.concurrency !== undefined) {
-          yield* Arguments.preflightConcurrency(check.concurrency, "restore", "preflight.concurrency")
-        }
+        const atOnce = check === false
+          ? undefined
+          : yield* Arguments.preflightConcurrency(check === true ? undefined : check.concurrency, "restore", "preflight.concurrency")
         // Under the instance's lease: another runner sharing the ledger cannot start a restore on
         // the instance between the preflight's look at it and this submission. Once it has, the
         // preflight sees the instance busy with its job (or the lease held: InstanceBusy), rather
         // than the service refusing the restore, or a lost answer to that refusal leaving the
         // outcome unknown.
-        const preflight = check === false ? undefined : Effect.gen(function*() {
+        const preflight = atOnce === undefined ? undefined : Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
-          const report = yield* PreflightRun.run(reads, id, checked, now, check === true ? {} : check)
+          const report = yield* PreflightRun.run(reads, id, checked, now, atOnce)
           if (!report.ok) return yield* new Preflight.PreflightFailed({ report })
         })
         return yield* submissions.submit(id, checked, { ...options, leaseWait }, preflight)
