@@ -12,6 +12,11 @@ describe("the limits the command line restates from the client", () => {
     expect(RestoreClient.minRequestRate).toBe(0.01)
   })
 
+  it("--concurrency takes at most the client's own most restores of a batch at once, 64", () => {
+    expect(Restore.limits.concurrency).toBe(RestoreClient.maxConcurrency)
+    expect(RestoreClient.maxConcurrency).toBe(64)
+  })
+
   it("--reconcile-wait, --wait-timeout and DDS_RESTORE_LEASE_TTL take the client's own bounds: 30m, 7d, 2s to 10m", () => {
     const pairs = [
       [Restore.limits.reconcileWait, Reconcile.maxWait],

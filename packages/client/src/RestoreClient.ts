@@ -84,6 +84,14 @@ export const maxLeaseWait: Duration.Duration = Arguments.maxLeaseWait
 export const minRequestRate: number = Arguments.minRequestRate
 
 /**
+ * The most restores `restoreMany` runs at once (its `concurrency`), 64: each one holds its instance's lease while its
+ * requests wait their turn at the batch's one rate, so more at once hold more instances longer, no faster.
+ *
+ * @since 0.2.0
+ */
+export const maxConcurrency: number = Arguments.maxConcurrency
+
+/**
  * Every way a restore can fail.
  *
  * @since 0.1.0
@@ -132,9 +140,9 @@ export interface ItemResult {
 }
 
 /**
- * How `restoreMany` runs its batch: how many restores at once, the most requests per second all of
- * them together send (no limit when absent; at least `minRequestRate`), and the options of each restore, whose `leaseWait` is
- * 0 unless given: an instance another runner is restoring gets `InstanceBusy` and the batch goes on.
+ * How `restoreMany` runs its batch: how many restores at once (1 to `maxConcurrency`), the most requests per second all
+ * of them together send (no limit when absent; at least `minRequestRate`), and the options of each restore, whose
+ * `leaseWait` is 0 unless given: an instance another runner is restoring gets `InstanceBusy` and the batch goes on.
  *
  * @since 0.1.0
  */
@@ -152,10 +160,9 @@ export interface RestoreManyOptions extends RestoreOptions {
  */
 export interface Service {
   /**
-   * Checks a plan against the instance before anything is submitted, and reports every problem
-   * at once: the instance is missing, not a replica set, busy, or without incremental backup; a
-   * time is outside every restorable window; a database or collection did not exist at its time;
-   * a restored name is taken or too long. Only reads are sent.
+   * Checks a plan against the instance before anything is submitted, and reports every problem at once: the instance is
+   * missing, not a replica set, busy, or without incremental backup; a time is outside every restorable window; a
+   * database or collection did not exist at its time; a restored name is taken or too long. Only reads are sent.
    */
   readonly preflight: (
     instanceId: string,
@@ -163,16 +170,14 @@ export interface Service {
     options?: Preflight.Options
   ) => Effect.Effect<Preflight.PreflightReport, CallError | InvalidArgument>
   /**
-   * Submits a restore plan to an instance, after its preflight (unless `{ preflight: false }`),
-   * and gives the id of its job. Not idempotent: resent only when the gateway refused it before
-   * any work; an answer lost in flight (or a 5xx) is settled by looking the job up in the task
-   * list, never by resending blindly. Each submission holds the instance's lease in the
-   * `RestoreLedger` from its preflight until it is settled, and is journaled there: submissions to
-   * one instance by every process sharing the ledger go one at a time (a restore another one
-   * started is seen by the preflight: the instance busy), and a lost answer is settled only with a
-   * task new to the submission that no other submission holds, so every caller gets its own job
-   * id. `InstanceBusy` when another submission keeps the lease longer than the lease's wait;
-   * `JobNotRecorded`, with the job, when the service started one that the ledger could not record.
+   * Submits a restore plan to an instance, after its preflight (unless `{ preflight: false }`), and gives the id of its
+   * job. Not idempotent: resent only when the gateway refused it before any work; an answer lost in flight (or a 5xx) is
+   * settled by looking the job up in the task list, never by resending blindly. Each submission holds the instance's
+   * lease in the `RestoreLedger` from its preflight until it is settled, and is journaled there: submissions to one
+   * instance by every process sharing the ledger go one at a time (a restore another one started is seen by the
+   * preflight: the instance busy), and a lost answer is settled only with a task new to the submission that no other
+   * submission holds, so every caller gets its own job id. `InstanceBusy` when another submission keeps the lease longer
+   * than the lease's wait; `JobNotRecorded`, with the job, when the service started one that the ledger could not record.
    */
   readonly restore: (
     instanceId: string,
@@ -180,11 +185,10 @@ export interface Service {
     options?: RestoreOptions
   ) => Effect.Effect<Submission, RestoreError>
   /**
-   * Looks for the restore job of a submission made elsewhere whose answer was lost: the one
-   * `MongodbRestoreTable` task of the instance created since just before `submittedAt` that no
-   * submission of the ledger holds, for a bounded wait, under the instance's lease. Fails with
-   * `RestoreOutcomeUnknown` when none shows up, or when more than one could be it (with the
-   * candidates).
+   * Looks for the restore job of a submission made elsewhere whose answer was lost: the one `MongodbRestoreTable` task
+   * of the instance created since just before `submittedAt` that no submission of the ledger holds, for a bounded wait,
+   * under the instance's lease. Fails with `RestoreOutcomeUnknown` when none shows up, or when more than one could be it
+   * (with the candidates).
    */
   readonly reconcile: (
     instanceId: string,
@@ -200,20 +204,18 @@ export interface Service {
     | RestoreLedger.LeaseLost
   >
   /**
-   * Settles every unsettled submission of the ledger made to this client's service (endpoint and
-   * project), left by a process that died between sending and settling, with the same attribution
-   * as `restore`: the job found and recorded; no new task within the wait, recorded as not started
-   * (its plan is in the journal, to submit again); more than one, recorded as unknown with the
-   * candidates. Never submits anything. An instance whose lease a live submission keeps past
-   * `leaseWait` is left `InstanceBusy`, and the others are settled all the same.
+   * Settles every unsettled submission of the ledger made to this client's service (endpoint and project), left by a
+   * process that died between sending and settling, with the same attribution as `restore`: the job found and recorded;
+   * no new task within the wait, recorded as not started (its plan is in the journal, to submit again); more than one,
+   * recorded as unknown with the candidates. Never submits anything. An instance whose lease a live submission keeps
+   * past `leaseWait` is left `InstanceBusy`, and the others are settled all the same.
    */
   readonly recover: (
     options?: Reconcile.RecoverOptions
   ) => Effect.Effect<ReadonlyArray<Reconcile.Recovered>, InvalidArgument | RestoreLedger.LedgerError>
   /**
-   * Restores on many instances, `concurrency` at a time, every request of the batch under one
-   * rate limit, and gives a result per instance, in the order of `items`: no failure hides
-   * another.
+   * Restores on many instances, `concurrency` at a time (at most `maxConcurrency`), every request of the batch under
+   * one rate limit, and gives a result per instance, in the order of `items`: no failure hides another.
    */
   readonly restoreMany: (
     items: ReadonlyArray<Item>,
@@ -327,9 +329,8 @@ export const make = (
   })
 
 /**
- * A layer providing `RestoreClient` over the `Transport`, `Signer`, `DdsConfig` and
- * `RestoreLedger` in context: give it a ledger shared by every process that restores (see
- * `@dds-restore/ledger-sql`).
+ * A layer providing `RestoreClient` over the `Transport`, `Signer`, `DdsConfig` and `RestoreLedger` in context: give it
+ * a ledger shared by every process that restores (see `@dds-restore/ledger-sql`).
  *
  * @since 0.2.0
  */
@@ -339,10 +340,9 @@ export const layerWithoutLedger = (
   Layer.effect(RestoreClient, make(options))
 
 /**
- * A layer providing `RestoreClient` over the `Transport`, `Signer` and `DdsConfig` in context, with
- * a ledger in this process's memory (`RestoreLedger.layerMemory`): restores made through it are
- * settled among themselves, not with those of other processes (use `layerWithoutLedger` and a
- * shared ledger for that).
+ * A layer providing `RestoreClient` over the `Transport`, `Signer` and `DdsConfig` in context, with a ledger in this
+ * process's memory (`RestoreLedger.layerMemory`): restores made through it are settled among themselves, not with those
+ * of other processes (use `layerWithoutLedger` and a shared ledger for that).
  *
  * @since 0.1.0
  */

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { RestorePlan } from "@dds-restore/domain"
@@ -132,6 +133,26 @@ describe("the client's waits are bounded in the library", () => {
       // The bound itself is taken: the preflight reads (and this transport's answer is no instance).
       const read = yield* Effect.flip(dds.preflight(instanceId, plan, { concurrency: Preflight.maxConcurrency }))
       expect([read._tag, transport.requests.length > 0]).toStrictEqual(["ResponseDecodeError", true])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a batch of more than 64 restores at once, or not a whole number of them, is refused by restoreMany, nothing sent; 64 is taken", () => {
+    const { layer, transport } = withOptions({})
+    return Effect.gen(function*() {
+      const dds = yield* RestoreClient.RestoreClient
+      const items = [{ instanceId, plan }]
+      const refusals = [
+        yield* Effect.flip(dds.restoreMany(items, { concurrency: 65 })),
+        yield* Effect.flip(dds.restoreMany(items, { concurrency: 0 })),
+        yield* Effect.flip(dds.restoreMany(items, { concurrency: 1.5 }))
+      ]
+      expect(messages(refusals)).toStrictEqual(["65", "0", "1.5"].map((value) => [
+        "InvalidArgument",
+        `restoreMany: concurrency ${value} is not a number of restores at once: give a whole number from 1 to 64.`
+      ]))
+      expect([transport.reads, transport.requests, RestoreClient.maxConcurrency]).toStrictEqual([[], [], 64])
+      const [done] = yield* dds.restoreMany(items, { concurrency: RestoreClient.maxConcurrency, preflight: false })
+      expect(done?.result).toStrictEqual(Exit.succeed({ jobId, reconciled: false }))
     }).pipe(Effect.provide(layer))
   })
 

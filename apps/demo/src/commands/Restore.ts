@@ -22,9 +22,10 @@ const noPreflight = Options.boolean("no-preflight").pipe(
 )
 
 /**
- * The most restores `--concurrency` runs at once, the lowest and highest `--rate` (the lowest is
- * the client's `RestoreClient.minRequestRate`, one request every 100 seconds, restated here so that
- * reading the arguments does not load the client: test/Limits.test.ts holds the two equal), and the longest
+ * The most restores `--concurrency` runs at once (the client's `RestoreClient.maxConcurrency`), the
+ * lowest and highest `--rate` (the lowest is the client's `RestoreClient.minRequestRate`, one request
+ * every 100 seconds; both restated here so that reading the arguments does not load the client:
+ * test/Limits.test.ts holds each equal to the client's), and the longest
  * `--reconcile-wait` and `--wait-timeout`. A new task shows in the task list within seconds, and the
  * instance stays leased while its job is looked for; a restore job runs for hours, not weeks.
  *

@@ -113,15 +113,18 @@ export const submissionTime = (
     )
 }
 
-/** How many restores of a batch run at once: a whole number of 1 or more. */
+/** The most restores of a batch at once, public as `RestoreClient.maxConcurrency`, which says why. */
+export const maxConcurrency = 64
+
+/** How many restores of a batch run at once: a whole number from 1 to `maxConcurrency`. */
 export const concurrency = (operation: string, value: number): Effect.Effect<number, InvalidArgument> =>
-  Number.isInteger(value) && value >= 1
+  Number.isInteger(value) && value >= 1 && value <= maxConcurrency
     ? Effect.succeed(value)
     : Effect.fail(
       new InvalidArgument({
         operation,
         argument: "concurrency",
-        reason: `${String(value)} is not a number of restores at once: give a whole number of 1 or more.`
+        reason: `${String(value)} is not a number of restores at once: give a whole number from 1 to ${maxConcurrency}.`
       })
     )
 
