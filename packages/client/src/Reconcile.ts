@@ -10,7 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import { ResponseDecodeError, ServiceError } from "./CallError.js"
 import * as Durations from "./internal/durations.js"
-import { named } from "./internal/segment.js"
+import { clip, named } from "./internal/segment.js"
 import type { RestoreOptions } from "./RestoreClient.js"
 import * as RestoreLedger from "./RestoreLedger.js"
 import { TransportError } from "./Transport.js"
@@ -163,7 +163,7 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
     const since = new Date(this.searchedFrom).toISOString()
     const lost = this.error === undefined ? "" : ` Its answer was lost: ${this.error.message}`
     const looked = this.candidates !== undefined
-      ? `its job is one of ${named(this.candidates, maxCandidates)}, and they cannot be told apart: ${this.ambiguity ?? "more than one could be"}.`
+      ? `its job is one of ${named(this.candidates.map((jobId) => clip(jobId)), maxCandidates)}, and they cannot be told apart: ${this.ambiguity ?? "more than one could be"}.`
       : this.lookupFailure !== undefined
       ? `the task list could not be read: ${this.lookupFailure}`
       : this.ledgerFailure !== undefined

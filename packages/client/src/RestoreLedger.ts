@@ -16,7 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Memory from "./internal/ledgerMemory.js"
-import { clip } from "./internal/segment.js"
+import { clip, maxHolder } from "./internal/segment.js"
 
 /**
  * What a lease and a journal entry are about: the service (its endpoint and the project) and one
@@ -233,7 +233,7 @@ export class InstanceBusy extends Schema.TaggedError<InstanceBusy>("@dds-restore
 }) {
   /** @since 0.2.0 */
   override get message(): string {
-    return `Instance ${this.instanceId} is busy: another submission (${this.holder}) holds its lease until ` +
+    return `Instance ${this.instanceId} is busy: another submission (${clip(this.holder, maxHolder)}) holds its lease until ` +
       `${new Date(this.expiresAt).toISOString()} unless renewed, and it was not released within ${this.waited} ms. ` +
       "Nothing was sent; try again once that submission is settled (dds-restore ledger lists it)."
   }
@@ -273,7 +273,7 @@ export class JobClaimed extends Schema.TaggedError<JobClaimed>("@dds-restore/cli
 }) {
   /** @since 0.2.0 */
   override get message(): string {
-    return `Job ${this.jobId} is already the job of submission ${this.submission}; it was not given to another.`
+    return `Job ${clip(this.jobId)} is already the job of submission ${clip(this.submission)}; it was not given to another.`
   }
 }
 

@@ -192,7 +192,7 @@ describe("an unknown outcome among many new tasks is bounded", () => {
 })
 
 describe("what an error quotes from elsewhere is bounded", () => {
-  it.effect("an unsettled rival submission with a huge holder: the reason shows its first 64 characters, and what happened", () => {
+  it.effect("an unsettled rival submission with a huge holder: the reason shows its first 200 characters, and what happened", () => {
     const holder = "h".repeat(1_000)
     const transport = recording(() =>
       Effect.succeed(json(200, JSON.stringify({ jobs: [task("the-job", "2026-11-20T12:00:01+0000")], total_count: 1 })))
@@ -207,11 +207,55 @@ describe("what an error quotes from elsewhere is bounded", () => {
       const fiber = yield* Effect.fork(Effect.flip((yield* RestoreClient.RestoreClient).reconcile(instanceId, submittedAt, { wait: "3 seconds" })))
       yield* TestClock.adjust("1 minute")
       const error = yield* Fiber.join(fiber)
-      const ambiguity = `submission rival to this instance (${"h".repeat(64)}…, 2026-11-20T11:59:00.000Z) is not settled, and the task may be its job`
+      const ambiguity = `submission rival to this instance (${"h".repeat(200)}…, 2026-11-20T11:59:00.000Z) is not settled, and the task may be its job`
       expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, candidates: ["the-job"], ambiguity })
       expect(error.message).toContain(`Then its job is one of the-job, and they cannot be told apart: ${ambiguity}.`)
       expect(error.message.length).toBeLessThan(1_000)
     }).pipe(Effect.provide(withLedger(transport.layer)))
+  })
+
+  it.effect("a new task with a huge id that another submission holds: the reason and the message show its first 64 characters", () => {
+    const jobId = "j".repeat(1_000)
+    const shown = `${"j".repeat(64)}…`
+    const transport = recording(() => Effect.succeed(json(200, JSON.stringify({ jobs: [task(jobId, "2026-11-20T12:00:01+0000")], total_count: 1 }))))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(submittedAt)
+      const ledger = yield* RestoreLedger.RestoreLedger
+      const key = { endpoint, projectId, instanceId: "otherin02" }
+      const lease = yield* ledger.acquire(key, { holder: "other", ttl: "1 minute", wait: "0 seconds" })
+      yield* ledger.record(lease, { id: "s1", key, holder: "other", at: submittedAt - 3_600_000, body: "{}", hash: "h", searchFrom: 0, before: [] })
+      yield* ledger.settle(lease, "s1", RestoreLedger.Outcome.Submitted({ jobId, reconciled: false }))
+      yield* ledger.release(lease)
+      const fiber = yield* Effect.fork(Effect.flip((yield* RestoreClient.RestoreClient).reconcile(instanceId, submittedAt, { wait: "3 seconds" })))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      const ambiguity = `every restore task new to it is already another submission's job (${shown} of submission s1), ` +
+        "and the task list cannot tell whether it started one of them"
+      expect(error).toMatchObject({ _tag: "RestoreOutcomeUnknown", instanceId, candidates: [jobId], ambiguity })
+      expect(error.message).toContain(`Then its job is one of ${shown}, and they cannot be told apart: ${ambiguity}.`)
+      expect(error.message.length).toBeLessThan(1_000)
+    }).pipe(Effect.provide(withLedger(transport.layer)))
+  })
+
+  it.effect("an instance whose lease a huge holder keeps: InstanceBusy shows its first 200 characters, and that nothing was sent", () => {
+    const holder = "h".repeat(1_000)
+    const transport = recording(() => Effect.succeed(json(200, noTasks)))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(submittedAt)
+      yield* (yield* RestoreLedger.RestoreLedger).acquire({ endpoint, projectId, instanceId }, { holder, ttl: "1 minute", wait: "0 seconds" })
+      const busy = yield* Effect.flip((yield* RestoreClient.RestoreClient).restore(instanceId, plan, { preflight: false, leaseWait: "0 seconds" }))
+      expect([busy._tag, busy.message]).toStrictEqual([
+        "InstanceBusy",
+        `Instance ${instanceId} is busy: another submission (${"h".repeat(200)}…) holds its lease until 2026-11-20T12:01:00.000Z unless renewed, ` +
+        "and it was not released within 0 ms. Nothing was sent; try again once that submission is settled (dds-restore ledger lists it)."
+      ])
+      expect(transport.requests).toStrictEqual([])
+    }).pipe(Effect.provide(withLedger(transport.layer)))
+  })
+
+  it("a job another submission holds, both ids huge: JobClaimed shows the first 64 characters of each", () => {
+    const claimed = new RestoreLedger.JobClaimed({ jobId: "j".repeat(1_000), submission: "s".repeat(1_000) })
+    expect(claimed.message).toBe(`Job ${"j".repeat(64)}… is already the job of submission ${"s".repeat(64)}…; it was not given to another.`)
   })
 
   it("a job the ledger could not record, with a huge id: the message shows its first 64 characters, and what to do", () => {

@@ -6,7 +6,7 @@
 import * as Reconcile from "../Reconcile.js"
 import type * as RestoreLedger from "../RestoreLedger.js"
 import type { CallError, InvalidArgument } from "../CallError.js"
-import { clip, named } from "./segment.js"
+import { clip, maxHolder, named } from "./segment.js"
 
 /** What a search of the task list is about: which tasks are not this submission's to begin with. */
 export interface Search {
@@ -51,7 +51,7 @@ export const rivalled = (searchedFrom: number, open: ReadonlyArray<string>, riva
   _tag: "Ambiguous",
   searchedFrom,
   candidates: open,
-  ambiguity: `submission ${rival.id} to this instance (${clip(rival.holder)}, ${new Date(rival.at).toISOString()}) is ` +
+  ambiguity: `submission ${rival.id} to this instance (${clip(rival.holder, maxHolder)}, ${new Date(rival.at).toISOString()}) is ` +
     `${rival.state === "NotStarted" ? "recorded as not started" : "not settled"}, and the task may be its job`
 })
 
@@ -64,9 +64,12 @@ export const allClaimed = (searchedFrom: number, claimed: ReadonlyArray<readonly
     claimed.length === 1
       ? "every restore task new to it is already another submission's job"
       : `all ${claimed.length} restore tasks new to it are already other submissions' jobs`
-  } (${named(claimed.map(([jobId, holder]) => `${jobId} of submission ${holder}`), maxNamedClaims)}), ` +
+  } (${named(claimed.map(([jobId, holder]) => `${clip(jobId)} of submission ${clip(holder)}`), maxNamedClaims)}), ` +
     "and the task list cannot tell whether it started one of them"
 })
+
+/** Why a new task is not a submission's job: another submission holds it. */
+export const heldBy = (jobId: string, submission: string): string => `job ${clip(jobId)} is already the job of submission ${clip(submission)}`
 
 /** Whether a failure is the ledger's (it failed, or the lease was lost). */
 export const isLedgerFailure = (error: { readonly _tag: string }): error is RestoreLedger.LedgerError | RestoreLedger.LeaseLost =>

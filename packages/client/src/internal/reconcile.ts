@@ -20,9 +20,10 @@ import * as Reconcile from "../Reconcile.js"
 import type { Options, RestoreOptions, Submission } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
 import { leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskSpan } from "./arguments.js"
-import { allClaimed, isLedgerFailure, type Lookup, manyOpen, type NotFound, outcomeUnknown, rivalled, type Search } from "./lookup.js"
+import { allClaimed, heldBy, isLedgerFailure, type Lookup, manyOpen, type NotFound, outcomeUnknown, rivalled, type Search } from "./lookup.js"
 import type { Reads } from "./reads.js"
 import { type Call, type Sender, until } from "./send.js"
+import { clip } from "./segment.js"
 import { sha256Hex } from "./sha256.js"
 import * as Unsettled from "./unsettled.js"
 
@@ -194,7 +195,7 @@ export const make = (
           _tag: "Ambiguous",
           searchedFrom: entry.searchFrom,
           candidates: [jobId],
-          ambiguity: `job ${jobId} is already the job of submission ${claimed.submission}`
+          ambiguity: heldBy(jobId, claimed.submission)
         }
         return Effect.zipRight(
           record(held, entry.id, RestoreLedger.Outcome.Unknown({ candidates: [jobId], reason: found.ambiguity })),
@@ -361,7 +362,7 @@ export const make = (
           Effect.catchTag("JobClaimed", (claimed) => {
             const unknown = RestoreLedger.Outcome.Unknown({
               candidates: [claimed.jobId],
-              reason: `job ${claimed.jobId} is already the job of submission ${claimed.submission}`
+              reason: heldBy(claimed.jobId, claimed.submission)
             })
             return Effect.as(record(held, entry.id, unknown), unknown)
           })
@@ -369,7 +370,7 @@ export const make = (
         if (Either.isRight(settled)) return { entry, outcome: settled.right, left: undefined, problem: undefined }
         // What the task list showed is said, its job above all, when the ledger cannot record it.
         const shown = outcome._tag === "Submitted"
-          ? `its job ${outcome.jobId} was found in the task list`
+          ? `its job ${clip(outcome.jobId)} was found in the task list`
           : outcome._tag === "NotStarted"
           ? "no task of it showed up in the task list (not started)"
           : "the task list could not tell its job (unknown)"

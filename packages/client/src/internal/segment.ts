@@ -11,6 +11,9 @@ export const isSafeSegment = (value: string): boolean => safeSegment.test(value)
 /** A value from elsewhere for a message, as is (a job id, a holder): cut short so that a huge one cannot flood a log. */
 export const clip = (value: string, max = 64): string => (value.length > max ? `${value.slice(0, max)}…` : value)
 
+/** The most characters of a lease's holder a message shows: room for a process and its host's full name. */
+export const maxHolder = 200
+
 /** A value for an error message: quoted, and cut short so that a huge input cannot flood a log. */
 export const quote = (value: string, max = 64): string => JSON.stringify(clip(value, max))
 
