@@ -177,4 +177,52 @@ describe("the pacer of a batch", () => {
       yield* Fiber.joinAll(fibers)
       expect(at).toStrictEqual(["first 0", "p5 100", "p0 200", "p1 a 300", "p1 b 400", "p3 500"])
     }))
+
+  it.effect("ready waits for a turn as take does, behind the lower priority numbers, and lets nothing go: the slot it waited for is the next request's", () =>
+    Effect.gen(function*() {
+      const pacer = yield* Pacer.make(10)
+      const at: Array<string> = []
+      const note = (name: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))
+      const request = (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.take(priority), note(name)))
+      const readied = (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.ready(priority), note(name)))
+      // "first" goes at once; "p1" takes the free turn for the slot at 100; "ready p4" queues behind
+      // "p2", which asked later with a lower number.
+      const fibers = yield* Effect.forEach([request("first", 0), request("p1", 1), readied("ready p4", 4), request("p2", 2)], (fiber) => fiber)
+      yield* TestClock.adjust(Duration.millis(300))
+      yield* Fiber.joinAll(fibers)
+      expect(at).toStrictEqual(["first 0", "p1 100", "p2 200", "ready p4 300"])
+      // Nothing went at 300: a request asking then has that slot, and the one after it the next.
+      const after = yield* Effect.forEach([request("p4", 4), request("p5", 5)], (fiber) => fiber)
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* Fiber.joinAll(after)
+      expect(at.slice(4)).toStrictEqual(["p4 300", "p5 400"])
+      // With the pace idle, a ready returns at once; readies waiting together get a slot each, so
+      // that two restores do not start on one free slot; and none of them took a slot from a request.
+      yield* TestClock.adjust(Duration.seconds(10))
+      const idle = yield* Effect.forEach([0, 1, 2], (k) => readied(`idle ready ${k}`, k))
+      const idleRequest = yield* request("request", 0)
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* Fiber.joinAll([...idle, idleRequest])
+      expect(at.slice(6)).toStrictEqual(["idle ready 0 11300", "request 11300", "idle ready 1 11400", "idle ready 2 11500"])
+    }))
+
+  it.effect("a ready waiting for its slot gives way to a request of a lower priority number that asks meanwhile, not to a higher one: it returns at the first slot the batch's earlier restores leave free", () =>
+    Effect.gen(function*() {
+      const pacer = yield* Pacer.make(10)
+      const at: Array<string> = []
+      const note = (name: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))
+      const request = (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.take(priority), note(name)))
+      yield* Fiber.join(yield* request("first", 0))
+      // "ready 5" holds the turn, waiting for the slot at 100.
+      const readied = yield* Effect.fork(Effect.zipRight(pacer.ready(5), note("ready 5")))
+      yield* TestClock.adjust(Duration.millis(50))
+      const p1 = yield* request("p1", 1)
+      yield* TestClock.adjust(Duration.millis(100))
+      const p2 = yield* request("p2", 2)
+      // A higher number queues behind the ready and does not move it.
+      const p9 = yield* request("p9", 9)
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* Fiber.joinAll([readied, p1, p2, p9])
+      expect(at).toStrictEqual(["first 0", "p1 100", "p2 200", "ready 5 300", "p9 300"])
+    }))
 })

@@ -1,8 +1,9 @@
 // restoreMany by runners that share one ledger, as one suite run against each ledger (memory, and
 // SQLite and PostgreSQL with a connection of each runner's own, as on two machines): an instance
 // whose lease another runner holds is reported InstanceBusy in its item's result, naming that
-// runner, and nothing is sent for it; given a lease wait, the batch waits for it instead; runners
-// given overlapping lists never submit to one instance at once. The service is FakeDds in memory,
+// runner, and nothing is sent for it; given a lease wait, the batch waits for it instead; in a paced
+// batch a restore takes its lease only once the pace has room for it; runners given overlapping
+// lists never submit to one instance at once. The service is FakeDds in memory,
 // in real time, showing no instance as busy while a restore runs, so that only the ledger keeps two
 // submissions apart.
 import { DdsConfig, RestoreClient, RestoreLedger } from "@dds-restore/client"
@@ -104,6 +105,26 @@ export const fleetSuite = (name: string, ledgers: () => Ledgers) =>
           expect((yield* fake.requests).restore).toBe(1)
         })
       ))
+
+    it.scopedLive("in a paced batch, a restore whose turn has not come holds no lease: another runner takes the instance meanwhile, and the batch reports it InstanceBusy naming that runner", () =>
+      run({}, ({ a, keyOf, ledgerB, plan }) =>
+        Effect.gen(function*() {
+          const fake = yield* FakeDds.FakeDds
+          // At 2 requests a second: rs-missing fails at its first read, and rs2 takes its place
+          // while rs1 still has its reads and its restore to send, every slot of the pace wanted.
+          const items = ["rs-missing", "rs1", "rs2"].map((instanceId) => ({ instanceId, plan }))
+          const batch = yield* Effect.fork(a.restoreMany(items, { concurrency: 2, requestsPerSecond: 2 }))
+          const sent = Effect.map(fake.requests, (counts) => Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0))
+          while ((yield* sent) < 3) yield* Effect.sleep("10 millis")
+          // rs2 waits for a slot rs1 leaves free: its lease is there for another runner to take.
+          expect((yield* fake.requests).restore ?? 0).toBe(0)
+          yield* ledgerB.acquire(keyOf("rs2"), { holder: "runner-b", ttl: "1 minute", wait: "0 seconds" })
+          const results = yield* Fiber.join(batch)
+          expect(results.map((r) => [r.instanceId, r.result._tag])).toStrictEqual([["rs-missing", "Failure"], ["rs1", "Success"], ["rs2", "Failure"]])
+          expect(failureOf(results[2])).toMatchObject({ _tag: "InstanceBusy", instanceId: "rs2", holder: "runner-b" })
+          expect((yield* fake.jobs).map((job) => job.instanceId)).toStrictEqual(["rs1"])
+        })
+      ), 60_000)
 
     it.scopedLive("a restore another runner starts on the instance while this one waits for its lease is seen by the preflight, run under the lease: nothing is sent, the service refuses nothing", () =>
       // The service shows the instance busy while a restore runs, as DDS does.

@@ -24,6 +24,9 @@
  * ever makes the pace slower, never faster. A slot is never planned before its request asked:
  * after a pause in demand the schedule starts again from the asking instant, with no burst to
  * make up for it.
+ *
+ * `ready` waits in the same queue for a slot the requests of lower numbers leave free, and lets
+ * nothing go: a batch's restore waits for it before taking its instance's lease.
  */
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
@@ -43,6 +46,18 @@ export interface Pacer {
    * returns once the request may go, now.
    */
   readonly take: (priority: number) => Effect.Effect<void>
+  /**
+   * Waits for a slot that no request of a lower priority number wants, and lets nothing go: it
+   * queues as `take` does, but while it waits for its slot it gives way to any request of a lower
+   * number that asks, so it returns only at a slot those requests leave free, and that slot stays
+   * free for the next request (the caller's own first one, or another's). Two readies never return
+   * for one slot. A restore of a batch waits
+   * for it before it takes its instance's lease: it holds the lease once the pace has room for it,
+   * not while the restores before it use every slot, so another runner sharing the ledger, with
+   * room to spare, restores the instance meanwhile. An idle pace has room at once: at the start
+   * of a batch its first restores all start together.
+   */
+  readonly ready: (priority: number) => Effect.Effect<void>
 }
 
 interface Waiter {
@@ -68,8 +83,9 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
     let slots = 0
     const next = (): number => slots === 0 ? anchor : anchor + (slots * 1000) / rate
 
-    // The instant the last request was let go.
+    // The instant the last request was let go, and the instant the last ready returned.
     let last = Number.NEGATIVE_INFINITY
+    let lastReady = Number.NEGATIVE_INFINITY
 
     const due = (asked: number): { readonly planned: number; readonly at: number } => {
       const planned = Math.max(next(), asked)
@@ -94,6 +110,9 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
     // The turn: held by one waiter at a time, handed to the first of `waiting` when let go.
     let held = false
     const waiting: Array<Waiter> = []
+    // The holder when it is a `ready` waiting for its instant: it gives way to a request of a lower
+    // priority number that asks meanwhile.
+    let giving: { readonly priority: number; readonly way: Deferred.Deferred<void> } | undefined
     const pass = (): void => {
       const first = waiting.shift()
       if (first === undefined) held = false
@@ -109,6 +128,7 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
         // Behind every waiter of the same or a lower priority number.
         const after = waiting.findIndex((w) => w.priority > priority)
         waiting.splice(after === -1 ? waiting.length : after, 0, waiter)
+        if (giving !== undefined && priority < giving.priority) Deferred.unsafeDone(giving.way, Exit.void)
         return restore(Deferred.await(granted)).pipe(
           Effect.onInterrupt(() =>
             Effect.sync(() => {
@@ -121,24 +141,46 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
         )
       })
 
-    const paced = (asked: number) =>
+    // Waits under the turn for the instant the request may go, and lets it go (records it) or, for
+    // a `ready`, not. A `ready` gives way to a request of a lower priority number that asks before
+    // that instant: false then, and nothing waited for is kept.
+    const paced = (asked: number, priority: number, go: boolean) =>
       Effect.gen(function*() {
-        // Read under the turn: the state only changes while the turn is held.
-        const { at, planned } = due(asked)
+        // Read under the turn: the state only changes while the turn is held. A ready's slot is
+        // after the last ready's too: two readies waiting together do not both take one free slot.
+        const { at: slot, planned } = due(asked)
+        const at = go ? slot : Math.max(slot, Math.ceil(lastReady + interval))
+        const way = yield* Deferred.make<void>()
         let now = yield* Clock.currentTimeMillis
         // A timer may fire a little early by the wall clock: wait out what is left.
         while (now < at) {
-          yield* Effect.sleep(Duration.millis(at - now))
+          if (go) yield* Effect.sleep(Duration.millis(at - now))
+          else {
+            // One may have asked between this ready being handed the turn and now.
+            if ((waiting[0]?.priority ?? priority) < priority) return false
+            giving = { priority, way }
+            const gaveWay = yield* Effect.raceFirst(
+              Effect.as(Effect.sleep(Duration.millis(at - now)), false),
+              Effect.as(Deferred.await(way), true)
+            ).pipe(Effect.ensuring(Effect.sync(() => (giving = undefined))))
+            if (gaveWay) return false
+          }
           now = yield* Clock.currentTimeMillis
         }
-        record(planned, now)
+        if (go) record(planned, now)
+        else lastReady = now
+        return true
       })
 
-    const take = (priority: number) =>
+    const waitFor = (priority: number, go: boolean) =>
       Effect.flatMap(Clock.currentTimeMillis, (asked) =>
-        Effect.uninterruptibleMask((restore) =>
-          Effect.zipRight(turn(priority, restore), Effect.ensuring(restore(paced(asked)), Effect.sync(pass)))
-        ))
+        Effect.uninterruptibleMask((restore) => {
+          const once: Effect.Effect<void> = Effect.zipRight(
+            turn(priority, restore),
+            Effect.flatMap(Effect.ensuring(restore(paced(asked, priority, go)), Effect.sync(pass)), (done) => done ? Effect.void : once)
+          )
+          return once
+        }))
 
-    return { rate, take }
+    return { rate, take: (priority) => waitFor(priority, true), ready: (priority) => waitFor(priority, false) }
   })

@@ -22,7 +22,7 @@ import * as RestoreLedger from "../RestoreLedger.js"
 import { leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskSpan } from "./arguments.js"
 import { allClaimed, heldBy, isLedgerFailure, type Lookup, manyOpen, type NotFound, outcomeUnknown, rivalled, type Search } from "./lookup.js"
 import type { Reads } from "./reads.js"
-import { type Call, type Sender, until } from "./send.js"
+import { type Call, ready, type Sender, until } from "./send.js"
 import { clip } from "./segment.js"
 import { sha256Hex } from "./sha256.js"
 import * as Unsettled from "./unsettled.js"
@@ -250,9 +250,12 @@ export const make = (
         }))
     )
 
+  // In a paced batch, the lease is taken once the pace has room for the restore's requests: a
+  // restore queued behind the batch's earlier ones holds no lease, so another runner sharing the
+  // ledger with room to spare restores the instance meanwhile.
   const submit: Submissions["submit"] = (id, plan, options, first) =>
     Effect.flatMap(reconcileSettings("restore", "reconcile.", options.reconcile), (settings) =>
-      leased(id, (held) =>
+      Effect.zipRight(ready, leased(id, (held) =>
         Effect.gen(function*() {
           if (first !== undefined) yield* first
           const margin = Duration.toMillis(settings.clockSkewMargin)
@@ -295,7 +298,7 @@ export const make = (
             if (settled !== "Resend") return settled
             resends--
           }
-        }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait)))
+        }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait))))
 
   const reconcile: Submissions["reconcile"] = (id, submittedAt, options) =>
     Effect.gen(function*() {

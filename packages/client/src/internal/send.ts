@@ -56,6 +56,18 @@ export const currentPacer: FiberRef.FiberRef<Option.Option<Pacer.Pacer>> = Fiber
 export const currentPriority: FiberRef.FiberRef<number> = FiberRef.unsafeMake(0)
 
 /**
+ * Waits until the current fiber's pace would let one of its requests go now, and lets nothing go
+ * (see `Pacer.ready`); at once when it has no pace.
+ */
+export const ready: Effect.Effect<void> = Effect.flatMap(
+  FiberRef.get(currentPacer),
+  Option.match({
+    onNone: () => Effect.void,
+    onSome: (pacer) => Effect.flatMap(FiberRef.get(currentPriority), pacer.ready)
+  })
+)
+
+/**
  * Runs `effect` with its sends (and those of the fibers it forks) at most `requestsPerSecond`,
  * evenly spaced (see `pacer.ts`), or unlimited when it is absent.
  */
