@@ -19,7 +19,10 @@ export interface RetryPolicy {
   readonly maxAttempts: number
   /** The first wait after a server error or a lost connection; doubled on every retry. */
   readonly baseDelay: Duration.Duration
-  /** The first wait after throttling (the gateway asks for 2 to 5 s); doubled on every retry. */
+  /**
+   * The first wait after throttling (the gateway asks for 2 to 5 s); doubled on every retry, except
+   * in a paced batch (see `ScheduleOptions.paced`).
+   */
   readonly throttleDelay: Duration.Duration
   /** No single wait is longer than this. */
   readonly maxDelay: Duration.Duration
@@ -95,18 +98,39 @@ export const make = (options: Options = {}): RetryPolicy => {
 export type Decision = "Stop" | "Retry" | "Throttled"
 
 /**
+ * How `schedule` is used.
+ *
+ * @since 0.2.0
+ */
+export interface ScheduleOptions {
+  /**
+   * The calls go at a pace (`restoreMany`'s `requestsPerSecond`): a throttled call then waits the
+   * throttling delay each time, not doubled. The pace, not one call's wait, sets what the batch
+   * asks of the gateway: a slot a throttled call leaves is taken by the batch's next call, so a
+   * doubled wait lowers nothing and only makes that one restore later.
+   */
+  readonly paced?: boolean | undefined
+}
+
+/**
  * The schedule `Effect.retry` follows under a policy: it stops at the first failure `decide` calls
  * `"Stop"`, after `maxAttempts` attempts, or once `maxElapsed` has passed, and the last failure is
- * the one reported. The n-th wait is the base (or throttling) delay times 2^n, jittered by ±20% and
- * capped at `maxDelay`.
+ * the one reported. The n-th wait is the base (or throttling) delay times 2^n (the throttling delay
+ * itself when `paced`), jittered by ±20% and capped at `maxDelay`.
  *
  * @since 0.1.0
  */
-export const schedule = <E>(policy: RetryPolicy, decide: (error: E) => Decision): Schedule.Schedule<unknown, E> =>
+export const schedule = <E>(
+  policy: RetryPolicy,
+  decide: (error: E) => Decision,
+  options: ScheduleOptions = {}
+): Schedule.Schedule<unknown, E> =>
   Schedule.identity<E>().pipe(
     Schedule.intersect(Schedule.count),
     Schedule.addDelay(([error, retry]) =>
-      Duration.times(decide(error) === "Throttled" ? policy.throttleDelay : policy.baseDelay, 2 ** retry)
+      decide(error) === "Throttled"
+        ? Duration.times(policy.throttleDelay, options.paced === true ? 1 : 2 ** retry)
+        : Duration.times(policy.baseDelay, 2 ** retry)
     ),
     Schedule.jittered,
     Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import { RestorePlan } from "@dds-restore/domain"
-import { type DdsRequest, RestoreClient, Transport } from "@dds-restore/client"
+import { type DdsRequest, RestoreClient, RetryPolicy, Transport } from "@dds-restore/client"
 import { client, counting, fixture, instanceId, json, recording, refused, restoring, timedOut } from "./support.js"
 
 const throttled = (requestId = "req-throttled") => json(429, fixture("gateway-throttled.response.json"), requestId)
@@ -212,4 +213,36 @@ describe("RestoreClient retries", () => {
       expect(transport.requests).toHaveLength(1)
     }).pipe(Effect.provide(client(transport.layer, undefined, { retryPolicy: { maxAttempts: 1 } })))
   })
+})
+
+describe("RetryPolicy.schedule", () => {
+  // The instants of the attempts of an effect throttled `times` times, then successful.
+  const attempts = (times: number, options: RetryPolicy.ScheduleOptions) =>
+    Effect.gen(function*() {
+      const at: Array<number> = []
+      const attempt = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        at.push(now)
+        return at.length <= times ? Effect.fail("throttled" as const) : Effect.void
+      })
+      const fiber = yield* Effect.fork(Effect.retry(attempt, RetryPolicy.schedule(RetryPolicy.defaults, () => "Throttled", options)))
+      yield* TestClock.adjust("10 minutes")
+      yield* Fiber.join(fiber)
+      return at.slice(1).map((t, k) => t - (at[k] ?? 0))
+    })
+
+  it.effect("a call throttled again and again waits 2, 4 then 8 s, each jittered by at most 20%; in a paced batch 2 s every time", () =>
+    Effect.gen(function*() {
+      const alone = yield* attempts(3, {})
+      const paced = yield* attempts(4, { paced: true })
+      expect(alone).toHaveLength(3)
+      alone.forEach((wait, k) => {
+        expect(wait).toBeGreaterThanOrEqual(0.8 * 2000 * 2 ** k)
+        expect(wait).toBeLessThanOrEqual(1.2 * 2000 * 2 ** k)
+      })
+      expect(paced).toHaveLength(4)
+      for (const wait of paced) {
+        expect(wait).toBeGreaterThanOrEqual(1600)
+        expect(wait).toBeLessThanOrEqual(2400)
+      }
+    }))
 })

@@ -88,10 +88,10 @@ export const currentDeadline: FiberRef.FiberRef<Option.Option<number>> = FiberRe
 export const until = <A, E, R>(deadline: number, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.locally(effect, currentDeadline, Option.some(deadline))
 
-// The retry schedule of a call, cut at the fiber's deadline when it has one.
+// The retry schedule of a call, paced when the fiber has a pace, cut at its deadline when it has one.
 const retries = (policy: RetryPolicy.RetryPolicy, idempotent: boolean) =>
-  Effect.map(FiberRef.get(currentDeadline), (deadline) => {
-    const schedule = RetryPolicy.schedule(policy, decide(idempotent))
+  Effect.map(Effect.zip(FiberRef.get(currentDeadline), FiberRef.get(currentPacer)), ([deadline, pacer]) => {
+    const schedule = RetryPolicy.schedule(policy, decide(idempotent), { paced: Option.isSome(pacer) })
     return Option.isNone(deadline)
       ? schedule
       : schedule.pipe(

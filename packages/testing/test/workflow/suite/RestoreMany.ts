@@ -1,9 +1,9 @@
 // restoreMany over a fleet, 8 at a time, under one request rate for the whole batch: a result per
 // instance in the order given (no failure hides another), and no second, from any send, holds more
 // requests than the limit.
-import { RestoreClient } from "@dds-restore/client"
+import { RestoreClient, type RetryPolicy } from "@dds-restore/client"
 import { RestorePlan } from "@dds-restore/domain"
-import { FakeDds, Seed } from "@dds-restore/testing"
+import { FakeDds, Fault, Seed } from "@dds-restore/testing"
 import { describe, expect } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -19,7 +19,10 @@ export const restoreManyScenarios = (h: Harness) =>
     const frozen = ids.filter((id) => FROZEN.has(id))
 
     /** Runs `body` with a recorded client over the fleet, and a plan that restores `orders` an hour ago. */
-    const run = <A, E>(body: (plan: RestorePlan.RestorePlan, observed: Observed) => Effect.Effect<A, E, RestoreClient.RestoreClient | FakeDds.FakeDds>) =>
+    const run = <A, E>(
+      body: (plan: RestorePlan.RestorePlan, observed: Observed) => Effect.Effect<A, E, RestoreClient.RestoreClient | FakeDds.FakeDds>,
+      retryPolicy?: RetryPolicy.Options
+    ) =>
       Effect.gen(function*() {
         const now = yield* h.now
         const seed = seedOf({
@@ -36,12 +39,32 @@ export const restoreManyScenarios = (h: Harness) =>
         const plan = RestorePlan.make([
           RestorePlan.collections("shop", [RestorePlan.collection({ oldName: "orders", newName: "orders_restored", at: now - HOUR })])
         ])
-        const observed = yield* h.client(seed)
+        const observed = yield* h.client(seed, retryPolicy === undefined ? {} : { retryPolicy: { ...h.timing.retryPolicy, ...retryPolicy } })
         return yield* Effect.provide(body(plan, observed), observed.layer)
       })
 
     const rate = h.fleet.requestsPerSecond
     const transportLateness = 100
+
+    h.it("in a paced batch a read throttled again and again is retried after the throttling delay each time, not a doubled one: the pace keeps the batch under the gateway's threshold, a longer wait would only make that restore later", () =>
+      run((plan, observed) =>
+        Effect.gen(function*() {
+          const client = yield* RestoreClient.RestoreClient
+          const fake = yield* FakeDds.FakeDds
+          yield* fake.injectFault({ operation: "backupPolicy", times: 3, fault: Fault.throttle })
+          const [item] = yield* h.settled(client.restoreMany([{ instanceId: "rs00", plan }], { concurrency: 1, requestsPerSecond: rate }))
+          expect(item?.result._tag).toBe("Success")
+          const throttled = observed.sent.filter((s) => s.status === 429).map((s) => s.at)
+          expect(throttled).toHaveLength(3)
+          if (h.exact) {
+            // 2 s with ±20% jitter, and up to a slot of the pace; doubled, the second would be 3.2 s at least.
+            const gaps = throttled.slice(1).map((t, k) => t - (throttled[k] ?? 0))
+            for (const gap of gaps) {
+              expect(gap).toBeGreaterThanOrEqual(1600)
+              expect(gap).toBeLessThanOrEqual(2400 + SECOND / rate)
+            }
+          }
+        }), { maxAttempts: 4 }))
 
     h.it(`${h.fleet.size} instances, 8 at a time, ${rate} requests per second: a result per instance, and the rate is kept`, () =>
       run((plan, observed) =>
