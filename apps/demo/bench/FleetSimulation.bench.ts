@@ -6,14 +6,12 @@
 //
 // Each runner paces only its own requests, so the batch lasts as long as its slowest runner: its
 // start (Node, the ledger's connection and migration), its share of the requests at its rate, and
-// its last restores' waits, which no other work fills: a restore throttled and then its answer lost
-// waits out the whole --reconcile-wait (8 s here) before it can say nothing started, and a request
-// throttled three times in a row waits 2 + 4 + 8 s. Those waits are the same at any rate, so they
-// weigh twice as much at --rate 10 (a batch of about 52 s) as at --rate 5 (about 104 s): both are
-// measured. --concurrency 16: a runner takes an instance's lease when it starts the restore, and
-// with 32 at once it holds leases on restores it reaches only half a minute later, so the shared
-// instances go to whichever runner asked first rather than to the one with time for them (measured:
-// 420 to 605 requests a runner with 32, 483 to 560 with 16).
+// its last restore's waits, which no other work fills: each throttled request waits 2 s, a restore
+// whose answer was lost waits for its job to show (1 s here), or out the whole --reconcile-wait
+// (8 s here) when it never does. Those waits are the same at any rate, so they weigh twice as much
+// at --rate 10 (a batch of about 55 s) as at --rate 5 (about 110 s): both are measured. A runner
+// takes an instance's lease only once its pace has room for the restore, so the instances two
+// runners share go to the one with time for them; --concurrency 16 keeps each runner's pace busy.
 import { bench, describe } from "vitest"
 import { figures, simulate } from "../test/fleet.js"
 
