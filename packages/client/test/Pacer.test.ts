@@ -54,6 +54,21 @@ const busiest = (times: ReadonlyArray<number>, window: number): number => {
   return most
 }
 
+/**
+ * A pacer of `rate`, the log of its callers ("name instant", in the order they were let go), and
+ * callers forked to take a slot or to wait until ready, each noting itself once done.
+ */
+const logged = (rate: number) =>
+  Effect.map(Pacer.make(rate), (pacer) => {
+    const at: Array<string> = []
+    const note = (name: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))
+    return {
+      at,
+      request: (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.take(priority), note(name))),
+      readied: (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.ready(priority), note(name)))
+    }
+  })
+
 describe("the pacer of a batch", () => {
   it.effect("a demand above the rate is served at the rate, evenly: 25 requests at 10 a second go 100 ms apart", () =>
     Effect.gen(function*() {
@@ -180,11 +195,7 @@ describe("the pacer of a batch", () => {
 
   it.effect("ready waits for a turn as take does, behind the lower priority numbers, and lets nothing go: the slot it waited for is the next request's", () =>
     Effect.gen(function*() {
-      const pacer = yield* Pacer.make(10)
-      const at: Array<string> = []
-      const note = (name: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))
-      const request = (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.take(priority), note(name)))
-      const readied = (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.ready(priority), note(name)))
+      const { at, readied, request } = yield* logged(10)
       // "first" goes at once; "p1" takes the free turn for the slot at 100; "ready p4" queues behind
       // "p2", which asked later with a lower number.
       const fibers = yield* Effect.forEach([request("first", 0), request("p1", 1), readied("ready p4", 4), request("p2", 2)], (fiber) => fiber)
@@ -208,13 +219,10 @@ describe("the pacer of a batch", () => {
 
   it.effect("a ready waiting for its slot gives way to a request of a lower priority number that asks meanwhile, not to a higher one: it returns at the first slot the batch's earlier restores leave free", () =>
     Effect.gen(function*() {
-      const pacer = yield* Pacer.make(10)
-      const at: Array<string> = []
-      const note = (name: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => at.push(`${name} ${now}`)))
-      const request = (name: string, priority: number) => Effect.fork(Effect.zipRight(pacer.take(priority), note(name)))
+      const { at, readied: ready, request } = yield* logged(10)
       yield* Fiber.join(yield* request("first", 0))
       // "ready 5" holds the turn, waiting for the slot at 100.
-      const readied = yield* Effect.fork(Effect.zipRight(pacer.ready(5), note("ready 5")))
+      const readied = yield* ready("ready 5", 5)
       yield* TestClock.adjust(Duration.millis(50))
       const p1 = yield* request("p1", 1)
       yield* TestClock.adjust(Duration.millis(100))
