@@ -81,7 +81,7 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
     // slot 1 ms late (at 24 a second, the 12th at 501 ms instead of 500).
     let anchor = Number.NEGATIVE_INFINITY
     let slots = 0
-    const next = (): number => slots === 0 ? anchor : anchor + (slots * 1000) / rate
+    const next = (): number => anchor + (slots * 1000) / rate
 
     // The instant the last request was let go, and the instant the last ready returned.
     let last = Number.NEGATIVE_INFINITY
