@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { isSafeSegment, quote } from "./internal/segment.js"
+import { isSafeSegment, maxIdLength, quote } from "./internal/segment.js"
 
 /**
  * A language the service writes its messages in (the `X-Language` header).
@@ -29,7 +29,7 @@ export type Language = "en-us" | "zh-cn"
 export interface Service {
   /** Absolute `http(s)` URL without a trailing `/`, query or credentials; paths are appended to it. */
   readonly endpoint: string
-  /** The project every call acts in: a safe path segment. */
+  /** The project every call acts in: a safe path segment of at most 64 characters (`RestoreClient.maxIdLength`). */
   readonly projectId: string
   /** Sent as `X-Language` when set. */
   readonly language?: Language
@@ -81,13 +81,14 @@ export const regionEndpoint = (region: string): string =>
 
 const fail = (message: string) => Either.left(ConfigError.InvalidData([], message))
 
+const projectIdAdvice = "set it to the project id shown under My Credentials > API Credentials (usually 32 hex characters)."
+
 const parseProjectId = (value: string): Either.Either<string, ConfigError.ConfigError> =>
-  isSafeSegment(value)
+  value.length > maxIdLength
+    ? fail(`The project id ${quote(value, 40)} is ${value.length} characters long, longer than any project id (at most ${maxIdLength}): ${projectIdAdvice}`)
+    : isSafeSegment(value)
     ? Either.right(value)
-    : fail(
-      `The project id ${quote(value)} is not a safe path segment (only letters, digits, "-" and "_", not empty): ` +
-        "set it to the project id shown under My Credentials > API Credentials (usually 32 hex characters)."
-    )
+    : fail(`The project id ${quote(value)} is not a safe path segment (only letters, digits, "-" and "_", not empty): ${projectIdAdvice}`)
 
 // An endpoint as a message may show it: as it was given, less a user name, a password, a query or
 // a fragment, which may hold a secret (ftp://user:PASSWORD@host, ?token=...), and cut short.

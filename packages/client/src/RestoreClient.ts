@@ -26,6 +26,7 @@ import * as PreflightRun from "./internal/preflight.js"
 import * as Reads from "./internal/reads.js"
 import * as Submissions from "./internal/reconcile.js"
 import * as Restores from "./internal/restore.js"
+import * as Segment from "./internal/segment.js"
 import * as Send from "./internal/send.js"
 import { watch } from "./internal/watch.js"
 import type * as JobWatch from "./JobWatch.js"
@@ -90,6 +91,18 @@ export const minRequestRate: number = Arguments.minRequestRate
  * @since 0.2.0
  */
 export const maxConcurrency: number = Arguments.maxConcurrency
+
+/**
+ * The longest id a call takes (`instanceId`, `jobId`, each item's `instanceId` in `restoreMany`), 64 characters; a
+ * longer one is refused with `InvalidArgument`, naming the argument and its length, before anything is sent or any
+ * lease is taken. A DDS instance id has 36 (32 hex characters and a suffix such as `in02`) and a job id is a UUID (36):
+ * the bound leaves room for other shapes, while an id of megabytes can no longer be sent, journaled or quoted whole in
+ * the messages that name it (`InstanceBusy`, `LeaseLost`, `JobNotFound`, ...). The project id of `DdsConfig` has the
+ * same bound.
+ *
+ * @since 0.2.0
+ */
+export const maxIdLength: number = Segment.maxIdLength
 
 /**
  * Every way a restore can fail.

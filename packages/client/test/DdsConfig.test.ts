@@ -63,6 +63,23 @@ describe("DdsConfig", () => {
       expect(error.toString()).toContain("not a safe path segment")
     }))
 
+  it.effect("a project id longer than 64 characters is refused, naming the variable and the length, quoting its first 40; 64 are taken", () =>
+    Effect.gen(function*() {
+      const long = "a".repeat(1_000_000)
+      const error = yield* Effect.flip(fromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: long, HUAWEICLOUD_SDK_REGION: "cn-north-4" }))
+      expect(error._op === "InvalidData" && [error.path, error.message]).toStrictEqual([
+        ["HUAWEICLOUD_SDK_PROJECT_ID"],
+        `The project id "${"a".repeat(40)}…" is 1000000 characters long, longer than any project id (at most 64): ` +
+        "set it to the project id shown under My Credentials > API Credentials (usually 32 hex characters)."
+      ])
+      const inCode = yield* Effect.flip(DdsConfig.make({ projectId: "b".repeat(65), region: "cn-north-4" }))
+      expect(invalidAt(inCode)).toStrictEqual(["projectId"])
+      expect(inCode.toString()).toContain(`"${"b".repeat(40)}…" is 65 characters long`)
+      const atBound = "c".repeat(64)
+      expect((yield* DdsConfig.make({ projectId: atBound, region: "cn-north-4" })).projectId).toBe(atBound)
+      expect((yield* fromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: atBound, HUAWEICLOUD_SDK_REGION: "cn-north-4" })).projectId).toBe(atBound)
+    }))
+
   it.effect("a missing project id is reported as missing at its variable", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(fromEnv({ HUAWEICLOUD_SDK_REGION: "cn-north-4" }))

@@ -15,23 +15,26 @@ import * as Reconcile from "../Reconcile.js"
 import type { Options as ClientOptions } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
 import * as RetryPolicy from "../RetryPolicy.js"
-import { isSafeSegment, quote } from "./segment.js"
+import { isSafeSegment, maxIdLength, quote } from "./segment.js"
 
 /** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
 export const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
 
-/** An id that may be placed in a URL path as one segment. */
-export const safeId = (operation: string, argument: string, value: string): Effect.Effect<string, InvalidArgument> =>
-  isSafeSegment(value)
+const asShown = "Pass the id exactly as the console or the API shows it (an instance id looks like 9136fd2a9fcd405ea4674276ce36dae8in02)."
+
+/**
+ * An id that may be placed in a URL path as one segment, or in a query: at most `maxIdLength`
+ * characters (checked first, so that a huge one is refused without reading it all; the refusal
+ * quotes its first 40), each a letter, a digit, `-` or `_`.
+ */
+export const safeId = (operation: string, argument: string, value: string): Effect.Effect<string, InvalidArgument> => {
+  const refuse = (reason: string) => Effect.fail(new InvalidArgument({ operation, argument, reason: `${reason} ${asShown}` }))
+  return value.length > maxIdLength
+    ? refuse(`${quote(value, 40)} is ${value.length} characters long, longer than any id: an id has at most ${maxIdLength}.`)
+    : isSafeSegment(value)
     ? Effect.succeed(value)
-    : Effect.fail(
-      new InvalidArgument({
-        operation,
-        argument,
-        reason: `${quote(value)} is not a valid id (only letters, digits, "-" and "_", not empty). ` +
-          "Pass the id exactly as the console or the API shows it (an instance id looks like 9136fd2a9fcd405ea4674276ce36dae8in02)."
-      })
-    )
+    : refuse(`${quote(value)} is not a valid id (only letters, digits, "-" and "_", not empty).`)
+}
 
 const isRestorePoint = Schema.is(RestorePoint.RestorePoint)
 

@@ -9,6 +9,7 @@ import * as Stream from "effect/Stream"
 import { InvalidArgument } from "../CallError.js"
 import type { Service } from "../RestoreClient.js"
 import * as Arguments from "./arguments.js"
+import { clip } from "./segment.js"
 
 /** Runs an effect in the span of an operation. */
 export const traced = (operation: string, attributes: Record<string, string>) =>
@@ -16,14 +17,17 @@ export const traced = (operation: string, attributes: Record<string, string>) =>
 
 const attributeOf = { instanceId: "dds.instance_id", jobId: "dds.job_id" } as const
 
-/** An operation on one instance or one job: its id checked first, all of it in one span. */
+/**
+ * An operation on one instance or one job: its id checked first, all of it in one span, whose
+ * attribute shows at most the id's first 64 characters (all of any id taken).
+ */
 const onId = <A, E>(
   operation: string,
   argument: keyof typeof attributeOf,
   value: string,
   use: (id: string) => Effect.Effect<A, E>
 ): Effect.Effect<A, E | InvalidArgument> =>
-  Effect.flatMap(Arguments.safeId(operation, argument, value), use).pipe(traced(operation, { [attributeOf[argument]]: value }))
+  Effect.flatMap(Arguments.safeId(operation, argument, value), use).pipe(traced(operation, { [attributeOf[argument]]: clip(value) }))
 
 /** An operation on one instance. */
 export const onInstance = <A, E>(operation: string, instanceId: string, use: (id: string) => Effect.Effect<A, E>) =>
