@@ -1,13 +1,14 @@
 /**
- * Reading an instances file (`restore --instances FILE`): one instance id a line, blank lines and
- * lines starting with `#` left out, bounded in size and count; every bad line is reported at once
- * with its line number, before anything is sent.
+ * Reading an instances file (`restore --instances FILE`): one instance id a line (as `IdArgument`
+ * checks it, at most 64 characters), blank lines and lines starting with `#` left out, bounded in
+ * size and count; every bad line is reported at once with its line number, before anything is sent.
  *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Fs from "node:fs/promises"
+import * as IdArgument from "./IdArgument.js"
 
 /**
  * The largest instances file read, in bytes (1 MiB).
@@ -62,14 +63,9 @@ export class InstancesFileError extends Schema.TaggedError<InstancesFileError>("
     const lines = this.issues.map((issue) => `\n  line ${issue.line}: ${issue.message}`).join("")
     const more = this.more === 0 ? "" : `\n  and ${this.more} more ${this.more === 1 ? "line" : "lines"}`
     return `The instances file ${this.file} cannot be used: ${this.detail}.${lines}${more}\n` +
-      "Write one instance id a line (letters, digits, - and _, as the console shows it); blank lines and lines starting with # are skipped. Nothing was sent."
+      `Write one instance id a line (letters, digits, - and _, at most ${IdArgument.maxLength}, as the console shows it); blank lines and lines starting with # are skipped. Nothing was sent.`
   }
 }
-
-const idPattern = /^[A-Za-z0-9_-]+$/
-const maxIdLength = 64
-
-const quoted = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)
 
 /**
  * The instance ids of a file's text, in order, or every bad line with its number.
@@ -85,10 +81,9 @@ export const parse = (file: string, text: string): Effect.Effect<ReadonlyArray<s
       const line = index + 1
       const id = raw.replace(/\r$/, "").trim()
       if (id === "" || id.startsWith("#")) return
-      if (!idPattern.test(id)) {
-        issues.push({ line, message: `${quoted(id)} is not an instance id (only letters, digits, - and _)` })
-      } else if (id.length > maxIdLength) {
-        issues.push({ line, message: `${quoted(id)} is longer than ${maxIdLength} characters, longer than any instance id` })
+      const wrong = IdArgument.problem(id, "instance id")
+      if (wrong !== undefined) {
+        issues.push({ line, message: wrong })
       } else if (firstSeen.has(id)) {
         issues.push({ line, message: `${id} is already on line ${firstSeen.get(id)}: each instance is restored once a run` })
       } else {

@@ -11,6 +11,7 @@ import * as Options from "@effect/cli/Options"
 import * as Duration from "effect/Duration"
 import type * as Option from "effect/Option"
 import * as DurationOption from "./DurationOption.js"
+import * as IdArgument from "./IdArgument.js"
 
 /**
  * The plan file argument of the commands that read one.
@@ -23,14 +24,15 @@ export const planFile = Args.text({ name: "plan.json" }).pipe(
 
 /**
  * The `--instance` option of the commands that act on an instance, with the demo instances named
- * in its description so that people find them.
+ * in its description so that people find them; an id that is not one (`IdArgument`) is refused
+ * while the arguments are parsed, naming the option.
  *
  * @since 0.1.0
  */
-export const instance = Options.text("instance").pipe(
+export const instance = IdArgument.option("instance", "instance id").pipe(
   Options.withPseudoName("ID"),
   Options.withDescription(
-    `The DDS instance id. The embedded emulator's demo replica set is ${DemoIds.ordersInstanceId} ` +
+    `The DDS instance id (at most ${IdArgument.maxLength} characters). The embedded emulator's demo replica set is ${DemoIds.ordersInstanceId} ` +
       `(also: sharded ${DemoIds.shardedInstanceId}, incremental backup off ${DemoIds.noIncrementalInstanceId})`
   )
 )

@@ -30,11 +30,22 @@ describe("InstancesFile", () => {
       expect(error.issues).toEqual([
         { line: 2, message: `"rs 2" is not an instance id (only letters, digits, - and _)` },
         { line: 3, message: "rs1 is already on line 1: each instance is restored once a run" },
-        { line: 5, message: `"${"x".repeat(40)}…" is longer than 64 characters, longer than any instance id` },
+        { line: 5, message: `"${"x".repeat(40)}…" is 65 characters long, longer than any instance id (at most 64)` },
         { line: 6, message: `"é" is not an instance id (only letters, digits, - and _)` }
       ])
       expect(error.more).toBe(0)
       expect(error.message).toContain(`The instances file ${at} cannot be used: 4 lines are not usable.\n  line 2: "rs 2" is not`)
+    }))
+
+  it.effect("an id of 64 characters is taken, one of 65 or of a megabyte is refused with its length", () =>
+    Effect.gen(function*() {
+      const atBound = "9136fd2a9fcd405ea4674276ce36dae8in02".padEnd(64, "0")
+      expect(yield* InstancesFile.parse("f", `${atBound}\n`)).toStrictEqual([atBound])
+      const error = yield* refusal(InstancesFile.parse("f", [atBound, `${atBound}1`, "é".repeat(1_000_000)].join("\n")))
+      expect(error.issues).toStrictEqual([
+        { line: 2, message: `"${atBound.slice(0, 40)}…" is 65 characters long, longer than any instance id (at most 64)` },
+        { line: 3, message: `"${"é".repeat(40)}…" is 1000000 characters long, longer than any instance id (at most 64)` }
+      ])
     }))
 
   it.effect("at most 20 bad lines are listed, with how many more", () =>

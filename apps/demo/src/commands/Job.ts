@@ -7,9 +7,12 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Global from "../Global.js"
 import * as Handler from "../Handler.js"
+import * as IdArgument from "../IdArgument.js"
 import { json, wait } from "../SharedOptions.js"
 
-const jobId = Args.text({ name: "job-id" }).pipe(Args.withDescription("The job id a restore gave (a UUID)"))
+const jobId = IdArgument.argument("job-id", "job id").pipe(
+  Args.withDescription(`The job id a restore gave (a UUID; at most ${IdArgument.maxLength} characters)`)
+)
 
 /**
  * The `job` command.
