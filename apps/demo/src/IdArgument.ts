@@ -8,7 +8,6 @@
  */
 import * as Args from "@effect/cli/Args"
 import * as HelpDoc from "@effect/cli/HelpDoc"
-import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
 
@@ -39,23 +38,24 @@ export const problem = (id: string, what: string): string | undefined =>
     ? undefined
     : `${quoted(id)} is not ${/^[aeiou]/.test(what) ? "an" : "a"} ${what} (only letters, digits, - and _)`
 
-const checked = (name: string, what: string) => (id: string) => {
+/**
+ * Checks the id given to `name` (`--instance`): the id, or the refusal of the arguments naming
+ * `name`, as `Options.mapEffect` takes it.
+ *
+ * @since 0.2.0
+ */
+export const check = (name: string, what: string) => (id: string): Effect.Effect<string, ValidationError.ValidationError> => {
   const wrong = problem(id, what)
   return wrong === undefined ? Effect.succeed(id) : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`${name}: ${wrong}`)))
 }
 
 /**
- * An option whose value is an id, named `--<name>`.
- *
- * @since 0.2.0
- */
-export const option = (name: string, what: string): Options.Options<string> =>
-  Options.text(name).pipe(Options.mapEffect(checked(`--${name}`, what)))
-
-/**
- * An argument whose value is an id, named `<name>`.
+ * An argument whose value is an id, named `<name>`: one that is not is refused, naming it.
  *
  * @since 0.2.0
  */
 export const argument = (name: string, what: string): Args.Args<string> =>
-  Args.text({ name }).pipe(Args.mapEffect(checked(`<${name}>`, what)))
+  Args.text({ name }).pipe(Args.mapEffect((id) => {
+    const wrong = problem(id, what)
+    return wrong === undefined ? Effect.succeed(id) : Effect.fail(HelpDoc.p(`<${name}>: ${wrong}`))
+  }))

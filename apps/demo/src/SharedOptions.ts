@@ -9,6 +9,8 @@ import * as DemoIds from "@dds-restore/testing/DemoIds"
 import * as Args from "@effect/cli/Args"
 import * as Options from "@effect/cli/Options"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
 import * as DurationOption from "./DurationOption.js"
 import * as IdArgument from "./IdArgument.js"
@@ -22,6 +24,16 @@ export const planFile = Args.text({ name: "plan.json" }).pipe(
   Args.withDescription("A plan file: the restore call's body, times as epoch ms, ISO-8601 with a zone, or now-2h style")
 )
 
+const instanceText = Options.text("instance").pipe(
+  Options.withPseudoName("ID"),
+  Options.withDescription(
+    `The DDS instance id (at most ${IdArgument.maxLength} characters). The embedded emulator's demo replica set is ${DemoIds.ordersInstanceId} ` +
+      `(also: sharded ${DemoIds.shardedInstanceId}, incremental backup off ${DemoIds.noIncrementalInstanceId})`
+  )
+)
+
+const checkInstance = IdArgument.check("--instance", "instance id")
+
 /**
  * The `--instance` option of the commands that act on an instance, with the demo instances named
  * in its description so that people find them; an id that is not one (`IdArgument`) is refused
@@ -29,13 +41,22 @@ export const planFile = Args.text({ name: "plan.json" }).pipe(
  *
  * @since 0.1.0
  */
-export const instance = IdArgument.option("instance", "instance id").pipe(
-  Options.withPseudoName("ID"),
-  Options.withDescription(
-    `The DDS instance id (at most ${IdArgument.maxLength} characters). The embedded emulator's demo replica set is ${DemoIds.ordersInstanceId} ` +
-      `(also: sharded ${DemoIds.shardedInstanceId}, incremental backup off ${DemoIds.noIncrementalInstanceId})`
+export const instance: Options.Options<string> = instanceText.pipe(Options.mapEffect(checkInstance))
+
+/**
+ * `--instance ID` (left) or another option (right: `restore`'s `--instances FILE`): the instance id checked as
+ * `instance` checks it once it is known to be the one given, so that its refusal is not joined by
+ * the other option's absence.
+ *
+ * @since 0.2.0
+ */
+export const instanceOr = (other: Options.Options<string>): Options.Options<Either.Either<string, string>> =>
+  Options.orElseEither(instanceText, other).pipe(
+    // The instance id is the left one.
+    Options.mapEffect((given) =>
+      Either.isLeft(given) ? Effect.map(checkInstance(given.left), (id): Either.Either<string, string> => Either.left(id)) : Effect.succeed(given)
+    )
   )
-)
 
 /**
  * The `--json` option of every command.

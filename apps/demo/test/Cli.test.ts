@@ -378,6 +378,53 @@ describe("the arguments", () => {
   })
 })
 
+describe("ids", () => {
+  it("an id over 64 characters is refused while the arguments (or the instances file) are read, exit 1, naming the option or the line; nothing sent, no ledger; 64 are taken", async () => {
+    const served = await serve([])
+    try {
+      const env = demoCredentials({ HUAWEICLOUD_SDK_DDS_ENDPOINT: served.url })
+      const dir = mkdtempSync(path.join(tmpdir(), "dds-restore-ids-"))
+      const ledger = path.join(dir, "ledger.db")
+      const long = `${demoInstance}${"0".repeat(29)}`
+      const huge = "f".repeat(100_000)
+      const quoted = (id: string) => JSON.stringify(`${id.slice(0, 40)}…`)
+      const instances = path.join(dir, "instances.txt")
+      writeFileSync(instances, `${demoInstance}\n# a comment\n${long}\n`)
+      const cases = [
+        [["restore", "examples/collection-plan.json", "--instance", long], "InvalidValue", `--instance: ${quoted(long)} is 65 characters long, longer than any instance id (at most 64)`],
+        [["plan", "examples/collection-plan.json", "--instance", huge], "InvalidValue", `--instance: ${quoted(huge)} is 100000 characters long, longer than any instance id (at most 64)`],
+        [["windows", "--instance", long, "--date", "2026-11-30"], "InvalidValue", `--instance: ${quoted(long)} is 65 characters long, longer than any instance id (at most 64)`],
+        [["job", huge, "--wait"], "InvalidArgument", `<job-id>: ${quoted(huge)} is 100000 characters long, longer than any job id (at most 64)`],
+        [
+          ["restore", "examples/collection-plan.json", "--instances", instances],
+          "InstancesFileError",
+          `The instances file ${instances} cannot be used: 1 line is not usable.\n  line 3: ${quoted(long)} is 65 characters long, longer than any instance id (at most 64)\n` +
+          "Write one instance id a line (letters, digits, - and _, at most 64, as the console shows it); blank lines and lines starting with # are skipped. Nothing was sent."
+        ]
+      ] as const
+      for (const [args, tag, message] of cases) {
+        const result = await run([...args, "--ledger", ledger, "--json"], env)
+        const error = document(result.stdout)["error"] as { tag: string; message: string; exit_code: number }
+        expect([result.code, error.tag, error.message, error.exit_code], args[0]).toStrictEqual([1, tag, message, 1])
+        expect(result.stderr).toContain(message)
+        expect(result.stdout + result.stderr).not.toContain(huge.slice(0, 41))
+      }
+      // Refused before anything ran: the ledger was never created, the service never asked.
+      expect(existsSync(ledger)).toBe(false)
+      const state = (await (await fetch(`${served.url}/_emulator/state`)).json()) as { requests: Record<string, number> }
+      expect(state.requests).toStrictEqual({})
+      // An id of exactly 64 characters is taken, and asked for: the service does not know it.
+      const atBound = `${demoInstance}${"0".repeat(28)}`
+      const restored = await run(["restore", "examples/collection-plan.json", "--instance", atBound, "--no-preflight", "--ledger", ledger, "--json"], env)
+      expect([restored.code, (document(restored.stdout)["error"] as { tag: string; status: number })]).toMatchObject([2, { tag: "ServiceError", status: 404 }])
+      const job = await run(["job", atBound, "--ledger", ledger, "--json"], env)
+      expect([job.code, (document(job.stdout)["error"] as { tag: string; status: number })]).toMatchObject([2, { tag: "ServiceError", status: 404 }])
+    } finally {
+      await served.stop()
+    }
+  }, 60_000)
+})
+
 describe("durations", () => {
   it("a duration that cannot be read is refused while the arguments are parsed, naming the option", async () => {
     const result = await run(["restore", "examples/collection-plan.json", "--instance", demoInstance, "--reconcile-wait", "soon", "--json"])

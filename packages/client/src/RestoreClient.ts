@@ -26,7 +26,6 @@ import * as PreflightRun from "./internal/preflight.js"
 import * as Reads from "./internal/reads.js"
 import * as Submissions from "./internal/reconcile.js"
 import * as Restores from "./internal/restore.js"
-import * as Segment from "./internal/segment.js"
 import * as Send from "./internal/send.js"
 import { watch } from "./internal/watch.js"
 import type * as JobWatch from "./JobWatch.js"
@@ -93,16 +92,14 @@ export const minRequestRate: number = Arguments.minRequestRate
 export const maxConcurrency: number = Arguments.maxConcurrency
 
 /**
- * The longest id a call takes (`instanceId`, `jobId`, each item's `instanceId` in `restoreMany`), 64 characters; a
- * longer one is refused with `InvalidArgument`, naming the argument and its length, before anything is sent or any
- * lease is taken. A DDS instance id has 36 (32 hex characters and a suffix such as `in02`) and a job id is a UUID (36):
- * the bound leaves room for other shapes, while an id of megabytes can no longer be sent, journaled or quoted whole in
- * the messages that name it (`InstanceBusy`, `LeaseLost`, `JobNotFound`, ...). The project id of `DdsConfig` has the
- * same bound.
+ * The longest id a call takes (`instanceId`, `jobId`), 64 characters, as `DdsConfig`'s project id; a longer one is
+ * refused with `InvalidArgument` (its length, its first 40 characters) before anything is sent or any lease is taken.
+ * A DDS instance id has 36 characters (32 hex and a suffix such as `in02`), a job id (a UUID) 36: the bound leaves room
+ * for other shapes, while a huge id can no longer be sent, journaled, or quoted whole by the messages naming it.
  *
  * @since 0.2.0
  */
-export const maxIdLength: number = Segment.maxIdLength
+export const maxIdLength: number = Arguments.maxIdLength
 
 /**
  * Every way a restore can fail.
@@ -110,27 +107,15 @@ export const maxIdLength: number = Segment.maxIdLength
  * @since 0.1.0
  */
 export type RestoreError =
-  | CallError
-  | InvalidArgument
-  | PlanError.PlanError
-  | Preflight.PreflightFailed
-  | Reconcile.RestoreOutcomeUnknown
-  | RestoreLedger.JobNotRecorded
-  | RestoreLedger.LedgerError
-  | RestoreLedger.InstanceBusy
-  | RestoreLedger.LeaseLost
+  | CallError | InvalidArgument | PlanError.PlanError | Preflight.PreflightFailed | Reconcile.RestoreOutcomeUnknown
+  | RestoreLedger.JobNotRecorded | RestoreLedger.LedgerError | RestoreLedger.InstanceBusy | RestoreLedger.LeaseLost
 
 /**
  * Every way a wait on a job can fail.
  *
  * @since 0.1.0
  */
-export type WaitError =
-  | JobWatch.JobFailed
-  | JobWatch.JobWaitTimeout
-  | JobWatch.JobNotFound
-  | CallError
-  | InvalidArgument
+export type WaitError = JobWatch.JobFailed | JobWatch.JobWaitTimeout | JobWatch.JobNotFound | CallError | InvalidArgument
 
 /**
  * One restore of a batch: a plan for an instance.

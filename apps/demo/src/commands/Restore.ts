@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as DurationOption from "../DurationOption.js"
 import * as Global from "../Global.js"
 import * as Handler from "../Handler.js"
-import { instance, json, leaseWait, planFile, wait } from "../SharedOptions.js"
+import { instanceOr, json, leaseWait, planFile, wait } from "../SharedOptions.js"
 
 const noPreflight = Options.boolean("no-preflight").pipe(
   Options.withDescription("Submit without checking the plan against the instance first (the service still refuses what it refuses)")
@@ -97,7 +97,7 @@ export const command = Command.make(
   "restore",
   {
     file: planFile,
-    target: Options.orElseEither(instance, instances),
+    target: instanceOr(instances),
     concurrency,
     rate,
     wait,

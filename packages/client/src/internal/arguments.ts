@@ -20,6 +20,9 @@ import { isSafeSegment, maxIdLength, quote } from "./segment.js"
 /** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
 export const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
 
+/** The longest id, public as `RestoreClient.maxIdLength`, which says why. */
+export { maxIdLength }
+
 const asShown = "Pass the id exactly as the console or the API shows it (an instance id looks like 9136fd2a9fcd405ea4674276ce36dae8in02)."
 
 /**
