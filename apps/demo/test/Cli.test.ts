@@ -379,7 +379,7 @@ describe("the arguments", () => {
 })
 
 describe("ids", () => {
-  it("an id over 64 characters is refused while the arguments (or the instances file) are read, exit 1, naming the option or the line; nothing sent, no ledger; 64 are taken", async () => {
+  it("an id over 64 characters is refused while the arguments (the instances file, the target) are read, exit 1, naming the option or the line; nothing sent, no ledger; 64 are taken", async () => {
     const served = await serve([])
     try {
       const env = demoCredentials({ HUAWEICLOUD_SDK_DDS_ENDPOINT: served.url })
@@ -395,6 +395,12 @@ describe("ids", () => {
         [["plan", "examples/collection-plan.json", "--instance", huge], "InvalidValue", `--instance: ${quoted(huge)} is 100000 characters long, longer than any instance id (at most 64)`],
         [["windows", "--instance", long, "--date", "2026-11-30"], "InvalidValue", `--instance: ${quoted(long)} is 65 characters long, longer than any instance id (at most 64)`],
         [["job", huge, "--wait"], "InvalidArgument", `<job-id>: ${quoted(huge)} is 100000 characters long, longer than any job id (at most 64)`],
+        [
+          ["windows", "--instance", demoInstance, "--date", "2026-11-30", "--project-id", huge],
+          "TargetError",
+          `The DDS service to use is not configured correctly. --project-id: The project id ${quoted(huge)} is 100000 characters long, ` +
+          "longer than any project id (at most 64): set it to the project id shown under My Credentials > API Credentials (usually 32 hex characters)."
+        ],
         [
           ["restore", "examples/collection-plan.json", "--instances", instances],
           "InstancesFileError",
