@@ -84,8 +84,8 @@ export const maxLeaseWait: Duration.Duration = Arguments.maxLeaseWait
 export const minRequestRate: number = Arguments.minRequestRate
 
 /**
- * The most restores `restoreMany` runs at once (its `concurrency`), 64: each one holds its instance's lease while its
- * requests wait their turn at the batch's one rate, so more at once hold more instances longer, no faster.
+ * The most restores `restoreMany` runs at once (its `concurrency`), 64: each one started holds its instance's lease
+ * until it is settled, and its later requests wait their turn behind the batch's others, so more at once only hold more.
  *
  * @since 0.2.0
  */

@@ -105,18 +105,34 @@ export type Decision = "Stop" | "Retry" | "Throttled"
 export interface ScheduleOptions {
   /**
    * The calls go at a pace (`restoreMany`'s `requestsPerSecond`): a throttled call then waits the
-   * throttling delay each time, not doubled. The pace, not one call's wait, sets what the batch
-   * asks of the gateway: a slot a throttled call leaves is taken by the batch's next call, so a
-   * doubled wait lowers nothing and only makes that one restore later.
+   * throttling delay each time, not doubled, and is given as much time in all as a call that is not
+   * paced (2 + 4 + 8 + 10 s by default: 12 waits of 2 s), still within `maxElapsed`. The pace, not
+   * one call's wait, sets what the batch asks of the gateway: a slot a throttled call leaves is
+   * taken by the batch's next call, so a doubled wait lowers nothing and only makes that one restore
+   * later, while the same time in all rides out the same throttling.
    */
   readonly paced?: boolean | undefined
+}
+
+// The retries a throttled call is given: maxAttempts - 1 doubling waits, or, paced, as many waits
+// of the throttling delay (as capped) as fit in the time those doubling waits add up to.
+const throttledRetries = (policy: RetryPolicy, paced: boolean): number => {
+  if (!paced) return policy.maxAttempts - 1
+  const wait = Math.min(Duration.toMillis(policy.throttleDelay), Duration.toMillis(policy.maxDelay))
+  if (wait <= 0) return policy.maxAttempts - 1
+  let total = 0
+  for (let retry = 0; retry < policy.maxAttempts - 1; retry++) {
+    total += Math.min(Duration.toMillis(policy.throttleDelay) * 2 ** retry, Duration.toMillis(policy.maxDelay))
+  }
+  return Math.floor(total / wait)
 }
 
 /**
  * The schedule `Effect.retry` follows under a policy: it stops at the first failure `decide` calls
  * `"Stop"`, after `maxAttempts` attempts, or once `maxElapsed` has passed, and the last failure is
- * the one reported. The n-th wait is the base (or throttling) delay times 2^n (the throttling delay
- * itself when `paced`), jittered by ±20% and capped at `maxDelay`.
+ * the one reported. The n-th wait is the base (or throttling) delay times 2^n, jittered by ±20% and
+ * capped at `maxDelay`; `paced`, a throttled call waits the throttling delay each time, as often as
+ * fits in the time its doubling waits would have taken.
  *
  * @since 0.1.0
  */
@@ -124,17 +140,20 @@ export const schedule = <E>(
   policy: RetryPolicy,
   decide: (error: E) => Decision,
   options: ScheduleOptions = {}
-): Schedule.Schedule<unknown, E> =>
-  Schedule.identity<E>().pipe(
+): Schedule.Schedule<unknown, E> => {
+  const paced = options.paced === true
+  const throttled = throttledRetries(policy, paced)
+  return Schedule.identity<E>().pipe(
     Schedule.intersect(Schedule.count),
     Schedule.addDelay(([error, retry]) =>
       decide(error) === "Throttled"
-        ? Duration.times(policy.throttleDelay, options.paced === true ? 1 : 2 ** retry)
+        ? Duration.times(policy.throttleDelay, paced ? 1 : 2 ** retry)
         : Duration.times(policy.baseDelay, 2 ** retry)
     ),
     Schedule.jittered,
     Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
-    Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
+    Schedule.check((_, [error, retry]) => retry < (decide(error) === "Throttled" ? throttled : policy.maxAttempts - 1)),
     Schedule.upTo(policy.maxElapsed),
     Schedule.whileInput((error: E) => decide(error) !== "Stop")
   )
+}

@@ -233,4 +233,51 @@ describe("the pacer of a batch", () => {
       yield* Fiber.joinAll([readied, p1, p2, p9])
       expect(at).toStrictEqual(["first 0", "p1 100", "p2 200", "ready 5 300", "p9 300"])
     }))
+
+  it.effect("a ready whose caller sends nothing hands its slot on to the next ready, unless a later ready has returned meanwhile", () =>
+    Effect.gen(function*() {
+      const pacer = yield* Pacer.make(10)
+      const at: Array<string> = []
+      const readyAt = (name: string) =>
+        Effect.flatMap(pacer.ready(0), (handOn) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => (at.push(`${name} ${now}`), handOn))))
+      const handOn = yield* readyAt("a")
+      yield* handOn
+      // b has a's slot, at 0; c, asking with b's slot kept, the next one.
+      yield* readyAt("b")
+      const c = yield* Effect.fork(readyAt("c"))
+      yield* TestClock.adjust(Duration.millis(100))
+      const handOnC = yield* Fiber.join(c)
+      const d = yield* Effect.fork(readyAt("d"))
+      yield* TestClock.adjust(Duration.millis(100))
+      yield* Fiber.join(d)
+      // d returned after c: c's slot is no longer the last, and handing it on changes nothing.
+      yield* handOnC
+      const e = yield* Effect.fork(readyAt("e"))
+      yield* TestClock.adjust(Duration.millis(100))
+      yield* Fiber.join(e)
+      expect(at).toStrictEqual(["a 0", "b 0", "c 100", "d 200", "e 300"])
+    }))
+
+  it.effect("a ready interrupted while it queues, while it holds the turn, or after it gave way keeps no turn, and the requests and readies after it go as if it had never asked", () =>
+    Effect.gen(function*() {
+      const { at, readied, request } = yield* logged(10)
+      yield* Fiber.join(yield* request("first", 0))
+      // r5 holds the turn for the slot at 100, r6 queues behind it; both are interrupted.
+      const r5 = yield* readied("r5", 5)
+      const r6 = yield* readied("r6", 6)
+      yield* TestClock.adjust(Duration.millis(10))
+      yield* Fiber.interrupt(r5)
+      yield* Fiber.interrupt(r6)
+      // r7 gives way to p1, queues again behind it, and is interrupted there.
+      const r7 = yield* readied("r7", 7)
+      yield* TestClock.adjust(Duration.millis(10))
+      const p1 = yield* request("p1", 1)
+      yield* TestClock.adjust(Duration.millis(10))
+      yield* Fiber.interrupt(r7)
+      const p2 = yield* request("p2", 2)
+      const late = yield* readied("late", 9)
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* Fiber.joinAll([p1, p2, late])
+      expect(at).toStrictEqual(["first 0", "p1 100", "p2 200", "late 300"])
+    }))
 })

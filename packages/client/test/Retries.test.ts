@@ -216,7 +216,8 @@ describe("RestoreClient retries", () => {
 })
 
 describe("RetryPolicy.schedule", () => {
-  // The instants of the attempts of an effect throttled `times` times, then successful.
+  // The waits between the attempts of an effect throttled `times` times, then successful, and
+  // whether it succeeded.
   const attempts = (times: number, options: RetryPolicy.ScheduleOptions) =>
     Effect.gen(function*() {
       const at: Array<number> = []
@@ -226,23 +227,32 @@ describe("RetryPolicy.schedule", () => {
       })
       const fiber = yield* Effect.fork(Effect.retry(attempt, RetryPolicy.schedule(RetryPolicy.defaults, () => "Throttled", options)))
       yield* TestClock.adjust("10 minutes")
-      yield* Fiber.join(fiber)
-      return at.slice(1).map((t, k) => t - (at[k] ?? 0))
+      const exit = yield* Fiber.await(fiber)
+      return { waits: at.slice(1).map((t, k) => t - (at[k] ?? 0)), succeeded: exit._tag === "Success" }
     })
 
-  it.effect("a call throttled again and again waits 2, 4 then 8 s, each jittered by at most 20%; in a paced batch 2 s every time", () =>
+  it.effect("a call throttled again and again waits 2, 4, 8 then 10 s, each jittered by at most 20%, and gives up after 5 attempts", () =>
     Effect.gen(function*() {
-      const alone = yield* attempts(3, {})
-      const paced = yield* attempts(4, { paced: true })
-      expect(alone).toHaveLength(3)
-      alone.forEach((wait, k) => {
-        expect(wait).toBeGreaterThanOrEqual(0.8 * 2000 * 2 ** k)
-        expect(wait).toBeLessThanOrEqual(1.2 * 2000 * 2 ** k)
+      const alone = yield* attempts(5, {})
+      expect(alone.succeeded).toBe(false)
+      expect(alone.waits).toHaveLength(4)
+      alone.waits.forEach((wait, k) => {
+        expect(wait).toBeGreaterThanOrEqual(Math.min(0.8 * 2000 * 2 ** k, 10_000))
+        expect(wait).toBeLessThanOrEqual(Math.min(1.2 * 2000 * 2 ** k, 10_000))
       })
-      expect(paced).toHaveLength(4)
-      for (const wait of paced) {
+    }))
+
+  it.effect("paced, it waits 2 s each time, as often as fits in those 24 s: 12 waits, 13 attempts", () =>
+    Effect.gen(function*() {
+      const paced = yield* attempts(12, { paced: true })
+      expect(paced.succeeded).toBe(true)
+      expect(paced.waits).toHaveLength(12)
+      for (const wait of paced.waits) {
         expect(wait).toBeGreaterThanOrEqual(1600)
         expect(wait).toBeLessThanOrEqual(2400)
       }
+      const exhausted = yield* attempts(13, { paced: true })
+      expect(exhausted.succeeded).toBe(false)
+      expect(exhausted.waits).toHaveLength(12)
     }))
 })

@@ -110,10 +110,10 @@ export const fleetSuite = (name: string, ledgers: () => Ledgers) =>
       run({}, ({ a, keyOf, ledgerB, plan }) =>
         Effect.gen(function*() {
           const fake = yield* FakeDds.FakeDds
-          // At 2 requests a second: rs-missing fails at its first read, and rs2 takes its place
+          // At 1 request a second: rs-missing fails at its first read, and rs2 takes its place
           // while rs1 still has its reads and its restore to send, every slot of the pace wanted.
           const items = ["rs-missing", "rs1", "rs2"].map((instanceId) => ({ instanceId, plan }))
-          const batch = yield* Effect.fork(a.restoreMany(items, { concurrency: 2, requestsPerSecond: 2 }))
+          const batch = yield* Effect.fork(a.restoreMany(items, { concurrency: 2, requestsPerSecond: 1 }))
           const sent = Effect.map(fake.requests, (counts) => Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0))
           while ((yield* sent) < 3) yield* Effect.sleep("10 millis")
           // rs2 waits for a slot rs1 leaves free: its lease is there for another runner to take.

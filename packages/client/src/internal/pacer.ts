@@ -51,13 +51,14 @@ export interface Pacer {
    * queues as `take` does, but while it waits for its slot it gives way to any request of a lower
    * number that asks, so it returns only at a slot those requests leave free, and that slot stays
    * free for the next request (the caller's own first one, or another's). Two readies never return
-   * for one slot. A restore of a batch waits
-   * for it before it takes its instance's lease: it holds the lease once the pace has room for it,
-   * not while the restores before it use every slot, so another runner sharing the ledger, with
-   * room to spare, restores the instance meanwhile. An idle pace has room at once: at the start
-   * of a batch its first restores all start together.
+   * for one slot, so readies waiting together, also on an idle pace, return one slot apart. A
+   * restore of a batch waits for it before it takes its instance's lease: it holds the lease once
+   * the pace has room for it, not while the restores before it use every slot, so another runner
+   * sharing the ledger, with room to spare, restores the instance meanwhile. It gives back an
+   * effect that hands its slot back to the next ready, for a caller that ends without sending
+   * anything (an instance found busy).
    */
-  readonly ready: (priority: number) => Effect.Effect<void>
+  readonly ready: (priority: number) => Effect.Effect<Effect.Effect<void>>
 }
 
 interface Waiter {
@@ -144,7 +145,7 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
     // Waits under the turn for the instant the request may go, and lets it go (records it) or, for
     // a `ready`, not. A `ready` gives way to a request of a lower priority number that asks before
     // that instant: false then, and nothing waited for is kept.
-    const paced = (asked: number, priority: number, go: boolean) =>
+    const paced = (asked: number, priority: number, go: boolean, readied: { at: number; before: number }) =>
       Effect.gen(function*() {
         // Read under the turn: the state only changes while the turn is held. A ready's slot is
         // after the last ready's too: two readies waiting together do not both take one free slot.
@@ -152,12 +153,13 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
         const at = go ? slot : Math.max(slot, Math.ceil(lastReady + interval))
         const way = yield* Deferred.make<void>()
         let now = yield* Clock.currentTimeMillis
-        // A timer may fire a little early by the wall clock: wait out what is left.
-        while (now < at) {
+        for (;;) {
+          // One may have asked between this ready being handed the turn and now.
+          if (!go && (waiting[0]?.priority ?? priority) < priority) return false
+          // A timer may fire a little early by the wall clock: wait out what is left.
+          if (now >= at) break
           if (go) yield* Effect.sleep(Duration.millis(at - now))
           else {
-            // One may have asked between this ready being handed the turn and now.
-            if ((waiting[0]?.priority ?? priority) < priority) return false
             giving = { priority, way }
             const gaveWay = yield* Effect.raceFirst(
               Effect.as(Effect.sleep(Duration.millis(at - now)), false),
@@ -168,19 +170,33 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
           now = yield* Clock.currentTimeMillis
         }
         if (go) record(planned, now)
-        else lastReady = now
+        else {
+          readied.before = lastReady
+          readied.at = now
+          lastReady = now
+        }
         return true
       })
 
-    const waitFor = (priority: number, go: boolean) =>
+    const waitFor = (priority: number, go: boolean, readied = { at: 0, before: 0 }) =>
       Effect.flatMap(Clock.currentTimeMillis, (asked) =>
         Effect.uninterruptibleMask((restore) => {
           const once: Effect.Effect<void> = Effect.zipRight(
             turn(priority, restore),
-            Effect.flatMap(Effect.ensuring(restore(paced(asked, priority, go)), Effect.sync(pass)), (done) => done ? Effect.void : once)
+            Effect.flatMap(Effect.ensuring(restore(paced(asked, priority, go, readied)), Effect.sync(pass)), (done) => done ? Effect.void : once)
           )
           return once
         }))
 
-    return { rate, take: (priority) => waitFor(priority, true), ready: (priority) => waitFor(priority, false) }
+    const ready = (priority: number) =>
+      Effect.suspend(() => {
+        const readied = { at: 0, before: 0 }
+        // Handed back while no later ready has returned: the next one may have this slot.
+        const giveBack = Effect.sync(() => {
+          if (lastReady === readied.at) lastReady = readied.before
+        })
+        return Effect.as(waitFor(priority, false, readied), giveBack)
+      })
+
+    return { rate, take: (priority) => waitFor(priority, true), ready }
   })

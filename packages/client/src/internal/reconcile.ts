@@ -106,13 +106,18 @@ export const make = (
 
   /**
    * Runs `use` under the instance's lease, held (and renewed) until it ends, then released; waits
-   * for it at most `wait` (the client's `lease.wait` unless given).
+   * for it at most `wait` (the client's `lease.wait` unless given); runs `unheld` when it is not had.
    */
-  const leased = <A, E>(instanceId: string, use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>, wait = lease.wait) =>
+  const leased = <A, E>(
+    instanceId: string,
+    use: (held: RestoreLedger.Lease) => Effect.Effect<A, E>,
+    wait = lease.wait,
+    unheld: Effect.Effect<void> = Effect.void
+  ) =>
     Effect.scoped(
       Effect.gen(function*() {
         const held = yield* Effect.acquireRelease(
-          ledger.acquire(keyOf(instanceId), { holder, ttl: lease.ttl, wait }),
+          Effect.tapError(ledger.acquire(keyOf(instanceId), { holder, ttl: lease.ttl, wait }), () => unheld),
           (taken) => Effect.ignore(ledger.release(taken))
         )
         yield* Effect.forkScoped(renewing(held))
@@ -252,10 +257,11 @@ export const make = (
 
   // In a paced batch, the lease is taken once the pace has room for the restore's requests: a
   // restore queued behind the batch's earlier ones holds no lease, so another runner sharing the
-  // ledger with room to spare restores the instance meanwhile.
+  // ledger with room to spare restores the instance meanwhile. One that does not get the lease
+  // sends nothing and hands its slot on to the batch's next restore.
   const submit: Submissions["submit"] = (id, plan, options, first) =>
     Effect.flatMap(reconcileSettings("restore", "reconcile.", options.reconcile), (settings) =>
-      Effect.zipRight(ready, leased(id, (held) =>
+      Effect.flatMap(ready, (handOn) => leased(id, (held) =>
         Effect.gen(function*() {
           if (first !== undefined) yield* first
           const margin = Duration.toMillis(settings.clockSkewMargin)
@@ -298,7 +304,7 @@ export const make = (
             if (settled !== "Resend") return settled
             resends--
           }
-        }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait))))
+        }), options.leaseWait === undefined ? undefined : Duration.decode(options.leaseWait), handOn)))
 
   const reconcile: Submissions["reconcile"] = (id, submittedAt, options) =>
     Effect.gen(function*() {

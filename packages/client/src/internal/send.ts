@@ -56,13 +56,14 @@ export const currentPacer: FiberRef.FiberRef<Option.Option<Pacer.Pacer>> = Fiber
 export const currentPriority: FiberRef.FiberRef<number> = FiberRef.unsafeMake(0)
 
 /**
- * Waits until the current fiber's pace would let one of its requests go now, and lets nothing go
- * (see `Pacer.ready`); at once when it has no pace.
+ * Waits until the current fiber's pace has room for one of its requests, and lets nothing go (see
+ * `Pacer.ready`); at once when it has no pace. Gives back the effect that hands the slot on, for a
+ * caller that then sends nothing.
  */
-export const ready: Effect.Effect<void> = Effect.flatMap(
+export const ready: Effect.Effect<Effect.Effect<void>> = Effect.flatMap(
   FiberRef.get(currentPacer),
   Option.match({
-    onNone: () => Effect.void,
+    onNone: () => Effect.succeed(Effect.void),
     onSome: (pacer) => Effect.flatMap(FiberRef.get(currentPriority), pacer.ready)
   })
 )
