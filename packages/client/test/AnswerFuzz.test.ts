@@ -127,7 +127,7 @@ describe("every answer decoder, fuzzed: a value or a typed error, never a defect
         expect(transport.requests.length).toBeLessThan(1000)
       }).pipe(Effect.provide(client(transport.layer)))
     },
-    { fastCheck: { numRuns: 300 }, timeout: 120_000 }
+    { fastCheck: { numRuns: 300 }, timeout: 300_000 }
   )
 })
 
@@ -162,7 +162,7 @@ describe("the answer decoders themselves, fuzzed many thousands of times", () =>
       // Its message is built without throwing, whatever the body held.
       expect(typeof refused.message).toBe("string")
     },
-    { fastCheck: { numRuns: 10_000 }, timeout: 120_000 }
+    { fastCheck: { numRuns: 10_000 }, timeout: 300_000 }
   )
 
   it("a 2xx answer of 5,000 nested arrays (10 KB) fails as ResponseDecodeError instead of overflowing the stack", () => {
