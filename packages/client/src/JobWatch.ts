@@ -9,6 +9,10 @@ import type { Wire } from "@dds-restore/domain"
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import * as Durations from "./internal/durations.js"
+import { clip, maxHolder } from "./internal/segment.js"
+
+// The most characters of the service's fail_reason a message shows.
+const maxReason = 500
 
 /**
  * How a job is polled; each option left out keeps its default (see `defaults`), and one out of its
@@ -124,10 +128,11 @@ export class JobFailed extends Schema.TaggedError<JobFailed>("@dds-restore/clien
 }) {
   /** @since 0.1.0 */
   override get message(): string {
+    // The service's words, cut short so that a runaway answer cannot flood a log.
     const reason = this.failReason === undefined || this.failReason === ""
       ? "the service gave no reason"
-      : this.failReason
-    return `Restore job ${this.jobId} on instance ${this.instanceName} (${this.instanceId}) failed: ${reason}. ` +
+      : clip(this.failReason, maxReason)
+    return `Restore job ${clip(this.jobId)} on instance ${clip(this.instanceName, maxHolder)} (${clip(this.instanceId)}) failed: ${reason}. ` +
       "Nothing was overwritten: deal with the reason (a time outside the restorable windows, a name that exists, " +
       "a namespace too long, the instance's state), then submit the restore again; quote the job id if you contact support."
   }
@@ -155,8 +160,8 @@ export class JobWaitTimeout extends Schema.TaggedError<JobWaitTimeout>("@dds-res
   override get message(): string {
     const seen = this.lastStatus === undefined
       ? "it never became visible"
-      : `last seen ${this.lastStatus}${this.lastProgress === undefined ? "" : ` at ${this.lastProgress}%`}`
-    return `Restore job ${this.jobId} did not end within ${Duration.format(Duration.millis(this.waitedMillis))} (${seen}). ` +
+      : `last seen ${clip(this.lastStatus)}${this.lastProgress === undefined ? "" : ` at ${this.lastProgress}%`}`
+    return `Restore job ${clip(this.jobId)} did not end within ${Duration.format(Duration.millis(this.waitedMillis))} (${seen}). ` +
       "It may still be running: wait on it again (RestoreClient.waitForJob) with a longer timeout or watch it in the console; do not submit the restore again."
   }
 }
@@ -176,8 +181,8 @@ export class JobNotFound extends Schema.TaggedError<JobNotFound>("@dds-restore/c
 }) {
   /** @since 0.1.0 */
   override get message(): string {
-    const id = this.requestId === undefined ? "" : ` (request id ${this.requestId})`
-    return `Job ${this.jobId} was not found for ${Duration.format(Duration.millis(this.waitedMillis))}${id}: ` +
+    const id = this.requestId === undefined ? "" : ` (request id ${clip(this.requestId)})`
+    return `Job ${clip(this.jobId)} was not found for ${Duration.format(Duration.millis(this.waitedMillis))}${id}: ` +
       "check the job id, and that the project id and the endpoint (region) are the ones the restore was submitted to."
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { RestorePlan } from "@dds-restore/domain"
-import { CallError, DdsResponse, RestoreClient, Signer, Transport } from "@dds-restore/client"
+import { CallError, DdsResponse, JobWatch, RestoreClient, Signer, Transport } from "@dds-restore/client"
 import { client, counting, fixture, instanceId, json, recording, restoring } from "./support.js"
 
 const serviceError = (status: number, code: string) =>
@@ -152,5 +152,22 @@ describe("typed errors", () => {
         expect(shown).not.toContain("test-signature")
       }
     }).pipe(Effect.provide(client(transport.layer, signer.layer)))
+  })
+})
+
+describe("a job's errors quote the service's words cut short", () => {
+  it("JobFailed, JobWaitTimeout and JobNotFound clip a runaway reason, name, status or id from an answer", () => {
+    const huge = (c: string) => c.repeat(100_000)
+    const failed = new JobWatch.JobFailed({ jobId: huge("j"), instanceId: huge("i"), instanceName: huge("n"), failReason: huge("r") })
+    expect(failed.message).toBe(
+      `Restore job ${"j".repeat(64)}… on instance ${"n".repeat(200)}… (${"i".repeat(64)}…) failed: ${"r".repeat(500)}…. ` +
+        "Nothing was overwritten: deal with the reason (a time outside the restorable windows, a name that exists, " +
+        "a namespace too long, the instance's state), then submit the restore again; quote the job id if you contact support."
+    )
+    const timedOut = new JobWatch.JobWaitTimeout({ jobId: huge("j"), waitedMillis: 1000, lastStatus: huge("s"), lastProgress: 9 })
+    expect(timedOut.message.startsWith(`Restore job ${"j".repeat(64)}… did not end within 1s (last seen ${"s".repeat(64)}… at 9%). `)).toBe(true)
+    const notFound = new JobWatch.JobNotFound({ jobId: huge("j"), waitedMillis: 1000, requestId: huge("q") })
+    expect(notFound.message.startsWith(`Job ${"j".repeat(64)}… was not found for 1s (request id ${"q".repeat(64)}…): `)).toBe(true)
+    for (const error of [failed, timedOut, notFound]) expect(error.message.length).toBeLessThan(1500)
   })
 })
