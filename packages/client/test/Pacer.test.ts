@@ -256,6 +256,15 @@ describe("the pacer of a batch", () => {
       yield* TestClock.adjust(Duration.millis(100))
       yield* Fiber.join(e)
       expect(at).toStrictEqual(["a 0", "b 0", "c 100", "d 200", "e 300"])
+      // A ready already waiting for the slot after a handed-back one looks again, and has it now.
+      yield* TestClock.adjust(Duration.millis(100))
+      const handOnF = yield* readyAt("f")
+      const g = yield* Effect.fork(readyAt("g"))
+      yield* TestClock.adjust(Duration.millis(10))
+      yield* handOnF
+      yield* TestClock.adjust(Duration.millis(200))
+      yield* Fiber.join(g)
+      expect(at.slice(5)).toStrictEqual(["f 400", "g 410"])
     }))
 
   it.effect("a ready interrupted while it queues, while it holds the turn, or after it gave way keeps no turn, and the requests and readies after it go as if it had never asked", () =>

@@ -191,9 +191,12 @@ export const make = (rate: number): Effect.Effect<Pacer> =>
     const ready = (priority: number) =>
       Effect.suspend(() => {
         const readied = { at: 0, before: 0 }
-        // Handed back while no later ready has returned: the next one may have this slot.
+        // Handed back while no later ready has returned: the next one may have this slot, also one
+        // already waiting for the slot after it, which looks again.
         const giveBack = Effect.sync(() => {
-          if (lastReady === readied.at) lastReady = readied.before
+          if (lastReady !== readied.at) return
+          lastReady = readied.before
+          if (giving !== undefined) Deferred.unsafeDone(giving.way, Exit.void)
         })
         return Effect.as(waitFor(priority, false, readied), giveBack)
       })
