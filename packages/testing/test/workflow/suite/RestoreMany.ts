@@ -58,7 +58,7 @@ export const restoreManyScenarios = (h: Harness) =>
           expect(throttled).toHaveLength(3)
           if (h.exact) {
             // 2 s with ±20% jitter, and up to a slot of the pace; doubled, the second would be 3.2 s at least.
-            const gaps = throttled.slice(1).map((t, k) => t - (throttled[k] ?? 0))
+            const gaps = throttled.slice(1).map((t, k) => Math.round(t - (throttled[k] ?? 0)))
             for (const gap of gaps) {
               expect(gap).toBeGreaterThanOrEqual(1600)
               expect(gap).toBeLessThanOrEqual(2400 + SECOND / rate)
