@@ -24,6 +24,7 @@ import { Signer, type SignerError } from "../Signer.js"
 import * as SdkDate from "../SdkDate.js"
 import { Transport, type TransportError } from "../Transport.js"
 import * as Pacer from "./pacer.js"
+import { clip } from "./segment.js"
 
 /** One call to the API, before it is built into a request. */
 export interface Call {
@@ -147,8 +148,6 @@ export const serviceError = (operation: string, response: DdsResponse.DdsRespons
     ...(requestId === undefined ? {} : { requestId })
   })
 }
-
-const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text)
 
 const summarise = (error: ParseResult.ParseError): string => {
   let issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>
