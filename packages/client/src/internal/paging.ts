@@ -18,27 +18,53 @@ export interface Page<A> {
   readonly total: number
 }
 
-/** Every entry of a listing, fetching the page at each offset until the total is reached. */
+/**
+ * How many pages after the first are asked for at once: the first page says how long a page is and
+ * how many entries there are, so the offsets of the next ones are known. Ten pages are read in four
+ * round trips rather than ten, and, in a paced batch, a page throttled waits beside the others
+ * rather than before them.
+ */
+export const PAGES_AT_ONCE = 4
+
+/**
+ * Every entry of a listing: its first page, then the pages after it `PAGES_AT_ONCE` at a time, each
+ * at the offset where the entries before it end, until the total is reached. A page shorter than
+ * the first before the end (a listing that changed meanwhile) leaves the pages asked for after it
+ * misplaced: they are dropped and asked for again from where the entries end.
+ */
 export const walk = <A, E>(
   operation: string,
   fetch: (offset: number, limit: number) => Effect.Effect<Answer<Page<A>>, E>
 ): Effect.Effect<ReadonlyArray<A>, E | ResponseDecodeError> =>
   Effect.gen(function*() {
     const items: Array<A> = []
-    for (let page = 0; ; page++) {
-      const answer = yield* fetch(items.length, PAGE_SIZE)
-      items.push(...answer.value.items)
-      if (items.length >= answer.value.total) return items
-      const stuck = answer.value.items.length === 0
-      if (stuck || page + 1 >= MAX_PAGES) {
-        return yield* new ResponseDecodeError({
-          status: answer.status,
-          operation,
-          issue: stuck
-            ? `total_count says ${answer.value.total} but the page at offset ${items.length} is empty`
-            : `the listing did not end after ${MAX_PAGES} pages (total_count ${answer.value.total})`,
-          ...(answer.requestId === undefined ? {} : { requestId: answer.requestId })
-        })
+    let pages = 0
+    let total = 0
+    let pageLength = 0
+    for (;;) {
+      const count = pages === 0
+        ? 1
+        : Math.max(1, Math.min(PAGES_AT_ONCE, Math.ceil((total - items.length) / pageLength), MAX_PAGES - pages))
+      const offsets = Array.from({ length: count }, (_, k) => items.length + k * pageLength)
+      const answers = yield* Effect.forEach(offsets, (offset) => fetch(offset, PAGE_SIZE), { concurrency: "unbounded" })
+      for (const [k, answer] of answers.entries()) {
+        if (offsets[k] !== items.length) break
+        items.push(...answer.value.items)
+        pages++
+        total = answer.value.total
+        if (pages === 1) pageLength = answer.value.items.length
+        if (items.length >= total) return items
+        const stuck = answer.value.items.length === 0
+        if (stuck || pages >= MAX_PAGES) {
+          return yield* new ResponseDecodeError({
+            status: answer.status,
+            operation,
+            issue: stuck
+              ? `total_count says ${total} but the page at offset ${items.length} is empty`
+              : `the listing did not end after ${MAX_PAGES} pages (total_count ${total})`,
+            ...(answer.requestId === undefined ? {} : { requestId: answer.requestId })
+          })
+        }
       }
     }
   })
