@@ -65,7 +65,7 @@ export const description = HelpDoc.blocks([
   HelpDoc.p(
     "Exit codes: 0 done; 1 invalid input or plan (preflight problems included); 2 service or transport error, a restore " +
       "ledger that cannot be used, or an instance busy with another process's submission; 3 the restore job failed; " +
-      "4 the outcome is unknown (answer lost and job not found or not told apart, lease lost, or still running when the wait ended); " +
+      "4 the outcome is unknown (answer lost and job not found or not told apart, lease lost, a submission with an instance id recover builds no request from, or still running when the wait ended); " +
       "130 or 143 interrupted by SIGINT or SIGTERM (what was left is said on stderr); 141 standard output's reader went away."
   )
 ])

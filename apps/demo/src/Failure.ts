@@ -73,11 +73,12 @@ export type Failure =
 
 /**
  * A failure's tag, or how a piece of work ended without one: interrupted, a defect, or (for
- * `recover`) a submission left unsettled because its instance's task list could not be read.
+ * `recover`) a submission left unsettled because its instance's task list could not be read, or
+ * because an older version journaled it with an instance id that is not one.
  *
  * @since 0.1.0
  */
-export type Tag = Failure["_tag"] | "Interrupted" | "Defect" | "TaskListUnreadable"
+export type Tag = Failure["_tag"] | "Interrupted" | "Defect" | "TaskListUnreadable" | "InvalidInstanceId"
 
 /**
  * What this module reports: a failure, or a refusal the command line makes itself under one of the
@@ -119,6 +120,9 @@ const exitCodes: { readonly [T in Tag]: number } = {
   // start it twice; the error names the job to follow.
   JobNotRecorded: ExitCode.unknown,
   JobWaitTimeout: ExitCode.unknown,
+  // Not 2: recover can never settle it (no request is built from its id), and its restore may
+  // have started: trying again later does not help, someone has to look.
+  InvalidInstanceId: ExitCode.unknown,
   // A piece of work is interrupted only when SIGINT or SIGTERM interrupts the whole run, which then
   // exits with the signal's code (130 or 143), given by `Interruption.report`, not read from here.
   // SIGINT's code here, so that no interrupted result reads as a service error.

@@ -2,7 +2,10 @@
 // on an SQLite ledger of a temporary folder), what `recover` reports for each kind of result and
 // the exit code it ends with, and a lease time to live that cannot be used.
 import { type Reconcile, RestoreLedger } from "@dds-restore/client"
+import { LedgerSql } from "@dds-restore/ledger-sql"
+import { DemoFixture } from "@dds-restore/testing"
 import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -124,6 +127,46 @@ describe("dds-restore recover", () => {
     problem?: string
   ): Reconcile.Recovered => ({ entry, outcome, left, problem })
 
+  it("leaves a submission an older version journaled to an instance id that is not one unsettled, exit 4; settles the others", async () => {
+    const served = await serve(["--job-duration", "1s"])
+    try {
+      const ledger = newLedger()
+      const long = `${demoInstance}${"x".repeat(70 - demoInstance.length)}`
+      // Journaled by processes that died, in the SQLite file as an older version left it; the leases released.
+      await Effect.runPromise(Effect.gen(function*() {
+        const journal = yield* RestoreLedger.RestoreLedger
+        for (const [i, [id, instanceId]] of [["s-long", long], ["s-ok", demoInstance]].entries()) {
+          const key = { endpoint: served.url, projectId: DemoFixture.projectId, instanceId: instanceId ?? "" }
+          const lease = yield* journal.acquire(key, { holder: "an older version", ttl: "30 seconds", wait: "0 seconds" })
+          const at = Date.now() - 2 * 3_600_000 + i * 1000
+          yield* journal.record(lease, { id: id ?? "", key, holder: "an older version", at, body: "{}", hash: "h", searchFrom: at - 900_000, before: [] })
+          yield* journal.release(lease)
+        }
+      }).pipe(Effect.provide(LedgerSql.layerSqlite({ filename: ledger }))))
+      const env = demoCredentials({ HUAWEICLOUD_SDK_DDS_ENDPOINT: served.url, DDS_RESTORE_LEDGER: ledger })
+      const problem = `submission "s-long", journaled by an older version, is left unsettled: its instance id ${JSON.stringify(`${long.slice(0, 40)}…`)} ` +
+        "is 70 characters long, longer than any id: an id has at most 64. " +
+        "No request is built from it, so the task list cannot settle it: whether its restore started is unknown."
+      const json = await run(["recover", "--json"], env)
+      const results = document(json.stdout)["recovered"] as ReadonlyArray<Record<string, unknown>>
+      expect([json.code, results.map((r) => [r["submission"], r["instance_id"], r["state"], r["result"], r["error"]])]).toStrictEqual([
+        4,
+        [
+          ["s-long", long, "Intent", "Unsettled", { _tag: "InvalidInstanceId", tag: "InvalidInstanceId", message: problem, exit_code: 4 }],
+          ["s-ok", demoInstance, "NotStarted", "NotStarted", undefined]
+        ]
+      ])
+      // Left as it was: recover run again says so again, and it alone is left.
+      const text = await run(["recover"], env)
+      expect([text.code, text.stdout.replace(/^\S+Z {2}/, "")]).toStrictEqual([4, `${long}  submission s-long: left unsettled: ${problem}\n`])
+      const state = (await (await fetch(`${served.url}/_emulator/state`)).json()) as { requests: Record<string, number> }
+      // One read of the task list, settling s-ok: none for s-long, in either run.
+      expect(state.requests).toStrictEqual({ tasks: 1 })
+    } finally {
+      await served.stop()
+    }
+  }, 120_000)
+
   it("reports each result with its exit code, and ends with the most severe", () => {
     const results = [
       recovered(RestoreLedger.Outcome.Submitted({ jobId: "j1", reconciled: true })),
@@ -132,7 +175,8 @@ describe("dds-restore recover", () => {
       recovered(undefined, "SettledElsewhere", "settled by another process meanwhile"),
       recovered(undefined, "InstanceBusy", "Instance rs0 is busy"),
       recovered(undefined, "LeaseLost", "The lease of instance rs0 (token 1) was lost"),
-      recovered(undefined, "TaskListUnreadable", "the task list could not be read: 503")
+      recovered(undefined, "TaskListUnreadable", "the task list could not be read: 503"),
+      recovered(undefined, "InvalidInstanceId", "submission \"s1\", journaled by an older version, is left unsettled")
     ]
     expect(results.map((r) => [Recover.resultOf(r), Recover.exitCode(r)])).toStrictEqual([
       ["Found", 0],
@@ -141,7 +185,8 @@ describe("dds-restore recover", () => {
       ["SettledElsewhere", 0],
       ["Unsettled", 2],
       ["Unsettled", 4],
-      ["Unsettled", 2]
+      ["Unsettled", 2],
+      ["Unsettled", 4]
     ])
     expect(Recover.document(results[2] as Reconcile.Recovered)).toMatchObject({
       submission: "s1",

@@ -188,17 +188,20 @@ export class RestoreOutcomeUnknown extends Schema.TaggedError<RestoreOutcomeUnkn
  * - `TaskListUnreadable`: the task list could not be read; it stays unsettled.
  * - `LedgerError`: the restore ledger failed while it was settled (what the task list showed, a
  *   job above all, is in `problem`); it stays unsettled.
+ * - `InvalidInstanceId`: an older version journaled it with an instance id that is not an id (over
+ *   `RestoreClient.maxIdLength` characters, or not only letters, digits, `-` and `_`): no lease is
+ *   taken and no request built from it, and its outcome is unknown; it stays unsettled.
  *
  * @since 0.2.0
  */
-export type Left = "SettledElsewhere" | "InstanceBusy" | "LeaseLost" | "TaskListUnreadable" | "LedgerError"
+export type Left = "SettledElsewhere" | "InstanceBusy" | "LeaseLost" | "TaskListUnreadable" | "LedgerError" | "InvalidInstanceId"
 
 /**
  * One unsettled submission of the ledger after `recover`: its journal entry as it was, and the
  * outcome recorded for it now (`Submitted` with the job found, `NotStarted` when no new task showed
  * up within the wait, `Unknown` with the candidates), or why none was recorded (`left`, and
  * `problem` in words: it was settled by another process meanwhile, the instance's lease is held by
- * a live submission, the task list could not be read).
+ * a live submission, the task list could not be read, its instance id is not one).
  *
  * @since 0.2.0
  */

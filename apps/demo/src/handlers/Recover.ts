@@ -33,7 +33,8 @@ export interface Input extends Global.Settings {
  * - `NotStarted`: no new restore task showed up within the wait: recorded as not started.
  * - `Unknown`: more than one task could be its job: recorded as unknown with the candidates.
  * - `SettledElsewhere`: another process settled it meanwhile.
- * - `Unsettled`: left as it was (its instance busy, the lease lost, the task list unreadable).
+ * - `Unsettled`: left as it was (its instance busy, the lease lost, the task list unreadable, its
+ *   instance id, journaled by an older version, not an id).
  *
  * @since 0.2.0
  */

@@ -15,7 +15,7 @@ import * as Reconcile from "../Reconcile.js"
 import type { Options as ClientOptions } from "../RestoreClient.js"
 import * as RestoreLedger from "../RestoreLedger.js"
 import * as RetryPolicy from "../RetryPolicy.js"
-import { isSafeSegment, maxIdLength, quote } from "./segment.js"
+import { idFault, maxIdLength, quote } from "./segment.js"
 
 /** An instant given as a `Date` or as epoch milliseconds, in epoch milliseconds. */
 export const millisOf = (instant: Date | number): number => (typeof instant === "number" ? instant : instant.getTime())
@@ -31,12 +31,10 @@ const asShown = "Pass the id exactly as the console or the API shows it (an inst
  * quotes its first 40), each a letter, a digit, `-` or `_`.
  */
 export const safeId = (operation: string, argument: string, value: string): Effect.Effect<string, InvalidArgument> => {
-  const refuse = (reason: string) => Effect.fail(new InvalidArgument({ operation, argument, reason: `${reason} ${asShown}` }))
-  return value.length > maxIdLength
-    ? refuse(`${quote(value, 40)} is ${value.length} characters long, longer than any id: an id has at most ${maxIdLength}.`)
-    : isSafeSegment(value)
+  const fault = idFault(value)
+  return fault === undefined
     ? Effect.succeed(value)
-    : refuse(`${quote(value)} is not a valid id (only letters, digits, "-" and "_", not empty).`)
+    : Effect.fail(new InvalidArgument({ operation, argument, reason: `${fault} ${asShown}` }))
 }
 
 const isRestorePoint = Schema.is(RestorePoint.RestorePoint)

@@ -23,7 +23,7 @@ import { leaseWait as checkedLeaseWait, reconcileSettings, submissionTime, taskS
 import { allClaimed, heldBy, isLedgerFailure, type Lookup, manyOpen, type NotFound, outcomeUnknown, rivalled, type Search } from "./lookup.js"
 import type { Reads } from "./reads.js"
 import { type Call, ready, type Sender, until } from "./send.js"
-import { clip } from "./segment.js"
+import { clip, idFault, quote } from "./segment.js"
 import { sha256Hex } from "./sha256.js"
 import * as Unsettled from "./unsettled.js"
 
@@ -336,8 +336,21 @@ export const make = (
         }))
     })
 
-  const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration) =>
-    leased(entry.key.instanceId, (held) =>
+  // An older version journaled any instance id: one that is not an id today is left as it is, no
+  // lease taken and no request built from it (an unsafe one may even have reached another instance).
+  const unfit = (entry: RestoreLedger.Entry, fault: string) =>
+    Effect.succeed({
+      entry,
+      outcome: undefined,
+      left: "InvalidInstanceId",
+      problem: `submission ${quote(entry.id)}, journaled by an older version, is left unsettled: its instance id ${fault} ` +
+        "No request is built from it, so the task list cannot settle it: whether its restore started is unknown."
+    } as const)
+
+  const recoverOne = (entry: RestoreLedger.Entry, settings: Reconcile.Settings, wait: Duration.Duration): Effect.Effect<Reconcile.Recovered> => {
+    const fault = idFault(entry.key.instanceId)
+    if (fault !== undefined) return unfit(entry, fault)
+    return leased(entry.key.instanceId, (held) =>
       Effect.gen(function*() {
         // Another process may have settled it while this one waited for the lease.
         const still = yield* Unsettled.still(ledger, entry)
@@ -390,6 +403,7 @@ export const make = (
           LedgerError: (failed) => Effect.succeed({ entry, outcome: undefined, left: "LedgerError", problem: failed.message } as const)
         })
       )
+  }
 
   const recover: Submissions["recover"] = ({ leaseWait, ...options } = {}) =>
     Effect.gen(function*() {

@@ -24,6 +24,18 @@ export const maxHolder = 200
 /** A value for an error message: quoted, and cut short so that a huge input cannot flood a log. */
 export const quote = (value: string, max = 64): string => JSON.stringify(clip(value, max))
 
+/**
+ * What is wrong with a value as an id (see `isSafeSegment`, `maxIdLength`), in words for a message,
+ * or `undefined` when it is one. The length is checked first, so that a huge value is not read
+ * all; a long one is quoted by its first 40 characters.
+ */
+export const idFault = (value: string): string | undefined =>
+  value.length > maxIdLength
+    ? `${quote(value, 40)} is ${value.length} characters long, longer than any id: an id has at most ${maxIdLength}.`
+    : isSafeSegment(value)
+    ? undefined
+    : `${quote(value)} is not a valid id (only letters, digits, "-" and "_", not empty).`
+
 /** A list for a message: its first `max` items, and how many more there are, so that its length is bounded. */
 export const named = (items: ReadonlyArray<string>, max: number): string =>
   items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`
