@@ -234,6 +234,25 @@ describe("the pacer of a batch", () => {
       expect(at).toStrictEqual(["first 0", "p1 100", "p2 200", "ready 5 300", "p9 300"])
     }))
 
+  it.effect("a ready that gave way keeps its place when the requests it gave way to are interrupted before their slot: it returns at the slot they would have had", () =>
+    Effect.gen(function*() {
+      const { at, readied: ready, request } = yield* logged(10)
+      yield* Fiber.join(yield* request("first", 0))
+      // "ready 5" holds the turn, waiting for the slot at 100; "p1" and "p2" ask at 50, and it gives
+      // way: "p1" holds the turn for the slot at 100, "p2" queues for the one at 200.
+      const readied = yield* ready("ready 5", 5)
+      yield* TestClock.adjust(Duration.millis(50))
+      const p1 = yield* request("p1", 1)
+      const p2 = yield* request("p2", 2)
+      yield* TestClock.adjust(Duration.millis(20))
+      // Both interrupted at 70, the queued one first: neither went, so the slot at 100 is the ready's again.
+      yield* Fiber.interrupt(p2)
+      yield* Fiber.interrupt(p1)
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* Fiber.join(readied)
+      expect(at).toStrictEqual(["first 0", "ready 5 100"])
+    }))
+
   it.effect("a ready whose caller sends nothing hands its slot on to the next ready, unless a later ready has returned meanwhile", () =>
     Effect.gen(function*() {
       const pacer = yield* Pacer.make(10)
