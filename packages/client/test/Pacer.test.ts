@@ -69,6 +69,15 @@ const logged = (rate: number) =>
     }
   })
 
+/** At 10 a second, after a request at 0: "ready 5" waiting for the slot at 100 gives way to "p1", which asks at 50. */
+const givingWay = Effect.gen(function*() {
+  const { at, readied: ready, request } = yield* logged(10)
+  yield* Fiber.join(yield* request("first", 0))
+  const readied = yield* ready("ready 5", 5)
+  yield* TestClock.adjust(Duration.millis(50))
+  return { at, request, readied, p1: yield* request("p1", 1) }
+})
+
 describe("the pacer of a batch", () => {
   it.effect("a demand above the rate is served at the rate, evenly: 25 requests at 10 a second go 100 ms apart", () =>
     Effect.gen(function*() {
@@ -219,12 +228,7 @@ describe("the pacer of a batch", () => {
 
   it.effect("a ready waiting for its slot gives way to a request of a lower priority number that asks meanwhile, not to a higher one: it returns at the first slot the batch's earlier restores leave free", () =>
     Effect.gen(function*() {
-      const { at, readied: ready, request } = yield* logged(10)
-      yield* Fiber.join(yield* request("first", 0))
-      // "ready 5" holds the turn, waiting for the slot at 100.
-      const readied = yield* ready("ready 5", 5)
-      yield* TestClock.adjust(Duration.millis(50))
-      const p1 = yield* request("p1", 1)
+      const { at, p1, readied, request } = yield* givingWay
       yield* TestClock.adjust(Duration.millis(100))
       const p2 = yield* request("p2", 2)
       // A higher number queues behind the ready and does not move it.
@@ -236,13 +240,8 @@ describe("the pacer of a batch", () => {
 
   it.effect("a ready that gave way keeps its place when the requests it gave way to are interrupted before their slot: it returns at the slot they would have had", () =>
     Effect.gen(function*() {
-      const { at, readied: ready, request } = yield* logged(10)
-      yield* Fiber.join(yield* request("first", 0))
-      // "ready 5" holds the turn, waiting for the slot at 100; "p1" and "p2" ask at 50, and it gives
-      // way: "p1" holds the turn for the slot at 100, "p2" queues for the one at 200.
-      const readied = yield* ready("ready 5", 5)
-      yield* TestClock.adjust(Duration.millis(50))
-      const p1 = yield* request("p1", 1)
+      // "p2" asks at 50 too: "p1" holds the turn for the slot at 100, "p2" queues for the one at 200.
+      const { at, p1, readied, request } = yield* givingWay
       const p2 = yield* request("p2", 2)
       yield* TestClock.adjust(Duration.millis(20))
       // Both interrupted at 70, the queued one first: neither went, so the slot at 100 is the ready's again.
